@@ -1,0 +1,175 @@
+package dev.netcode.crypto;
+
+import dev.netcode.Bytes;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
+
+/**
+ * The two AEAD constructions netcode uses, both libsodium "IETF" variants in combined mode
+ * (ciphertext of the plaintext's length followed by a 16-byte Poly1305 tag):
+ * ChaCha20-Poly1305 with a 12-byte nonce for packets and challenge tokens, and
+ * XChaCha20-Poly1305 with a 24-byte nonce for the private part of connect tokens.
+ *
+ * <p>Encryption and decryption work in place on a region of a Java array. Each instance owns
+ * native scratch memory allocated once, so it is <b>not thread-safe</b>: give every thread (the
+ * server's network thread, each client) its own instance. Nothing is allocated per call.
+ */
+public final class Aead implements AutoCloseable {
+
+    public static final int KEY_BYTES = 32;
+    public static final int MAC_BYTES = 16;
+    public static final int NONCE_BYTES = 12;
+    public static final int XNONCE_BYTES = 24;
+
+    /** Largest message we ever seal: a 1024-byte private connect token or a 1200-byte payload. */
+    private static final int MAX_MESSAGE_BYTES = 2048;
+    private static final int MAX_AD_BYTES = 64;
+
+    private static final int KEY_OFFSET = 0;
+    private static final int NONCE_OFFSET = KEY_OFFSET + KEY_BYTES;
+    private static final int AD_OFFSET = NONCE_OFFSET + XNONCE_BYTES;
+    private static final int LENGTH_OFFSET = AD_OFFSET + MAX_AD_BYTES;
+    private static final int DATA_OFFSET = LENGTH_OFFSET + 8;
+    private static final int SCRATCH_BYTES = DATA_OFFSET + MAX_MESSAGE_BYTES + MAC_BYTES;
+
+    static {
+        Sodium.load();
+    }
+
+    private final Memory scratch = new Memory(SCRATCH_BYTES);
+    private final Pointer key = scratch.share(KEY_OFFSET, KEY_BYTES);
+    private final Pointer nonce = scratch.share(NONCE_OFFSET, XNONCE_BYTES);
+    private final Pointer ad = scratch.share(AD_OFFSET, MAX_AD_BYTES);
+    private final Pointer length = scratch.share(LENGTH_OFFSET, 8);
+    private final Pointer data = scratch.share(DATA_OFFSET, MAX_MESSAGE_BYTES + MAC_BYTES);
+    /** Four zero bytes, then the sequence (little-endian) in bytes 4..11. */
+    private final byte[] sequenceNonce = new byte[NONCE_BYTES];
+
+    /**
+     * Encrypts {@code buf[offset, offset + length)} in place with ChaCha20-Poly1305-IETF and writes
+     * the tag right after it, at {@code buf[offset + length, offset + length + 16)}. The nonce is
+     * four zero bytes followed by {@code sequence} as a little-endian u64, as netcode specifies.
+     */
+    public void encrypt(byte[] buf, int offset, int length, byte[] associatedData, int adLength, long sequence,
+            byte[] key) {
+        loadSequenceNonce(sequence);
+        seal(false, buf, offset, length, associatedData, adLength, key);
+    }
+
+    /**
+     * Decrypts and authenticates {@code buf[offset, offset + length)} (ciphertext followed by tag)
+     * in place with ChaCha20-Poly1305-IETF and the sequence nonce. On success the plaintext
+     * occupies {@code buf[offset, offset + length - 16)} and this returns {@code true}; on failure
+     * the buffer is left as it was and this returns {@code false}.
+     */
+    public boolean decrypt(byte[] buf, int offset, int length, byte[] associatedData, int adLength, long sequence,
+            byte[] key) {
+        loadSequenceNonce(sequence);
+        return open(false, buf, offset, length, associatedData, adLength, key);
+    }
+
+    /** {@link #encrypt(byte[], int, int, byte[], int, long, byte[])} with an explicit 12-byte nonce. */
+    public void encrypt(byte[] buf, int offset, int length, byte[] associatedData, int adLength, byte[] nonce12,
+            byte[] key) {
+        loadNonce(nonce12, NONCE_BYTES);
+        seal(false, buf, offset, length, associatedData, adLength, key);
+    }
+
+    /** {@link #decrypt(byte[], int, int, byte[], int, long, byte[])} with an explicit 12-byte nonce. */
+    public boolean decrypt(byte[] buf, int offset, int length, byte[] associatedData, int adLength, byte[] nonce12,
+            byte[] key) {
+        loadNonce(nonce12, NONCE_BYTES);
+        return open(false, buf, offset, length, associatedData, adLength, key);
+    }
+
+    /** XChaCha20-Poly1305-IETF counterpart of {@link #encrypt}, with a 24-byte nonce. */
+    public void encryptX(byte[] buf, int offset, int length, byte[] associatedData, int adLength, byte[] nonce24,
+            byte[] key) {
+        loadNonce(nonce24, XNONCE_BYTES);
+        seal(true, buf, offset, length, associatedData, adLength, key);
+    }
+
+    /** XChaCha20-Poly1305-IETF counterpart of {@link #decrypt}, with a 24-byte nonce. */
+    public boolean decryptX(byte[] buf, int offset, int length, byte[] associatedData, int adLength, byte[] nonce24,
+            byte[] key) {
+        loadNonce(nonce24, XNONCE_BYTES);
+        return open(true, buf, offset, length, associatedData, adLength, key);
+    }
+
+    private void seal(boolean extended, byte[] buf, int offset, int length, byte[] associatedData, int adLength,
+            byte[] key) {
+        checkRegion(buf, offset, length + MAC_BYTES);
+        load(key, associatedData, adLength);
+        data.write(0, buf, offset, length);
+        int result = extended
+                ? Sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(data, null, data, length, ad, adLength, null,
+                        nonce, this.key)
+                : Sodium.crypto_aead_chacha20poly1305_ietf_encrypt(data, null, data, length, ad, adLength, null,
+                        nonce, this.key);
+        if (result != 0) {
+            throw new IllegalStateException("libsodium encryption failed (" + result + ")");
+        }
+        data.read(0, buf, offset, length + MAC_BYTES);
+    }
+
+    private boolean open(boolean extended, byte[] buf, int offset, int length, byte[] associatedData, int adLength,
+            byte[] key) {
+        if (length < MAC_BYTES) {
+            return false;
+        }
+        checkRegion(buf, offset, length);
+        load(key, associatedData, adLength);
+        data.write(0, buf, offset, length);
+        int result = extended
+                ? Sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(data, null, null, data, length, ad, adLength,
+                        nonce, this.key)
+                : Sodium.crypto_aead_chacha20poly1305_ietf_decrypt(data, null, null, data, length, ad, adLength,
+                        nonce, this.key);
+        if (result != 0) {
+            return false;
+        }
+        data.read(0, buf, offset, length - MAC_BYTES);
+        return true;
+    }
+
+    /** Wipes the key material left in native memory. The instance must not be used afterwards. */
+    @Override
+    public void close() {
+        scratch.clear();
+        scratch.close();
+    }
+
+    private void load(byte[] key, byte[] associatedData, int adLength) {
+        if (key.length != KEY_BYTES) {
+            throw new IllegalArgumentException("key must be " + KEY_BYTES + " bytes, got " + key.length);
+        }
+        if (adLength < 0 || adLength > MAX_AD_BYTES || (adLength > 0 && adLength > associatedData.length)) {
+            throw new IllegalArgumentException("associated data length out of range: " + adLength);
+        }
+        this.key.write(0, key, 0, KEY_BYTES);
+        if (adLength > 0) {
+            ad.write(0, associatedData, 0, adLength);
+        }
+    }
+
+    private void loadNonce(byte[] bytes, int size) {
+        if (bytes.length != size) {
+            throw new IllegalArgumentException("nonce must be " + size + " bytes, got " + bytes.length);
+        }
+        nonce.write(0, bytes, 0, size);
+    }
+
+    private void loadSequenceNonce(long sequence) {
+        Bytes.writeU64(sequenceNonce, 4, sequence);
+        nonce.write(0, sequenceNonce, 0, NONCE_BYTES);
+    }
+
+    private static void checkRegion(byte[] buf, int offset, int length) {
+        if (offset < 0 || length < 0 || length > MAX_MESSAGE_BYTES + MAC_BYTES || offset + length > buf.length) {
+            throw new IllegalArgumentException("region out of range: offset " + offset + ", length " + length
+                    + ", buffer " + buf.length);
+        }
+    }
+
+}

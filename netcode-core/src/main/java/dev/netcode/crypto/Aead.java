@@ -72,28 +72,34 @@ public final class Aead implements AutoCloseable {
     /** {@link #encrypt(byte[], int, int, byte[], int, long, byte[])} with an explicit 12-byte nonce. */
     public void encrypt(byte[] buf, int offset, int length, byte[] associatedData, int adLength, byte[] nonce12,
             byte[] key) {
-        loadNonce(nonce12, NONCE_BYTES);
+        loadNonce(nonce12, 0, NONCE_BYTES);
         seal(false, buf, offset, length, associatedData, adLength, key);
     }
 
     /** {@link #decrypt(byte[], int, int, byte[], int, long, byte[])} with an explicit 12-byte nonce. */
     public boolean decrypt(byte[] buf, int offset, int length, byte[] associatedData, int adLength, byte[] nonce12,
             byte[] key) {
-        loadNonce(nonce12, NONCE_BYTES);
+        loadNonce(nonce12, 0, NONCE_BYTES);
         return open(false, buf, offset, length, associatedData, adLength, key);
     }
 
-    /** XChaCha20-Poly1305-IETF counterpart of {@link #encrypt}, with a 24-byte nonce. */
-    public void encryptX(byte[] buf, int offset, int length, byte[] associatedData, int adLength, byte[] nonce24,
-            byte[] key) {
-        loadNonce(nonce24, XNONCE_BYTES);
+    /**
+     * XChaCha20-Poly1305-IETF counterpart of {@link #encrypt}, with the 24-byte nonce at
+     * {@code nonce[nonceOffset, nonceOffset + 24)}.
+     */
+    public void encryptX(byte[] buf, int offset, int length, byte[] associatedData, int adLength, byte[] nonce,
+            int nonceOffset, byte[] key) {
+        loadNonce(nonce, nonceOffset, XNONCE_BYTES);
         seal(true, buf, offset, length, associatedData, adLength, key);
     }
 
-    /** XChaCha20-Poly1305-IETF counterpart of {@link #decrypt}, with a 24-byte nonce. */
-    public boolean decryptX(byte[] buf, int offset, int length, byte[] associatedData, int adLength, byte[] nonce24,
-            byte[] key) {
-        loadNonce(nonce24, XNONCE_BYTES);
+    /**
+     * XChaCha20-Poly1305-IETF counterpart of {@link #decrypt}, with the 24-byte nonce at
+     * {@code nonce[nonceOffset, nonceOffset + 24)}.
+     */
+    public boolean decryptX(byte[] buf, int offset, int length, byte[] associatedData, int adLength, byte[] nonce,
+            int nonceOffset, byte[] key) {
+        loadNonce(nonce, nonceOffset, XNONCE_BYTES);
         return open(true, buf, offset, length, associatedData, adLength, key);
     }
 
@@ -153,11 +159,11 @@ public final class Aead implements AutoCloseable {
         }
     }
 
-    private void loadNonce(byte[] bytes, int size) {
-        if (bytes.length != size) {
-            throw new IllegalArgumentException("nonce must be " + size + " bytes, got " + bytes.length);
+    private void loadNonce(byte[] bytes, int offset, int size) {
+        if (offset < 0 || bytes.length - offset < size) {
+            throw new IllegalArgumentException("nonce must be " + size + " bytes, got " + (bytes.length - offset));
         }
-        nonce.write(0, bytes, 0, size);
+        nonce.write(0, bytes, offset, size);
     }
 
     private void loadSequenceNonce(long sequence) {

@@ -28,14 +28,14 @@ class AeadTest {
 
             byte[] buf = Arrays.copyOf(plaintext, plaintext.length + Aead.MAC_BYTES);
             if (extended) {
-                aead.encryptX(buf, 0, plaintext.length, ad, ad.length, nonce, key);
+                aead.encryptX(buf, 0, plaintext.length, ad, ad.length, nonce, 0, key);
             }
             else {
                 aead.encrypt(buf, 0, plaintext.length, ad, ad.length, nonce, key);
             }
             assertThat(buf).as(v.get("name").asString()).isEqualTo(expected);
 
-            boolean ok = extended ? aead.decryptX(buf, 0, buf.length, ad, ad.length, nonce, key)
+            boolean ok = extended ? aead.decryptX(buf, 0, buf.length, ad, ad.length, nonce, 0, key)
                     : aead.decrypt(buf, 0, buf.length, ad, ad.length, nonce, key);
             assertThat(ok).isTrue();
             assertThat(Arrays.copyOf(buf, plaintext.length)).isEqualTo(plaintext);
@@ -57,11 +57,11 @@ class AeadTest {
         assertThat(aead.decrypt(buf, 0, buf.length, ad, 12, counting(0xa0, 12), key)).isFalse();
 
         byte[] xbuf = Arrays.copyOf(message, 58 + 16);
-        aead.encryptX(xbuf, 0, 58, ad, 12, counting(0x10, 24), key);
+        aead.encryptX(xbuf, 0, 58, ad, 12, counting(0x10, 24), 0, key);
         assertThat(dev.netcode.Bytes.toHex(xbuf)).isEqualTo(
                 "2b24832a6c9e21022a1432564b2737922440a992d353a7a564d38e0c7579753fca82fa85f0a6ac089a25f18f4220708e3825d10845817518e4d188bd92fa84dcd6a39a67529162f4867b");
         xbuf[0] ^= 1;
-        assertThat(aead.decryptX(xbuf, 0, xbuf.length, ad, 12, counting(0x10, 24), key)).isFalse();
+        assertThat(aead.decryptX(xbuf, 0, xbuf.length, ad, 12, counting(0x10, 24), 0, key)).isFalse();
     }
 
     @Test

@@ -1,0 +1,115 @@
+package dev.netcode.server;
+
+import java.util.Arrays;
+
+import dev.netcode.NetcodeProtocol;
+import dev.netcode.address.NetcodeAddress;
+
+/**
+ * Which connect tokens this server has seen, so a token opens at most one session (netcode 1.4.5,
+ * the fix for GHSA-v29p-3vj4-vg4f). A token is identified by the 16-byte tag of its sealed private
+ * part. Its entry is created <em>pending</em> for the first address that presents it, admits only
+ * that address's retransmissions, becomes <em>consumed</em> when that client gets a slot, and then
+ * refuses everything until the token expires. Nothing is released on disconnect or handshake
+ * failure, and a full table refuses new tokens instead of evicting: either would reopen the bug.
+ *
+ * <p>Every admission scans the whole table once, without early exit, as the reference does.
+ */
+final class ConnectTokenHistory {
+
+    static final int FULL = -1;
+    static final int REFUSED = -2;
+
+    private static final byte FREE = 0;
+    private static final byte PENDING = 1;
+    private static final byte CONSUMED = 2;
+    private static final int TAG_BYTES = NetcodeProtocol.MAC_BYTES;
+
+    private final byte[] states;
+    private final byte[] tags;
+    private final NetcodeAddress[] addresses;
+    private final long[] expireTimestamps;
+    private final double[] createTimes;
+
+    ConnectTokenHistory(int capacity) {
+        states = new byte[capacity];
+        tags = new byte[capacity * TAG_BYTES];
+        addresses = new NetcodeAddress[capacity];
+        expireTimestamps = new long[capacity];
+        createTimes = new double[capacity];
+    }
+
+    /**
+     * Admits the token whose tag is at {@code tag[tagOffset)}, presented from {@code from}.
+     *
+     * @return the entry index to continue the handshake with, {@link #FULL} when there is no room
+     *         for a new token, or {@link #REFUSED} when the token is consumed or pending for another address
+     */
+    int admit(byte[] tag, int tagOffset, NetcodeAddress from, long expireTimestamp, double now, long unixNow) {
+        int match = -1;
+        int reusable = -1;
+        for (int i = 0; i < states.length; i++) {
+            boolean free = states[i] == FREE;
+            if (!free && Arrays.equals(tags, i * TAG_BYTES, (i + 1) * TAG_BYTES, tag, tagOffset, tagOffset + TAG_BYTES)) {
+                match = i;
+            }
+            if (reusable < 0 && (free || Long.compareUnsigned(expireTimestamps[i], unixNow) <= 0)) {
+                reusable = i;
+            }
+        }
+        if (match >= 0) {
+            return states[match] == PENDING && addresses[match].equals(from) ? match : REFUSED;
+        }
+        if (reusable < 0) {
+            return FULL;
+        }
+        states[reusable] = PENDING;
+        System.arraycopy(tag, tagOffset, tags, reusable * TAG_BYTES, TAG_BYTES);
+        addresses[reusable] = from;
+        expireTimestamps[reusable] = expireTimestamp;
+        createTimes[reusable] = now;
+        return reusable;
+    }
+
+    /** Marks the entry of a token whose client just got a slot. */
+    void consume(int index) {
+        if (index >= 0 && index < states.length && states[index] != FREE) {
+            states[index] = CONSUMED;
+        }
+    }
+
+    boolean isPending(int index) {
+        return states[index] == PENDING;
+    }
+
+    boolean isConsumed(int index) {
+        return states[index] == CONSUMED;
+    }
+
+    double createTime(int index) {
+        return createTimes[index];
+    }
+
+    int capacity() {
+        return states.length;
+    }
+
+    /** Entries that are not free (pending or consumed, expired or not). */
+    int used() {
+        int used = 0;
+        for (byte state : states) {
+            if (state != FREE) {
+                used++;
+            }
+        }
+        return used;
+    }
+
+    void reset() {
+        Arrays.fill(states, FREE);
+        Arrays.fill(tags, (byte) 0);
+        Arrays.fill(addresses, null);
+        Arrays.fill(expireTimestamps, 0);
+        Arrays.fill(createTimes, 0);
+    }
+}

@@ -1,0 +1,150 @@
+package dev.netcode.server;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+import dev.netcode.NetcodeProtocol;
+import dev.netcode.address.NetcodeAddress;
+
+/**
+ * The server's address → session keys table. A connection request adds (or refreshes) an entry so
+ * the server can read the client's response; a slot takes ownership when the client connects; the
+ * entry goes when the slot is freed. Fixed capacity (4 × max clients, as in the reference): a full
+ * table refuses new handshakes rather than evicting.
+ *
+ * <p>An entry is expired when it has been idle longer than its timeout (if positive) or its
+ * absolute expire time (if non-negative) has passed. An expired entry is invisible to lookups and
+ * may be recycled, but never while a slot owns it.
+ */
+final class EncryptionMappings {
+
+    /** Expire time meaning "never". */
+    static final double NEVER = -1.0;
+
+    static final class Entry {
+        final int index;
+        NetcodeAddress address;
+        final byte[] sendKey = new byte[NetcodeProtocol.KEY_BYTES];
+        final byte[] receiveKey = new byte[NetcodeProtocol.KEY_BYTES];
+        int timeout;
+        double expireTime;
+        double lastAccessTime;
+        int ownerSlot = -1;
+        int tokenHistoryIndex = -1;
+
+        Entry(int index) {
+            this.index = index;
+        }
+
+        boolean isExpired(double now) {
+            return (timeout > 0 && lastAccessTime + timeout < now) || (expireTime >= 0 && expireTime < now);
+        }
+
+        void clear() {
+            address = null;
+            Arrays.fill(sendKey, (byte) 0);
+            Arrays.fill(receiveKey, (byte) 0);
+            timeout = 0;
+            expireTime = NEVER;
+            lastAccessTime = 0;
+            ownerSlot = -1;
+            tokenHistoryIndex = -1;
+        }
+    }
+
+    private final Entry[] entries;
+    private final Map<NetcodeAddress, Entry> byAddress;
+
+    EncryptionMappings(int capacity) {
+        entries = new Entry[capacity];
+        for (int i = 0; i < capacity; i++) {
+            entries[i] = new Entry(i);
+            entries[i].clear();
+        }
+        byAddress = new HashMap<>(capacity * 2);
+    }
+
+    /** The live entry for {@code address}, refreshing its last access, or {@code null}. */
+    Entry find(NetcodeAddress address, double now) {
+        Entry entry = byAddress.get(address);
+        if (entry == null || entry.isExpired(now)) {
+            return null;
+        }
+        entry.lastAccessTime = now;
+        return entry;
+    }
+
+    /**
+     * Adds or refreshes the entry for {@code address}. A live entry is updated in place; otherwise
+     * the first free entry, or the first expired one no slot owns, is taken.
+     *
+     * @return the entry, or {@code null} when the table is full
+     */
+    Entry add(NetcodeAddress address, byte[] sendKey, byte[] receiveKey, double now, double expireTime, int timeout) {
+        Entry entry = byAddress.get(address);
+        if (entry == null || entry.isExpired(now)) {
+            entry = null;
+            for (Entry candidate : entries) {
+                if (candidate.address == null || (candidate.ownerSlot < 0 && candidate.isExpired(now))) {
+                    entry = candidate;
+                    break;
+                }
+            }
+            if (entry == null) {
+                return null;
+            }
+            forget(entry);
+            Entry stale = byAddress.get(address);
+            if (stale != null && stale.ownerSlot < 0) {
+                forget(stale);
+                stale.clear();
+            }
+            entry.clear();
+            entry.address = address;
+            byAddress.put(address, entry);
+        }
+        System.arraycopy(sendKey, 0, entry.sendKey, 0, NetcodeProtocol.KEY_BYTES);
+        System.arraycopy(receiveKey, 0, entry.receiveKey, 0, NetcodeProtocol.KEY_BYTES);
+        entry.lastAccessTime = now;
+        entry.expireTime = expireTime;
+        entry.timeout = timeout;
+        return entry;
+    }
+
+    /** Removes the entry for {@code address}, live or not; returns whether there was one. */
+    boolean remove(NetcodeAddress address) {
+        Entry entry = byAddress.remove(address);
+        if (entry == null) {
+            return false;
+        }
+        entry.clear();
+        return true;
+    }
+
+    Entry get(int index) {
+        return entries[index];
+    }
+
+    int capacity() {
+        return entries.length;
+    }
+
+    /** Entries in use (live or expired but not yet recycled). */
+    int size() {
+        return byAddress.size();
+    }
+
+    void reset() {
+        for (Entry entry : entries) {
+            entry.clear();
+        }
+        byAddress.clear();
+    }
+
+    private void forget(Entry entry) {
+        if (entry.address != null && byAddress.get(entry.address) == entry) {
+            byAddress.remove(entry.address);
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package dev.netcode.server;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.function.LongSupplier;
+
+import dev.netcode.NetcodeProtocol;
+import dev.netcode.address.NetcodeAddress;
+
+/**
+ * What a {@link NetcodeServer} needs to know. Build one with {@link #builder(long, byte[])}.
+ *
+ * <p>The server addresses are the addresses as the backend writes them into the private part of
+ * connect tokens (exact IP and port): a request is only accepted when one of them is listed. When
+ * none is given the server uses its transport's bound address, which only works for a bind to a
+ * concrete address (not a wildcard).
+ */
+public final class ServerConfig {
+
+    /** Largest slot count a server accepts; the reference's fixed maximum is 256. */
+    public static final int MAX_CLIENTS_LIMIT = 4096;
+
+    private final long protocolId;
+    private final byte[] privateKey;
+    private final List<NetcodeAddress> serverAddresses;
+    private final int maxConnectTokenLifetime;
+    private final LongSupplier unixClock;
+    private final ServerEventHandler eventHandler;
+    private final LoopbackPacketSender loopbackPacketSender;
+
+    private ServerConfig(Builder builder) {
+        this.protocolId = builder.protocolId;
+        this.privateKey = builder.privateKey.clone();
+        this.serverAddresses = List.copyOf(builder.serverAddresses);
+        this.maxConnectTokenLifetime = builder.maxConnectTokenLifetime <= 0
+                ? NetcodeProtocol.DEFAULT_MAX_CONNECT_TOKEN_LIFETIME : builder.maxConnectTokenLifetime;
+        this.unixClock = builder.unixClock;
+        this.eventHandler = builder.eventHandler;
+        this.loopbackPacketSender = builder.loopbackPacketSender;
+    }
+
+    /**
+     * @param privateKey the 32-byte key shared with the backend that mints connect tokens
+     * @throws IllegalArgumentException if the key is not 32 bytes
+     */
+    public static Builder builder(long protocolId, byte[] privateKey) {
+        return new Builder(protocolId, privateKey);
+    }
+
+    public long protocolId() {
+        return protocolId;
+    }
+
+    /** A copy of the private key. */
+    byte[] privateKey() {
+        return privateKey.clone();
+    }
+
+    public List<NetcodeAddress> serverAddresses() {
+        return serverAddresses;
+    }
+
+    /** Seconds; tokens expiring before {@code start + this} are refused after a (re)start. */
+    public int maxConnectTokenLifetime() {
+        return maxConnectTokenLifetime;
+    }
+
+    public LongSupplier unixClock() {
+        return unixClock;
+    }
+
+    public ServerEventHandler eventHandler() {
+        return eventHandler;
+    }
+
+    public LoopbackPacketSender loopbackPacketSender() {
+        return loopbackPacketSender;
+    }
+
+    /** Never prints the key. */
+    @Override
+    public String toString() {
+        return "ServerConfig[protocolId=0x" + Long.toHexString(protocolId) + ", serverAddresses=" + serverAddresses
+                + ", maxConnectTokenLifetime=" + maxConnectTokenLifetime + "]";
+    }
+
+    public static final class Builder {
+
+        private final long protocolId;
+        private final byte[] privateKey;
+        private List<NetcodeAddress> serverAddresses = List.of();
+        private int maxConnectTokenLifetime = NetcodeProtocol.DEFAULT_MAX_CONNECT_TOKEN_LIFETIME;
+        private LongSupplier unixClock = () -> System.currentTimeMillis() / 1000;
+        private ServerEventHandler eventHandler = new ServerEventHandler() {
+        };
+        private LoopbackPacketSender loopbackPacketSender;
+
+        private Builder(long protocolId, byte[] privateKey) {
+            if (privateKey == null || privateKey.length != NetcodeProtocol.KEY_BYTES) {
+                throw new IllegalArgumentException("private key must be " + NetcodeProtocol.KEY_BYTES + " bytes, got "
+                        + (privateKey == null ? "none" : privateKey.length));
+            }
+            this.protocolId = protocolId;
+            this.privateKey = privateKey.clone();
+        }
+
+        /** The addresses connect tokens list for this server (internal addresses, exact IP and port). */
+        public Builder serverAddresses(List<NetcodeAddress> addresses) {
+            this.serverAddresses = List.copyOf(addresses);
+            return this;
+        }
+
+        public Builder serverAddress(NetcodeAddress address) {
+            return serverAddresses(List.of(address));
+        }
+
+        /** The restart rule's window in seconds; set it to the token lifetime the backend issues. 0 or less means 30. */
+        public Builder maxConnectTokenLifetime(int seconds) {
+            this.maxConnectTokenLifetime = seconds;
+            return this;
+        }
+
+        /** The wall clock token expiry is checked against, in Unix seconds. */
+        public Builder unixClock(LongSupplier clock) {
+            this.unixClock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        public Builder eventHandler(ServerEventHandler handler) {
+            this.eventHandler = Objects.requireNonNull(handler, "handler");
+            return this;
+        }
+
+        /** Enables loopback clients, whose server-to-client payloads go to {@code sender}. */
+        public Builder loopbackPacketSender(LoopbackPacketSender sender) {
+            this.loopbackPacketSender = sender;
+            return this;
+        }
+
+        public ServerConfig build() {
+            return new ServerConfig(this);
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package dev.netcode.server;
+
+/**
+ * Receives server events on the thread that calls {@link NetcodeServer#update}. Methods must
+ * return quickly: they run inside the receive loop. The {@link ClientSlot} and the payload buffer
+ * are only valid during the call; copy what you keep.
+ */
+public interface ServerEventHandler {
+
+    /** A client completed the handshake and holds {@code slot}. */
+    default void onClientConnected(ClientSlot slot) {
+    }
+
+    /** A payload of {@code length} bytes at {@code buf[offset)} arrived from the client in {@code slot}. */
+    default void onPayload(ClientSlot slot, byte[] buf, int offset, int length) {
+    }
+
+    /** The client in {@code slot} is gone; the slot is freed right after this returns. */
+    default void onClientDisconnected(ClientSlot slot, DisconnectReason reason) {
+    }
+}

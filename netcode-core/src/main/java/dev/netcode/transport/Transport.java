@@ -1,0 +1,52 @@
+package dev.netcode.transport;
+
+import dev.netcode.address.NetcodeAddress;
+
+/**
+ * Moves datagrams for a netcode client or server: real UDP ({@link UdpTransport}) or the in-memory
+ * network simulator ({@link SimulatedNetwork}). The protocol code calls it from one thread only.
+ *
+ * <p>Network errors never propagate: a failed send is counted and forgotten, and a receive error
+ * (an ICMP port unreachable reported by the OS, for instance) reads as "no datagram".
+ */
+public interface Transport extends AutoCloseable {
+
+    /** The address this transport is bound to, with the real port (never 0 once bound). */
+    NetcodeAddress localAddress();
+
+    /** Sends {@code buf[offset, offset + length)} to {@code to}; never blocks for long, never throws on network errors. */
+    void send(NetcodeAddress to, byte[] buf, int offset, int length);
+
+    /**
+     * Hands every datagram that has arrived (up to {@code max}) to {@code handler}, without
+     * blocking, and returns how many it handed over. The buffer passed to the handler is only valid
+     * during the call. Datagrams longer than the buffer are truncated to it; the length reported is
+     * then the buffer's, so a reader that checks exact sizes rejects them.
+     */
+    int receive(DatagramHandler handler, int max);
+
+    /**
+     * Waits until a datagram may be available or {@code timeoutMillis} pass, whichever comes first.
+     * Transports without real I/O return at once.
+     */
+    default void awaitDatagram(long timeoutMillis) throws InterruptedException {
+    }
+
+    /** Makes a thread blocked in {@link #awaitDatagram} return now. */
+    default void wakeup() {
+    }
+
+    /** Datagrams whose send failed (socket error). */
+    default long sendErrors() {
+        return 0;
+    }
+
+    @Override
+    void close();
+
+    /** Receives datagrams from {@link Transport#receive}. */
+    @FunctionalInterface
+    interface DatagramHandler {
+        void onDatagram(NetcodeAddress from, byte[] buf, int offset, int length);
+    }
+}

@@ -445,6 +445,10 @@ public final class NetcodeClient implements Transport.DatagramHandler, AutoClose
         return drops;
     }
 
+    Transport transport() {
+        return transport;
+    }
+
     /** Sends disconnect packets if connected, wipes keys, and closes the transport. */
     @Override
     public void close() {

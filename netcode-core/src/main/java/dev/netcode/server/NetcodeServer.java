@@ -681,6 +681,10 @@ public final class NetcodeServer implements Transport.DatagramHandler, AutoClose
         return handlerErrors.get();
     }
 
+    Transport transport() {
+        return transport;
+    }
+
     EncryptionMappings encryptionMappings() {
         return mappings;
     }

@@ -211,9 +211,19 @@ public final class NetcodeClient implements Transport.DatagramHandler, AutoClose
     /** Processes one datagram; called by the transport. Never throws for anything a peer can send. */
     @Override
     public void onDatagram(NetcodeAddress from, byte[] buf, int offset, int length) {
+        try {
+            processDatagram(from, buf, offset, length);
+        }
+        catch (RuntimeException ex) {
+            drops.increment(DropReason.INTERNAL_ERROR);
+            log.warn("dropped a datagram from {} after an internal error", from, ex);
+        }
+    }
+
+    private void processDatagram(NetcodeAddress from, byte[] buf, int offset, int length) {
         if (offset != 0) {
             byte[] copy = Arrays.copyOfRange(buf, offset, offset + length);
-            onDatagram(from, copy, 0, length);
+            processDatagram(from, copy, 0, length);
             return;
         }
         if (!state.isActive()) {

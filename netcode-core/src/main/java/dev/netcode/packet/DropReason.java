@@ -51,7 +51,9 @@ public enum DropReason {
     /** A client packet from an address other than the server it is talking to. */
     WRONG_SOURCE,
     /** The server is not running. */
-    NOT_RUNNING;
+    NOT_RUNNING,
+    /** Processing failed unexpectedly (a bug, logged with its stack trace); the datagram was dropped. */
+    INTERNAL_ERROR;
 
     private static final DropReason[] VALUES = values();
 

@@ -181,6 +181,17 @@ public final class NetcodeServer implements Transport.DatagramHandler, AutoClose
     /** Processes one datagram; called by the transport. Never throws for anything a peer can send. */
     @Override
     public void onDatagram(NetcodeAddress from, byte[] buf, int offset, int length) {
+        try {
+            processDatagram(from, buf, offset, length);
+        }
+        catch (RuntimeException ex) {
+            // A bug of ours must cost one datagram, never the server.
+            drops.increment(DropReason.INTERNAL_ERROR);
+            log.warn("dropped a datagram from {} after an internal error", from, ex);
+        }
+    }
+
+    private void processDatagram(NetcodeAddress from, byte[] buf, int offset, int length) {
         packetsReceived.incrementAndGet();
         if (!running) {
             drops.increment(DropReason.NOT_RUNNING);
@@ -189,7 +200,7 @@ public final class NetcodeServer implements Transport.DatagramHandler, AutoClose
         if (offset != 0) {
             // Our transports hand over offset 0; accept others by copying, which only costs there.
             byte[] copy = Arrays.copyOfRange(buf, offset, offset + length);
-            onDatagram(from, copy, 0, length);
+            processDatagram(from, copy, 0, length);
             return;
         }
         if (length <= 1) {

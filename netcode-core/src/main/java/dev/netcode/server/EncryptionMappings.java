@@ -10,7 +10,7 @@ import dev.netcode.address.NetcodeAddress;
 /**
  * The server's address → session keys table. A connection request adds (or refreshes) an entry so
  * the server can read the client's response; a slot takes ownership when the client connects; the
- * entry goes when the slot is freed. Fixed capacity (4 × max clients, as in the reference): a full
+ * entry goes when the slot is freed. Fixed capacity (4 × max(256, max clients); the reference has 1024): a full
  * table refuses new handshakes rather than evicting.
  *
  * <p>An entry is expired when it has been idle longer than its timeout (if positive) or its

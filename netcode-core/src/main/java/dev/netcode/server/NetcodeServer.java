@@ -121,8 +121,11 @@ public final class NetcodeServer implements Transport.DatagramHandler, AutoClose
             slots[i] = new ClientSlot(i);
         }
         slotsByAddress = new HashMap<>(maxClients * 2);
-        mappings = new EncryptionMappings(maxClients * 4);
-        tokenHistory = new ConnectTokenHistory(maxClients * 8);
+        // The reference's tables are fixed at 4 x / 8 x NETCODE_MAX_CLIENTS (1024 / 2048) whatever the slot
+        // count; scaling them down with small servers lets a handful of tokens fill them.
+        int tableClients = Math.max(NetcodeProtocol.DEFAULT_MAX_CLIENTS, maxClients);
+        mappings = new EncryptionMappings(tableClients * 4);
+        tokenHistory = new ConnectTokenHistory(tableClients * 8);
         connectedCount = 0;
         challengeSequence = 0;
         SecureRandomBytes.fill(challengeKey);

@@ -1,7 +1,6 @@
 package dev.netcode.address;
 
 import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -136,13 +135,16 @@ public final class NetcodeAddress {
     }
 
     private static byte[] parseIpv6(String host, String text) {
-        if (host.isEmpty() || host.indexOf('%') >= 0
+        // Every IPv6 literal has a ':' and starts with a hex digit or ':'. InetAddress parses such a
+        // string as a literal and never looks it up; anything else (".::1", "[bad.cafe]") it would
+        // hand to the resolver.
+        if (host.isEmpty() || host.indexOf(':') < 0
+                || (Character.digit(host.charAt(0), 16) < 0 && host.charAt(0) != ':')
                 || !host.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.')) {
             throw new IllegalArgumentException("not an IPv6 address: '" + text + "'");
         }
         try {
-            // A literal containing only hex digits, ':' and '.' is never looked up in DNS.
-            return InetAddress.getByName(host.contains(":") ? host : "[" + host + "]").getAddress();
+            return InetAddress.getByName(host).getAddress();
         }
         catch (UnknownHostException ex) {
             throw new IllegalArgumentException("not an IPv6 address: '" + text + "'");
@@ -262,11 +264,19 @@ public final class NetcodeAddress {
         if (!isIpv6()) {
             return (ip[0] & 0xFF) + "." + (ip[1] & 0xFF) + "." + (ip[2] & 0xFF) + "." + (ip[3] & 0xFF) + ":" + port;
         }
-        String host = ((Inet6Address) toInetAddress()).getHostAddress();
-        return "[" + compress(host) + "]:" + port;
+        // Formatted from the bytes: InetAddress would turn an IPv4-mapped address (which a token may
+        // carry as type 2) into an Inet4Address.
+        StringBuilder full = new StringBuilder(39);
+        for (int i = 0; i < 16; i += 2) {
+            if (i > 0) {
+                full.append(':');
+            }
+            full.append(Integer.toHexString((ip[i] & 0xFF) << 8 | (ip[i + 1] & 0xFF)));
+        }
+        return "[" + compress(full.toString()) + "]:" + port;
     }
 
-    /** Inet6Address prints every group; shorten the longest run of zero groups to "::". */
+    /** Given every group, shorten the longest run of zero groups to "::". */
     private static String compress(String full) {
         String[] groups = full.split(":");
         int bestStart = -1;

@@ -194,7 +194,7 @@ public final class PacketCodec implements AutoCloseable {
     }
 
     /**
-     * Reads an encrypted packet (types 1..6) in the reference order: minimum length, type, allowed
+     * Reads an encrypted packet (types 1..6) in the reference order: length (18 to 1300 bytes), type, allowed
      * type, sequence byte count, length, replay check (keep-alive, payload and disconnect only, when
      * {@code replay} is given), decryption in place, replay window advance (only after successful
      * decryption), body length for the type.
@@ -205,7 +205,9 @@ public final class PacketCodec implements AutoCloseable {
      */
     public boolean readEncrypted(byte[] buf, int length, byte[] key, int allowedTypes, ReplayProtection replay,
             Packet out) {
-        if (length < MIN_ENCRYPTED_BYTES) {
+        // No valid packet exceeds 1225 bytes; the upper bound also keeps oversized datagrams away from
+        // the AEAD, which refuses regions beyond its scratch space with an exception.
+        if (length < MIN_ENCRYPTED_BYTES || length > NetcodeProtocol.MAX_PACKET_BYTES) {
             return drop(out, DropReason.BAD_LENGTH);
         }
         int prefix = buf[0] & 0xFF;

@@ -1,6 +1,5 @@
 package dev.netcode.address;
 
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -179,6 +178,9 @@ public final class NetcodeAddress {
     }
 
     public NetcodeAddress withPort(int newPort) {
+        if (newPort < 0 || newPort > 0xFFFF) {
+            throw new IllegalArgumentException("port out of range: " + newPort);
+        }
         return new NetcodeAddress(ip, newPort);
     }
 
@@ -298,10 +300,5 @@ public final class NetcodeAddress {
         String head = String.join(":", Arrays.copyOfRange(groups, 0, bestStart));
         String tail = String.join(":", Arrays.copyOfRange(groups, bestStart + bestLength, groups.length));
         return head + "::" + tail;
-    }
-
-    /** Whether {@code address} is an IPv4 address (for choosing a socket family). */
-    public static boolean isIpv4(InetAddress address) {
-        return address instanceof Inet4Address;
     }
 }

@@ -1,0 +1,221 @@
+package dev.netcode.cli;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import dev.netcode.Bytes;
+import dev.netcode.NetcodeProtocol;
+import dev.netcode.address.NetcodeAddress;
+
+/**
+ * The shared argument parser: {@code --flag value} or {@code --flag=value} pairs, nothing
+ * positional. Every flag a command accepts is declared up front, once-only or repeatable; anything
+ * else is a {@link UsageException}, as is every value that does not parse. Error messages name the
+ * flag and the problem but never echo the value of {@code --key}.
+ */
+final class Args {
+
+    private final Map<String, List<String>> values;
+
+    private Args(Map<String, List<String>> values) {
+        this.values = values;
+    }
+
+    /**
+     * @param once flags that may appear at most once (names without the leading dashes)
+     * @param repeatable flags that may appear any number of times
+     */
+    static Args parse(String[] argv, Set<String> once, Set<String> repeatable) throws UsageException {
+        Map<String, List<String>> values = new LinkedHashMap<>();
+        for (int i = 0; i < argv.length; i++) {
+            String arg = argv[i];
+            if (!arg.startsWith("--") || arg.length() == 2) {
+                throw new UsageException("unexpected argument '" + arg + "'");
+            }
+            String name = arg.substring(2);
+            String value = null;
+            int eq = name.indexOf('=');
+            if (eq >= 0) {
+                value = name.substring(eq + 1);
+                name = name.substring(0, eq);
+            }
+            if (!once.contains(name) && !repeatable.contains(name)) {
+                throw new UsageException("unknown flag --" + name);
+            }
+            if (value == null) {
+                if (i + 1 >= argv.length || argv[i + 1].startsWith("--")) {
+                    throw new UsageException("missing value for --" + name);
+                }
+                value = argv[++i];
+            }
+            List<String> list = values.computeIfAbsent(name, k -> new ArrayList<>());
+            if (!list.isEmpty() && once.contains(name)) {
+                throw new UsageException("--" + name + " given more than once");
+            }
+            list.add(value);
+        }
+        return new Args(values);
+    }
+
+    boolean has(String flag) {
+        return values.containsKey(flag);
+    }
+
+    String required(String flag) throws UsageException {
+        List<String> list = values.get(flag);
+        if (list == null) {
+            throw new UsageException("missing required flag --" + flag);
+        }
+        return list.get(0);
+    }
+
+    /** The value, or {@code null} when the flag is absent. */
+    String optional(String flag) {
+        List<String> list = values.get(flag);
+        return list == null ? null : list.get(0);
+    }
+
+    /** Every value of a repeatable flag, in order; empty when absent. */
+    List<String> all(String flag) {
+        return values.getOrDefault(flag, List.of());
+    }
+
+    // ---- typed values ---------------------------------------------------------------------------
+
+    /** A 32-byte key given as 64 hex digits. The message never contains the value. */
+    byte[] key(String flag) throws UsageException {
+        String text = required(flag).trim();
+        if (text.length() != 2 * NetcodeProtocol.KEY_BYTES) {
+            throw new UsageException("--" + flag + " must be " + 2 * NetcodeProtocol.KEY_BYTES
+                    + " hex digits (a 32-byte key), got " + text.length() + " characters");
+        }
+        if (!isHex(text)) {
+            throw new UsageException("--" + flag + " must be hex digits only (0-9, a-f)");
+        }
+        return Bytes.fromHex(text);
+    }
+
+    /** A protocol id: up to 16 hex digits, with or without {@code 0x}; unsigned 64-bit. */
+    long protocolId(String flag) throws UsageException {
+        String text = required(flag).trim();
+        String digits = stripHexPrefix(text);
+        if (digits.isEmpty() || digits.length() > 16 || !isHex(digits)) {
+            throw new UsageException("--" + flag + " must be a hex number of at most 16 digits (optional 0x), got '"
+                    + text + "'");
+        }
+        return Long.parseUnsignedLong(digits, 16);
+    }
+
+    /** An unsigned 64-bit number: decimal, or hex with {@code 0x}. */
+    long unsignedLong(String flag) throws UsageException {
+        String text = required(flag).trim();
+        try {
+            if (text.startsWith("0x") || text.startsWith("0X")) {
+                String digits = text.substring(2);
+                if (digits.isEmpty() || digits.length() > 16 || !isHex(digits)) {
+                    throw new NumberFormatException();
+                }
+                return Long.parseUnsignedLong(digits, 16);
+            }
+            if (text.isEmpty() || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                throw new NumberFormatException();
+            }
+            return Long.parseUnsignedLong(text);
+        }
+        catch (NumberFormatException ex) {
+            throw new UsageException("--" + flag + " must be an unsigned 64-bit number (decimal, or hex with 0x), got '"
+                    + text + "'");
+        }
+    }
+
+    /** A decimal int in {@code [min, max]}. */
+    int intIn(String flag, int min, int max) throws UsageException {
+        return parseInt(flag, required(flag), min, max);
+    }
+
+    /** A decimal int in {@code [min, max]}, or {@code fallback} when the flag is absent. */
+    int intIn(String flag, int min, int max, int fallback) throws UsageException {
+        String text = optional(flag);
+        return text == null ? fallback : parseInt(flag, text, min, max);
+    }
+
+    private static int parseInt(String flag, String raw, int min, int max) throws UsageException {
+        String text = raw.trim();
+        long value;
+        try {
+            if (!text.matches("-?[0-9]{1,10}")) {
+                throw new NumberFormatException();
+            }
+            value = Long.parseLong(text);
+        }
+        catch (NumberFormatException ex) {
+            throw new UsageException("--" + flag + " must be a whole number, got '" + text + "'");
+        }
+        if (value < min || value > max) {
+            throw new UsageException("--" + flag + " must be between " + min + " and " + max + ", got " + value);
+        }
+        return (int) value;
+    }
+
+    /** Hex bytes (optional 0x), at most {@code maxBytes}; {@code null} when the flag is absent. */
+    byte[] optionalHex(String flag, int maxBytes) throws UsageException {
+        String text = optional(flag);
+        if (text == null) {
+            return null;
+        }
+        String digits = stripHexPrefix(text.trim());
+        if (!isHex(digits) || digits.length() % 2 != 0) {
+            throw new UsageException("--" + flag + " must be an even number of hex digits (optional 0x)");
+        }
+        byte[] bytes = Bytes.fromHex(digits);
+        if (bytes.length > maxBytes) {
+            throw new UsageException("--" + flag + " is at most " + maxBytes + " bytes, got " + bytes.length);
+        }
+        return bytes;
+    }
+
+    NetcodeAddress address(String flag) throws UsageException {
+        return parseAddress(flag, required(flag));
+    }
+
+    /** The address, or {@code null} when the flag is absent. */
+    NetcodeAddress optionalAddress(String flag) throws UsageException {
+        String text = optional(flag);
+        return text == null ? null : parseAddress(flag, text);
+    }
+
+    List<NetcodeAddress> addresses(String flag) throws UsageException {
+        List<NetcodeAddress> out = new ArrayList<>();
+        for (String text : all(flag)) {
+            out.add(parseAddress(flag, text));
+        }
+        return out;
+    }
+
+    /** {@code a.b.c.d:port} or {@code [v6]:port}; the port is required (0 is allowed here). */
+    static NetcodeAddress parseAddress(String flag, String raw) throws UsageException {
+        String text = raw.trim();
+        boolean hasPort = text.startsWith("[") ? text.matches("\\[[^\\]]*\\]:[0-9]+") : text.matches("[^:]+:[0-9]+");
+        if (!hasPort) {
+            throw new UsageException("--" + flag + " must be a.b.c.d:port or [ipv6]:port, got '" + text + "'");
+        }
+        try {
+            return NetcodeAddress.parse(text);
+        }
+        catch (IllegalArgumentException ex) {
+            throw new UsageException("--" + flag + ": " + ex.getMessage());
+        }
+    }
+
+    private static String stripHexPrefix(String text) {
+        return text.toLowerCase(Locale.ROOT).startsWith("0x") ? text.substring(2) : text;
+    }
+
+    private static boolean isHex(String text) {
+        return text.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'));
+    }
+}

@@ -1,0 +1,286 @@
+package dev.netcode.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import dev.netcode.Bytes;
+import dev.netcode.NetcodeProtocol;
+import dev.netcode.address.NetcodeAddress;
+import dev.netcode.client.ClientEventHandler;
+import dev.netcode.client.ClientRuntime;
+import dev.netcode.client.ClientState;
+import dev.netcode.client.NetcodeClient;
+import dev.netcode.token.ConnectToken;
+import dev.netcode.token.InvalidConnectTokenException;
+import dev.netcode.transport.UdpTransport;
+
+/**
+ * {@code client}: connects with a connect token, sends numbered payloads, and checks that each one
+ * comes back byte for byte, as an echo server sends them.
+ *
+ * <p>The client runs in a {@link ClientRuntime} (own thread, real time). Payload {@code i} holds
+ * {@code i} as a little-endian u32 followed by bytes derived from {@code i}, so all payloads differ
+ * and an echo is checked against the payload regenerated from its number. One payload goes out
+ * every {@value #SEND_INTERVAL_MILLIS} ms. Output, flushed line by line:
+ * <pre>
+ * state disconnected -> sending_connection_request
+ * state sending_connection_request -> sending_connection_response
+ * state sending_connection_response -> connected
+ * state connected -> disconnected
+ * summary state=connected sent=10 echoed=10
+ * </pre>
+ * The summary's state is the one before the client's own clean disconnect at the end, so a lost
+ * connection shows as, say, {@code connection_timed_out}. Exit 0 only if the client connected,
+ * every payload came back within {@code --seconds} of the start, and it was still connected after
+ * {@code --hold}; otherwise 1.
+ */
+final class ClientCommand implements Command {
+
+    static final int SEND_INTERVAL_MILLIS = 10;
+    static final int MIN_PAYLOAD_BYTES = 4;
+
+    private static final Set<String> ONCE = Set.of("token", "payloads", "payload-bytes", "seconds", "hold");
+
+    @Override
+    public String name() {
+        return "client";
+    }
+
+    @Override
+    public String summary() {
+        return "connect with a token, send payloads and check their echoes";
+    }
+
+    @Override
+    public String usage() {
+        return """
+                usage: netcode-cli client --token FILE --payloads N --payload-bytes B --seconds T [--hold S]
+                  --token FILE        a 2048-byte connect token (see 'token')
+                  --payloads N        payloads to send, one every %d ms, each echoed back by the server
+                  --payload-bytes B   size of each payload, %d..%d
+                  --seconds T         deadline for connecting and getting every echo back
+                  --hold S            stay connected S more seconds afterwards, then disconnect (default 0)
+                prints: state A -> B (every state change) | summary state=S sent=N echoed=M
+                exit 0 if connected and every payload was echoed in time, 1 otherwise"""
+                .formatted(SEND_INTERVAL_MILLIS, MIN_PAYLOAD_BYTES, NetcodeProtocol.MAX_PAYLOAD_BYTES);
+    }
+
+    @Override
+    public int run(String[] argv, PrintStream out, PrintStream err) throws UsageException {
+        Args args = Args.parse(argv, ONCE, Set.of());
+        Path tokenFile = Path.of(args.required("token"));
+        int payloads = args.intIn("payloads", 0, 10_000_000);
+        int payloadBytes = args.intIn("payload-bytes", MIN_PAYLOAD_BYTES, NetcodeProtocol.MAX_PAYLOAD_BYTES);
+        int seconds = args.intIn("seconds", 1, Integer.MAX_VALUE);
+        int hold = args.intIn("hold", 0, Integer.MAX_VALUE, 0);
+        long startNanos = System.nanoTime();
+        long deadline = startNanos + TimeUnit.SECONDS.toNanos(seconds);
+
+        byte[] tokenBytes;
+        ConnectToken token;
+        try {
+            tokenBytes = Files.readAllBytes(tokenFile);
+            token = ConnectToken.read(tokenBytes);
+        }
+        catch (IOException ex) {
+            err.println("netcode-cli client: cannot read " + tokenFile + ": " + ex);
+            return NetcodeCli.EXIT_FAILURE;
+        }
+        catch (InvalidConnectTokenException ex) {
+            err.println("netcode-cli client: " + tokenFile + " is not a valid connect token: " + ex.getMessage());
+            Printer.line(out, "summary state=" + name(ClientState.INVALID_CONNECT_TOKEN) + " sent=0 echoed=0");
+            return NetcodeCli.EXIT_FAILURE;
+        }
+
+        Session session = new Session(out, payloads, payloadBytes);
+        UdpTransport transport;
+        try {
+            transport = UdpTransport.bind(bindAddressFor(token.serverAddresses()));
+        }
+        catch (UncheckedIOException ex) {
+            err.println("netcode-cli client: " + ex.getMessage());
+            return NetcodeCli.EXIT_FAILURE;
+        }
+        ClientRuntime runtime = ClientRuntime.start(new NetcodeClient(transport, session, 0.0));
+        Thread hook = new Thread(runtime::close, "netcode-cli-client-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        ClientState finalState;
+        try {
+            runtime.connect(tokenBytes);
+            // connect() runs on the client's thread: first see it leave the initial 'disconnected'.
+            runtime.awaitState(s -> s != ClientState.DISCONNECTED, remainingMillis(deadline));
+            ClientState state = runtime.awaitState(s -> s == ClientState.CONNECTED || !s.isActive(),
+                    remainingMillis(deadline));
+            if (state == ClientState.CONNECTED) {
+                sendAndAwaitEchoes(runtime, session, deadline);
+                if (session.allEchoed() && hold > 0) {
+                    runtime.awaitState(s -> s != ClientState.CONNECTED, TimeUnit.SECONDS.toMillis(hold));
+                }
+            }
+            finalState = runtime.state();
+            runtime.disconnect();
+            runtime.awaitState(s -> !s.isActive(), 1_000);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            finalState = runtime.state();
+        }
+        finally {
+            runtime.close();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            }
+            catch (IllegalStateException ex) {
+                // Shutting down already; the hook closes the client.
+            }
+        }
+        int sent = session.sent;
+        int echoed = session.echoedCount();
+        Printer.line(out, "summary state=" + name(finalState) + " sent=" + sent + " echoed=" + echoed);
+        if (session.corrupt > 0) {
+            err.println("netcode-cli client: " + session.corrupt + " echoed payloads did not match what was sent");
+        }
+        boolean ok = session.everConnected && finalState == ClientState.CONNECTED && sent == payloads
+                && echoed == payloads && session.corrupt == 0;
+        return ok ? NetcodeCli.EXIT_OK : NetcodeCli.EXIT_FAILURE;
+    }
+
+    /** Sends the payloads on schedule, then waits for the missing echoes, all before {@code deadline}. */
+    private static void sendAndAwaitEchoes(ClientRuntime runtime, Session session, long deadline)
+            throws InterruptedException {
+        byte[] payload = new byte[session.payloadBytes];
+        long first = System.nanoTime();
+        for (int i = 0; i < session.payloads; i++) {
+            long due = first + TimeUnit.MILLISECONDS.toNanos((long) i * SEND_INTERVAL_MILLIS);
+            while (System.nanoTime() < due) {
+                LockSupport.parkNanos(due - System.nanoTime());
+            }
+            if (System.nanoTime() >= deadline || runtime.state() != ClientState.CONNECTED) {
+                return;
+            }
+            fill(payload, i);
+            runtime.sendPayload(payload, 0, payload.length);
+            session.sent++;
+        }
+        session.awaitAllEchoed(deadline, runtime);
+    }
+
+    /** Payload {@code seq}: the number as a little-endian u32, then bytes derived from it. */
+    static void fill(byte[] payload, int seq) {
+        Bytes.writeU32(payload, 0, seq);
+        for (int i = 4; i < payload.length; i++) {
+            payload[i] = (byte) (seq * 31 + i * 7);
+        }
+    }
+
+    /**
+     * Binds where the token's servers are reachable from: the loopback address when they are all
+     * loopback of one family, otherwise the wildcard ({@code [::]}, which is dual-stack, if any
+     * server is IPv6).
+     */
+    static NetcodeAddress bindAddressFor(List<NetcodeAddress> servers) {
+        boolean anyV6 = servers.stream().anyMatch(NetcodeAddress::isIpv6);
+        boolean allV6 = servers.stream().allMatch(NetcodeAddress::isIpv6);
+        boolean allLoopback = servers.stream().allMatch(a -> a.toInetAddress().isLoopbackAddress());
+        if (allLoopback && allV6) {
+            return NetcodeAddress.parse("[::1]:0");
+        }
+        if (allLoopback && !anyV6) {
+            return NetcodeAddress.parse("127.0.0.1:0");
+        }
+        return NetcodeAddress.parse(anyV6 ? "[::]:0" : "0.0.0.0:0");
+    }
+
+    static String name(ClientState state) {
+        return state.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static long remainingMillis(long deadline) {
+        return Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+    }
+
+    /** Prints state changes and checks echoes; the callbacks run on the client's thread. */
+    private static final class Session implements ClientEventHandler {
+
+        private final PrintStream out;
+        private final int payloads;
+        private final int payloadBytes;
+        private final byte[] expected;
+        private final BitSet echoed = new BitSet();
+        private volatile boolean everConnected;
+        /** Written by the sending thread only. */
+        private volatile int sent;
+        /** Guarded by {@code this}. */
+        private int echoedCount;
+        private volatile int corrupt;
+
+        Session(PrintStream out, int payloads, int payloadBytes) {
+            this.out = out;
+            this.payloads = payloads;
+            this.payloadBytes = payloadBytes;
+            this.expected = new byte[payloadBytes];
+        }
+
+        @Override
+        public void onStateChanged(ClientState previous, ClientState current) {
+            if (current == ClientState.CONNECTED) {
+                everConnected = true;
+            }
+            Printer.line(out, "state " + name(previous) + " -> " + name(current));
+        }
+
+        @Override
+        public void onPayload(byte[] buf, int offset, int length, long sequence) {
+            if (length != payloadBytes) {
+                corrupt++;
+                return;
+            }
+            int seq = Bytes.readU32(buf, offset);
+            if (seq < 0 || seq >= payloads) {
+                corrupt++;
+                return;
+            }
+            fill(expected, seq);
+            if (!Arrays.equals(buf, offset, offset + length, expected, 0, payloadBytes)) {
+                corrupt++;
+                return;
+            }
+            synchronized (this) {
+                if (!echoed.get(seq)) {
+                    echoed.set(seq);
+                    echoedCount++;
+                    notifyAll();
+                }
+            }
+        }
+
+        synchronized int echoedCount() {
+            return echoedCount;
+        }
+
+        synchronized boolean allEchoed() {
+            return echoedCount == payloads;
+        }
+
+        /** Waits until every payload sent has come back, the deadline passes, or the connection ends. */
+        synchronized void awaitAllEchoed(long deadline, ClientRuntime runtime) throws InterruptedException {
+            while (echoedCount < sent && runtime.state() == ClientState.CONNECTED) {
+                long remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (remaining <= 0) {
+                    return;
+                }
+                wait(Math.min(remaining, 50));
+            }
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package dev.netcode.cli;
+
+import java.io.PrintStream;
+
+/** One subcommand of {@link NetcodeCli}. */
+interface Command {
+
+    /** The word that selects it on the command line. */
+    String name();
+
+    /** One line for the overall usage. */
+    String summary();
+
+    /** The full usage text, flags included, without a trailing newline. */
+    String usage();
+
+    /**
+     * Runs the command with the arguments after its name.
+     *
+     * @return {@link NetcodeCli#EXIT_OK} or {@link NetcodeCli#EXIT_FAILURE}
+     * @throws UsageException for bad or missing arguments, before anything has been done
+     */
+    int run(String[] args, PrintStream out, PrintStream err) throws UsageException;
+}

@@ -1,0 +1,195 @@
+package dev.netcode.cli;
+
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.netcode.address.NetcodeAddress;
+import dev.netcode.server.ClientSlot;
+import dev.netcode.server.DisconnectReason;
+import dev.netcode.server.NetcodeServer;
+import dev.netcode.server.ServerConfig;
+import dev.netcode.server.ServerEventHandler;
+import dev.netcode.server.ServerRuntime;
+import dev.netcode.transport.UdpTransport;
+
+/**
+ * {@code server}: an echo server. Every payload goes straight back to the client that sent it.
+ *
+ * <p>The server runs in a {@link ServerRuntime} (its own thread, real monotonic time); events
+ * arrive on that thread, where {@link ServerEventHandler#onPayload} echoes with
+ * {@link NetcodeServer#sendPayload} directly from the receive buffer, without a copy or a command
+ * hop. One line per event goes to stdout, flushed at once:
+ * <pre>
+ * listening addr=127.0.0.1:40000
+ * connect index=0 id=42 addr=127.0.0.1:51234
+ * disconnect index=0 id=42 reason=client_disconnect
+ * summary connected=1 payloads_in=10 payloads_out=10
+ * </pre>
+ * The {@code listening} line carries the real bound address (binding port 0 picks one). The
+ * summary comes after {@code --seconds}, or when the process is asked to stop (SIGINT/SIGTERM run
+ * the shutdown hook, which stops the server, printing a {@code server_disconnect} line for every
+ * client still connected, then the summary), or when the thread running the command is interrupted.
+ */
+final class EchoServerCommand implements Command {
+
+    private static final Set<String> ONCE = Set.of("bind", "public", "key", "protocol", "max-clients", "seconds");
+
+    @Override
+    public String name() {
+        return "server";
+    }
+
+    @Override
+    public String summary() {
+        return "run an echo server that sends every payload back to its sender";
+    }
+
+    @Override
+    public String usage() {
+        return """
+                usage: netcode-cli server --bind ADDR [--public ADDR] --key K --protocol P --max-clients N --seconds T
+                  --bind ADDR        local address to bind (port 0 picks a free port, printed on the 'listening' line)
+                  --public ADDR      the address connect tokens list for this server (their --internal address);
+                                     default the bind address; required when binding a wildcard (0.0.0.0, [::])
+                  --key K            private key shared with the token minter (64 hex digits)
+                  --protocol P       protocol id (hex, optional 0x)
+                  --max-clients N    client slots, 1..%d
+                  --seconds T        run for T seconds, then print the summary and exit; 0 runs until stopped
+                prints: listening addr=ADDR | connect index=I id=ID addr=ADDR | disconnect index=I id=ID reason=R
+                        | summary connected=N payloads_in=N payloads_out=N""".formatted(ServerConfig.MAX_CLIENTS_LIMIT);
+    }
+
+    @Override
+    public int run(String[] argv, PrintStream out, PrintStream err) throws UsageException {
+        Args args = Args.parse(argv, ONCE, Set.of());
+        NetcodeAddress bind = args.address("bind");
+        NetcodeAddress publicAddress = args.optionalAddress("public");
+        byte[] key = args.key("key");
+        long protocolId = args.protocolId("protocol");
+        int maxClients = args.intIn("max-clients", 1, ServerConfig.MAX_CLIENTS_LIMIT);
+        int seconds = args.intIn("seconds", 0, Integer.MAX_VALUE);
+        if (publicAddress == null && bind.toInetAddress().isAnyLocalAddress()) {
+            throw new UsageException("--bind " + bind + " is a wildcard address: give --public with the address clients"
+                    + " reach this server at (the one connect tokens list)");
+        }
+        if (publicAddress != null && publicAddress.port() == 0) {
+            throw new UsageException("--public needs a real port, got " + publicAddress);
+        }
+
+        Echo echo = new Echo(out);
+        ServerConfig.Builder config = ServerConfig.builder(protocolId, key).eventHandler(echo);
+        if (publicAddress != null) {
+            config.serverAddress(publicAddress);
+        }
+        UdpTransport transport;
+        try {
+            transport = UdpTransport.bind(bind);
+        }
+        catch (UncheckedIOException ex) {
+            err.println("netcode-cli server: " + ex.getMessage());
+            return NetcodeCli.EXIT_FAILURE;
+        }
+        NetcodeServer server;
+        try {
+            server = new NetcodeServer(config.build(), transport, 0.0);
+        }
+        catch (RuntimeException ex) {
+            transport.close();
+            throw ex;
+        }
+        echo.server = server;
+        ServerRuntime runtime = ServerRuntime.start(server, maxClients);
+        echo.line("listening addr=" + transport.localAddress());
+
+        CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stop.countDown();
+            try {
+                // The JVM halts when the hook returns: give the command's thread time to finish.
+                finished.await(10, TimeUnit.SECONDS);
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+        }, "netcode-cli-server-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        boolean interrupted = false;
+        try {
+            if (seconds == 0) {
+                stop.await();
+            }
+            else {
+                stop.await(seconds, TimeUnit.SECONDS);
+            }
+        }
+        catch (InterruptedException ex) {
+            interrupted = true;
+        }
+        try {
+            // Stops the server on its own thread: clients still connected get disconnect packets and
+            // a 'disconnect ... reason=server_disconnect' line each, before the summary.
+            runtime.close(5_000);
+            echo.line("summary connected=" + echo.connected.get() + " payloads_in=" + echo.payloadsIn.get()
+                    + " payloads_out=" + echo.payloadsOut.get());
+            return NetcodeCli.EXIT_OK;
+        }
+        finally {
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            }
+            catch (IllegalStateException ex) {
+                // Shutting down already: the hook is running and returns once 'finished' is down.
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** The event handler: echoes payloads and prints events; every method runs on the server's thread. */
+    private static final class Echo implements ServerEventHandler {
+
+        private final PrintStream out;
+        private final AtomicLong connected = new AtomicLong();
+        private final AtomicLong payloadsIn = new AtomicLong();
+        private final AtomicLong payloadsOut = new AtomicLong();
+        private volatile NetcodeServer server;
+
+        Echo(PrintStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void onClientConnected(ClientSlot slot) {
+            connected.incrementAndGet();
+            line("connect index=" + slot.index() + " id=" + Long.toUnsignedString(slot.clientId()) + " addr="
+                    + (slot.isLoopback() ? "loopback" : slot.address()));
+        }
+
+        @Override
+        public void onPayload(ClientSlot slot, byte[] buf, int offset, int length) {
+            payloadsIn.incrementAndGet();
+            if (slot.isConnected()) {
+                server.sendPayload(slot.index(), buf, offset, length);
+                payloadsOut.incrementAndGet();
+            }
+        }
+
+        @Override
+        public void onClientDisconnected(ClientSlot slot, DisconnectReason reason) {
+            line("disconnect index=" + slot.index() + " id=" + Long.toUnsignedString(slot.clientId()) + " reason="
+                    + reason.name().toLowerCase(Locale.ROOT));
+        }
+
+        void line(String text) {
+            Printer.line(out, text);
+        }
+    }
+}

@@ -1,0 +1,525 @@
+package dev.netcode.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+import dev.netcode.Bytes;
+import dev.netcode.NetcodeProtocol;
+import dev.netcode.address.NetcodeAddress;
+import dev.netcode.client.ClientEventHandler;
+import dev.netcode.client.ClientState;
+import dev.netcode.client.NetcodeClient;
+import dev.netcode.server.ServerConfig;
+import dev.netcode.token.ConnectToken;
+import dev.netcode.token.ConnectTokenGenerator;
+import dev.netcode.transport.Transport;
+
+/**
+ * {@code load}: many clients in one process against an echo server, measuring loss and round-trip
+ * time. It mints its own connect tokens (client ids 1..M) with the server's key for the given
+ * address, connects every client, has each send {@code --rate} payloads a second for
+ * {@code --seconds}, waits {@value #DRAIN_MILLIS} ms for late echoes, disconnects every client
+ * cleanly and prints
+ * <pre>
+ * load sent=N echoed=N loss=PCT rtt_p50_ms=X rtt_p99_ms=Y pps=Z
+ * </pre>
+ * where loss is the percentage of payloads sent whose echo never came back, and pps the echoes
+ * received per second of the sending phase. Each payload carries the client's number, its sequence
+ * number and its send time ({@link System#nanoTime()}), then bytes derived from the sequence; an
+ * echo counts once, and only if it matches byte for byte.
+ *
+ * <p><b>Threading.</b> Everything runs on the calling thread; there is no thread per client and no
+ * busy loop. Each client is an ordinary {@link NetcodeClient} on a small {@link Transport} of our
+ * own whose non-blocking {@link DatagramChannel} is registered with <em>one shared
+ * {@link Selector}</em> (the core's {@code UdpTransport} keeps a private selector per socket, which
+ * would cost a thread or a poll per client). The loop:
+ * <ul>
+ * <li>blocks in {@code select} until a socket is readable or the next timer is due (at most 1 ms
+ * while sending, {@value #FULL_UPDATE_MILLIS} ms otherwise);</li>
+ * <li>updates just the clients whose sockets are readable, which receives their echoes at once, so
+ * the RTT is measured without waiting for a tick;</li>
+ * <li>every {@value #FULL_UPDATE_MILLIS} ms updates every client, for handshake packets,
+ * keep-alives (10 Hz) and timeouts; a client whose socket was not selected skips the receive
+ * system call then;</li>
+ * <li>at most once a millisecond sends the payloads that are due; client {@code i}'s schedule is
+ * offset by {@code i/M} of the send interval so the clients don't fire in bursts.</li>
+ * </ul>
+ * All clients share one receive buffer and one send buffer. With M=256 and R=60 that is about 15,000
+ * payloads a second out and in, which costs this thread a fraction of one core (mostly the AEAD).
+ */
+final class LoadCommand implements Command {
+
+    static final int HEADER_BYTES = 16;
+    static final long DRAIN_MILLIS = 1_000;
+    static final long FULL_UPDATE_MILLIS = 10;
+    static final long CONNECT_TIMEOUT_MILLIS = 15_000;
+    static final int TOKEN_TIMEOUT_SECONDS = 10;
+
+    private static final Set<String> ONCE = Set.of("server", "key", "protocol", "clients", "rate", "seconds",
+            "payload-bytes");
+
+    @Override
+    public String name() {
+        return "load";
+    }
+
+    @Override
+    public String summary() {
+        return "many clients in one process against an echo server; prints loss and round-trip times";
+    }
+
+    @Override
+    public String usage() {
+        return """
+                usage: netcode-cli load --server ADDR --key K --protocol P --clients M --rate R --seconds T --payload-bytes B
+                  --server ADDR       echo server address (the tokens minted in-process list it)
+                  --key K             the server's private key (64 hex digits)
+                  --protocol P        protocol id (hex, optional 0x)
+                  --clients M         clients, with ids 1..M, 1..%d (the server needs M free slots)
+                  --rate R            payloads per second per client, 1..1000
+                  --seconds T         length of the sending phase
+                  --payload-bytes B   payload size, %d..%d
+                prints: load sent=N echoed=N loss=PCT rtt_p50_ms=X rtt_p99_ms=Y pps=Z
+                exit 0 if every client connected and echoes came back, 1 otherwise"""
+                .formatted(ServerConfig.MAX_CLIENTS_LIMIT, HEADER_BYTES, NetcodeProtocol.MAX_PAYLOAD_BYTES);
+    }
+
+    @Override
+    public int run(String[] argv, PrintStream out, PrintStream err) throws UsageException {
+        Args args = Args.parse(argv, ONCE, Set.of());
+        NetcodeAddress server = args.address("server");
+        if (server.port() == 0 || server.toInetAddress().isAnyLocalAddress()) {
+            throw new UsageException("--server must be a concrete address with a port, got " + server);
+        }
+        byte[] key = args.key("key");
+        long protocolId = args.protocolId("protocol");
+        int clients = args.intIn("clients", 1, ServerConfig.MAX_CLIENTS_LIMIT);
+        int rate = args.intIn("rate", 1, 1000);
+        int seconds = args.intIn("seconds", 1, 86_400);
+        int payloadBytes = args.intIn("payload-bytes", HEADER_BYTES, NetcodeProtocol.MAX_PAYLOAD_BYTES);
+        if ((long) rate * seconds > Integer.MAX_VALUE / 2) {
+            throw new UsageException("--rate times --seconds is too large");
+        }
+        try (Driver driver = new Driver(server, clients, rate, seconds, payloadBytes)) {
+            return driver.run(new ConnectTokenGenerator(key, protocolId), out, err);
+        }
+        catch (IOException ex) {
+            err.println("netcode-cli load: " + ex);
+            return NetcodeCli.EXIT_FAILURE;
+        }
+    }
+
+    /** Percentile {@code p} (0..1) of sorted values, nearest rank. */
+    static long percentile(long[] sorted, int count, double p) {
+        int rank = (int) Math.ceil(p * count);
+        return sorted[Math.max(0, Math.min(count, rank) - 1)];
+    }
+
+    /** The single-threaded event loop and everything it owns. */
+    private static final class Driver implements AutoCloseable {
+
+        private final NetcodeAddress server;
+        private final int rate;
+        private final int seconds;
+        private final int payloadBytes;
+        private final long sendIntervalNanos;
+        private final Selector selector;
+        private final Member[] members;
+        private final long baseNanos = System.nanoTime();
+        /** Shared by every transport: only this thread touches them. */
+        private final ByteBuffer receiveBuffer = ByteBuffer.allocateDirect(1501);
+        private final byte[] receiveBytes = new byte[1501];
+        private final ByteBuffer sendBuffer = ByteBuffer.allocateDirect(1501);
+        private final byte[] payload;
+        private final byte[] expected;
+        private long[] rtts = new long[1024];
+        private int rttCount;
+        private long corrupt;
+
+        Driver(NetcodeAddress server, int clients, int rate, int seconds, int payloadBytes) throws IOException {
+            this.server = server;
+            this.rate = rate;
+            this.seconds = seconds;
+            this.payloadBytes = payloadBytes;
+            this.sendIntervalNanos = 1_000_000_000L / rate;
+            this.payload = new byte[payloadBytes];
+            this.expected = new byte[payloadBytes];
+            this.selector = Selector.open();
+            this.members = new Member[clients];
+            NetcodeAddress bind = ClientCommand.bindAddressFor(List.of(server));
+            InetSocketAddress target = server.toInetSocketAddress();
+            try {
+                openClients(bind, target);
+            }
+            catch (IOException | RuntimeException ex) {
+                close();
+                throw ex;
+            }
+        }
+
+        private void openClients(NetcodeAddress bind, InetSocketAddress target) throws IOException {
+            for (int i = 0; i < members.length; i++) {
+                DatagramChannel channel = DatagramChannel
+                        .open(bind.isIpv6() ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+                try {
+                    channel.bind(bind.toInetSocketAddress());
+                    channel.configureBlocking(false);
+                }
+                catch (IOException ex) {
+                    channel.close();
+                    throw ex;
+                }
+                Member member = new Member(i, channel, target);
+                members[i] = member;
+                member.key = channel.register(selector, SelectionKey.OP_READ, member);
+                member.client = new NetcodeClient(member, member, now());
+            }
+        }
+
+        private double now() {
+            return (System.nanoTime() - baseNanos) / 1e9;
+        }
+
+        int run(ConnectTokenGenerator tokens, PrintStream out, PrintStream err) throws IOException {
+            int expireSeconds = seconds + 120;
+            for (Member member : members) {
+                ConnectToken token = tokens.generate(member.index + 1L, List.of(server), expireSeconds,
+                        TOKEN_TIMEOUT_SECONDS, null);
+                member.client.connect(token);
+            }
+
+            // Connect phase.
+            long connectStart = System.nanoTime();
+            long connectDeadline = connectStart + TimeUnit.MILLISECONDS.toNanos(CONNECT_TIMEOUT_MILLIS);
+            while (System.nanoTime() < connectDeadline && countActiveNotConnected() > 0) {
+                pump(Math.min(connectDeadline, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FULL_UPDATE_MILLIS)),
+                        false, 0);
+            }
+            int connected = countConnected();
+            err.printf(Locale.ROOT, "netcode-cli load: %d/%d clients connected in %d ms%n", connected, members.length,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - connectStart));
+            if (connected < members.length) {
+                reportFailedStates(err);
+            }
+
+            // Sending phase, then the drain.
+            long sendStart = System.nanoTime();
+            for (Member member : members) {
+                member.nextSendNanos = sendStart + sendIntervalNanos * member.index / members.length;
+                member.toSend = member.client.state() == ClientState.CONNECTED ? rate * seconds : 0;
+            }
+            long sendEnd = sendStart + TimeUnit.SECONDS.toNanos(seconds);
+            pump(sendEnd, true, sendEnd);
+            sendDue(sendEnd, sendEnd); // whatever fell due just before the end while the loop was busy
+            long drainEnd = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DRAIN_MILLIS);
+            while (System.nanoTime() < drainEnd && totalEchoed() < totalSent()) {
+                pump(Math.min(drainEnd, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FULL_UPDATE_MILLIS)), false,
+                        0);
+            }
+            long stillConnected = Arrays.stream(members).filter(m -> m.client.state() == ClientState.CONNECTED).count();
+            for (Member member : members) {
+                member.client.disconnect();
+            }
+
+            long sent = totalSent();
+            long echoed = totalEchoed();
+            double loss = sent == 0 ? 0.0 : 100.0 * (sent - echoed) / sent;
+            long[] sorted = Arrays.copyOf(rtts, rttCount);
+            Arrays.sort(sorted);
+            String p50 = rttCount == 0 ? "nan" : millis(percentile(sorted, rttCount, 0.50));
+            String p99 = rttCount == 0 ? "nan" : millis(percentile(sorted, rttCount, 0.99));
+            double pps = echoed / (double) seconds;
+            Printer.line(out, String.format(Locale.ROOT, "load sent=%d echoed=%d loss=%.2f rtt_p50_ms=%s rtt_p99_ms=%s pps=%.1f",
+                    sent, echoed, loss, p50, p99, pps));
+            if (corrupt > 0) {
+                err.println("netcode-cli load: " + corrupt + " echoes did not match a payload sent");
+            }
+            if (stillConnected < connected) {
+                err.println("netcode-cli load: " + (connected - stillConnected) + " clients lost their connection");
+            }
+            boolean ok = connected == members.length && stillConnected == connected && echoed > 0 && corrupt == 0;
+            return ok ? NetcodeCli.EXIT_OK : NetcodeCli.EXIT_FAILURE;
+        }
+
+        private static String millis(long nanos) {
+            return String.format(Locale.ROOT, "%.3f", nanos / 1e6);
+        }
+
+        /**
+         * Runs the loop until {@code until} (System.nanoTime). With {@code sending}, sends the
+         * payloads due before {@code sendEnd}.
+         */
+        private void pump(long until, boolean sending, long sendEnd) throws IOException {
+            long nextFullUpdate = System.nanoTime();
+            long nextSendScan = nextFullUpdate;
+            while (true) {
+                long nowNanos = System.nanoTime();
+                if (nowNanos >= until) {
+                    return;
+                }
+                long nextTimer = Math.min(until, nextFullUpdate);
+                if (sending) {
+                    nextTimer = Math.min(nextTimer, nextSendScan);
+                }
+                // Rounded up: waking a little late is fine, spinning until the timer is due is not.
+                long waitNanos = nextTimer - nowNanos;
+                long waitMillis = (waitNanos + 999_999) / 1_000_000;
+                int ready = waitNanos > 0 ? selector.select(waitMillis) : selector.selectNow();
+                if (ready > 0) {
+                    double t = now();
+                    for (SelectionKey key : selector.selectedKeys()) {
+                        Member member = (Member) key.attachment();
+                        member.readable = true;
+                        member.client.update(t);
+                    }
+                    selector.selectedKeys().clear();
+                }
+                nowNanos = System.nanoTime();
+                if (nowNanos >= nextFullUpdate) {
+                    double t = now();
+                    for (Member member : members) {
+                        member.client.update(t);
+                    }
+                    nextFullUpdate = nowNanos + TimeUnit.MILLISECONDS.toNanos(FULL_UPDATE_MILLIS);
+                }
+                if (sending && nowNanos >= nextSendScan) {
+                    sendDue(nowNanos, sendEnd);
+                    nextSendScan = nowNanos + 1_000_000L;
+                }
+            }
+        }
+
+        private void sendDue(long nowNanos, long sendEnd) {
+            for (Member member : members) {
+                while (member.sent < member.toSend && member.nextSendNanos <= nowNanos && member.nextSendNanos < sendEnd) {
+                    if (member.client.state() != ClientState.CONNECTED) {
+                        member.toSend = member.sent;
+                        break;
+                    }
+                    fill(payload, member.index, member.sent);
+                    Bytes.writeU64(payload, 8, System.nanoTime());
+                    member.client.sendPayload(payload, 0, payloadBytes);
+                    member.sent++;
+                    member.nextSendNanos += sendIntervalNanos;
+                }
+            }
+        }
+
+        /** The payload without its timestamp: client index, sequence, then bytes derived from both. */
+        private static void fill(byte[] buf, int index, int seq) {
+            Bytes.writeU32(buf, 0, index);
+            Bytes.writeU32(buf, 4, seq);
+            for (int i = HEADER_BYTES; i < buf.length; i++) {
+                buf[i] = (byte) (seq + index * 13 + i);
+            }
+        }
+
+        void onEcho(Member member, byte[] buf, int offset, int length) {
+            long received = System.nanoTime();
+            if (length != payloadBytes || Bytes.readU32(buf, offset) != member.index) {
+                corrupt++;
+                return;
+            }
+            int seq = Bytes.readU32(buf, offset + 4);
+            if (seq < 0 || seq >= member.sent) {
+                corrupt++;
+                return;
+            }
+            fill(expected, member.index, seq);
+            if (!Arrays.equals(buf, offset + HEADER_BYTES, offset + length, expected, HEADER_BYTES, payloadBytes)) {
+                corrupt++;
+                return;
+            }
+            if (member.echoed.get(seq)) {
+                return;
+            }
+            member.echoed.set(seq);
+            member.echoedCount++;
+            if (rttCount == rtts.length) {
+                rtts = Arrays.copyOf(rtts, rtts.length * 2);
+            }
+            rtts[rttCount++] = received - Bytes.readU64(buf, offset + 8);
+        }
+
+        private int countConnected() {
+            return (int) Arrays.stream(members).filter(m -> m.client.state() == ClientState.CONNECTED).count();
+        }
+
+        private int countActiveNotConnected() {
+            return (int) Arrays.stream(members)
+                    .filter(m -> m.client.state().isActive() && m.client.state() != ClientState.CONNECTED)
+                    .count();
+        }
+
+        private void reportFailedStates(PrintStream err) {
+            Map<ClientState, Long> states = new TreeMap<>();
+            for (Member member : members) {
+                states.merge(member.client.state(), 1L, Long::sum);
+            }
+            err.println("netcode-cli load: client states " + states.entrySet().stream()
+                    .map(e -> ClientCommand.name(e.getKey()) + "=" + e.getValue())
+                    .reduce((a, b) -> a + " " + b).orElse(""));
+        }
+
+        private long totalSent() {
+            return Arrays.stream(members).mapToLong(m -> m.sent).sum();
+        }
+
+        private long totalEchoed() {
+            return Arrays.stream(members).mapToLong(m -> m.echoedCount).sum();
+        }
+
+        /** Disconnects (if still connected) and closes every client, then the selector. */
+        @Override
+        public void close() {
+            for (Member member : members) {
+                if (member != null) {
+                    if (member.client != null) {
+                        member.client.close();
+                    }
+                    else {
+                        member.close();
+                    }
+                }
+            }
+            try {
+                selector.close();
+            }
+            catch (IOException ex) {
+                // Nothing left to do.
+            }
+        }
+
+        /**
+         * One client: its netcode state machine, its socket (as the state machine's transport), its
+         * send schedule and its echo bookkeeping.
+         */
+        private final class Member implements Transport, ClientEventHandler {
+
+            final int index;
+            final DatagramChannel channel;
+            final InetSocketAddress serverSocketAddress;
+            final NetcodeAddress localAddress;
+            SelectionKey key;
+            NetcodeClient client;
+            /** Set when the selector reports the socket readable; cleared once a receive drains it. */
+            boolean readable;
+            SocketAddress lastSource;
+            NetcodeAddress lastSourceAddress;
+            long nextSendNanos;
+            int toSend;
+            int sent;
+            int echoedCount;
+            final BitSet echoed = new BitSet();
+            boolean closed;
+
+            Member(int index, DatagramChannel channel, InetSocketAddress serverSocketAddress) throws IOException {
+                this.index = index;
+                this.channel = channel;
+                this.serverSocketAddress = serverSocketAddress;
+                this.localAddress = NetcodeAddress.of((InetSocketAddress) channel.getLocalAddress());
+            }
+
+            // ---- ClientEventHandler
+
+            @Override
+            public void onPayload(byte[] buf, int offset, int length, long sequence) {
+                onEcho(this, buf, offset, length);
+            }
+
+            // ---- Transport
+
+            @Override
+            public NetcodeAddress localAddress() {
+                return localAddress;
+            }
+
+            @Override
+            public void send(NetcodeAddress to, byte[] buf, int offset, int length) {
+                if (closed) {
+                    return;
+                }
+                ByteBuffer data = sendBuffer.clear();
+                data.put(buf, offset, length).flip();
+                try {
+                    channel.send(data, to.equals(server) ? serverSocketAddress : to.toInetSocketAddress());
+                }
+                catch (IOException ex) {
+                    // Lost, as UDP may lose it; the loss shows in the results.
+                }
+            }
+
+            @Override
+            public int receive(DatagramHandler handler, int max) {
+                int count = 0;
+                int errors = 0;
+                while (readable && count < max && !closed) {
+                    SocketAddress source;
+                    try {
+                        source = channel.receive(receiveBuffer.clear());
+                    }
+                    catch (ClosedChannelException ex) {
+                        return count;
+                    }
+                    catch (IOException ex) {
+                        // An ICMP error from an earlier send (server gone, say): not a datagram.
+                        if (++errors >= 16) {
+                            return count;
+                        }
+                        continue;
+                    }
+                    if (source == null) {
+                        readable = false;
+                        break;
+                    }
+                    int length = receiveBuffer.flip().remaining();
+                    receiveBuffer.get(receiveBytes, 0, length);
+                    handler.onDatagram(addressOf(source), receiveBytes, 0, length);
+                    count++;
+                }
+                return count;
+            }
+
+            private NetcodeAddress addressOf(SocketAddress source) {
+                if (!source.equals(lastSource)) {
+                    lastSource = source;
+                    lastSourceAddress = NetcodeAddress.of((InetSocketAddress) source);
+                }
+                return lastSourceAddress;
+            }
+
+            @Override
+            public void close() {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+                if (key != null) {
+                    key.cancel();
+                }
+                try {
+                    channel.close();
+                }
+                catch (IOException ex) {
+                    // Nothing left to do.
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package dev.netcode.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The shaded jar, run as operators run it: {@code java -jar netcode-cli.jar ...} in separate
+ * processes (keygen, a server, token, client), talking over 127.0.0.1. Run by failsafe after
+ * {@code package}. Every process is bounded by a timeout and killed in {@code finally}.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class CliJarIT {
+
+    private static final Duration PROCESS_TIMEOUT = Duration.ofSeconds(20);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void serverAndClientFromTheShadedJarTalkToEachOther() throws Exception {
+        Result usage = runJar("--bogus-command");
+        assertThat(usage.exitCode).isEqualTo(2);
+        assertThat(usage.stderr).contains("usage: netcode-cli <command>");
+
+        Result keygen = runJar("keygen");
+        assertThat(keygen.exitCode).as(keygen.stderr).isZero();
+        String key = keygen.stdout.strip();
+        assertThat(key).matches("[0-9a-f]{64}");
+
+        Process server = start("server", "--bind", "127.0.0.1:0", "--key", key, "--protocol", "0x4e4554",
+                "--max-clients", "2", "--seconds", "30");
+        Lines serverOut = new Lines();
+        Thread pump = pump(server, serverOut);
+        try {
+            String listening = serverOut.await(line -> line.startsWith("listening addr="), PROCESS_TIMEOUT);
+            String address = listening.substring("listening addr=".length());
+            Path token = dir.resolve("it.token");
+
+            Result minted = runJar("token", "--key", key, "--protocol", "4e4554", "--client-id", "1001", "--server",
+                    address, "--expire", "120", "--timeout", "5", "--out", token.toString());
+            assertThat(minted.exitCode).as(minted.stderr).isZero();
+            assertThat(Files.size(token)).isEqualTo(2048);
+
+            Result client = runJar("client", "--token", token.toString(), "--payloads", "10", "--payload-bytes", "200",
+                    "--seconds", "15");
+            assertThat(client.exitCode).as(client.stdout + client.stderr).isZero();
+            assertThat(client.stdout).contains("state sending_connection_response -> connected",
+                    "summary state=connected sent=10 echoed=10");
+
+            serverOut.await(line -> line.startsWith("disconnect "), PROCESS_TIMEOUT);
+            // SIGTERM: the shutdown hook stops the server and prints the summary before the JVM exits.
+            // (Process.destroy() would also close our end of its stdout; the handle's doesn't.)
+            server.toHandle().destroy();
+            assertThat(server.waitFor(PROCESS_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            pump.join(PROCESS_TIMEOUT.toMillis());
+            List<String> lines = serverOut.lines();
+            assertThat(lines).hasSize(4);
+            assertThat(lines.get(1)).matches("connect index=0 id=1001 addr=127\\.0\\.0\\.1:\\d+");
+            assertThat(lines.subList(2, 4)).containsExactly("disconnect index=0 id=1001 reason=client_disconnect",
+                    "summary connected=1 payloads_in=10 payloads_out=10");
+        }
+        finally {
+            server.destroyForcibly();
+        }
+    }
+
+    private static Path jar() {
+        Path jar = Path.of(System.getProperty("netcode.cli.jar", "target/netcode-cli.jar"));
+        assertThat(jar).as("the shaded jar (run 'package' first)").exists();
+        return jar;
+    }
+
+    private static Process start(String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-jar");
+        command.add(jar().toString());
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
+    private Result runJar(String... args) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-jar");
+        command.add(jar().toString());
+        command.addAll(List.of(args));
+        Path stdout = Files.createTempFile(dir, "out", ".txt");
+        Path stderr = Files.createTempFile(dir, "err", ".txt");
+        Process process = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile())
+                .start();
+        try {
+            assertThat(process.waitFor(PROCESS_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as(String.join(" ", args))
+                    .isTrue();
+            return new Result(process.exitValue(), Files.readString(stdout), Files.readString(stderr));
+        }
+        finally {
+            process.destroyForcibly();
+        }
+    }
+
+    /** Copies the process's stdout into {@code lines} on a daemon thread. */
+    private static Thread pump(Process process, Lines lines) {
+        Thread thread = new Thread(() -> {
+            try (BufferedReader reader = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                    lines.stream().println(line);
+                }
+            }
+            catch (IOException ex) {
+                // The process is gone.
+            }
+        }, "server-stdout");
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    private record Result(int exitCode, String stdout, String stderr) {
+    }
+}

@@ -1,0 +1,71 @@
+package dev.netcode.cli;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import dev.netcode.Bytes;
+import dev.netcode.crypto.SecureRandomBytes;
+
+/**
+ * The {@code server} command running in-process on a thread of its own, bound to 127.0.0.1 with
+ * port 0; {@link #stop} interrupts that thread, which ends the command as a shutdown would.
+ */
+final class EchoServerProcess implements AutoCloseable {
+
+    static final String PROTOCOL = "0x1122334455667788";
+
+    final String key = Bytes.toHex(SecureRandomBytes.key());
+    final Lines out = new Lines();
+    final Lines err = new Lines();
+    private final CompletableFuture<Integer> exit = new CompletableFuture<>();
+    private final Thread thread;
+    final String address;
+
+    EchoServerProcess(int maxClients, int seconds) throws InterruptedException {
+        List<String> args = new ArrayList<>(List.of("server", "--bind", "127.0.0.1:0", "--key", key, "--protocol",
+                PROTOCOL, "--max-clients", String.valueOf(maxClients), "--seconds", String.valueOf(seconds)));
+        thread = new Thread(() -> {
+            try {
+                exit.complete(NetcodeCli.run(args.toArray(String[]::new), out.stream(), err.stream()));
+            }
+            catch (Throwable ex) {
+                exit.completeExceptionally(ex);
+            }
+        }, "echo-server-under-test");
+        thread.setDaemon(true);
+        thread.start();
+        String listening = out.await(line -> line.startsWith("listening addr="), Duration.ofSeconds(10));
+        address = listening.substring("listening addr=".length());
+    }
+
+    int port() {
+        return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+    }
+
+    /** Ends the server early, as SIGINT would, and returns its exit code. */
+    int stop() throws InterruptedException, ExecutionException, TimeoutException {
+        thread.interrupt();
+        return exit.get(15, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() {
+        if (exit.isDone()) {
+            return;
+        }
+        try {
+            stop();
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+        catch (ExecutionException | TimeoutException ex) {
+            throw new IllegalStateException("the echo server did not stop cleanly", ex);
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package dev.netcode.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The {@code server}, {@code token} and {@code client} commands against each other, in-process,
+ * over UDP on 127.0.0.1.
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class EndToEndTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void clientConnectsSendsPayloadsAndGetsEveryEchoBack() throws Exception {
+        try (EchoServerProcess server = new EchoServerProcess(4, 30)) {
+            Path token = mintToken(server, 42, server.address);
+
+            CliRun client = CliRun.of("client", "--token", token.toString(), "--payloads", "20", "--payload-bytes",
+                    "100", "--seconds", "10", "--hold", "1");
+
+            assertThat(client.exitCode()).as(client.errText()).isZero();
+            assertThat(client.outLines()).containsExactly(
+                    "state disconnected -> sending_connection_request",
+                    "state sending_connection_request -> sending_connection_response",
+                    "state sending_connection_response -> connected",
+                    "state connected -> disconnected",
+                    "summary state=connected sent=20 echoed=20");
+
+            server.out.await(line -> line.startsWith("disconnect "), Duration.ofSeconds(5));
+            assertThat(server.stop()).isZero();
+            assertThat(server.out.lines()).hasSize(4);
+            assertThat(server.out.lines().get(0)).matches("listening addr=127\\.0\\.0\\.1:\\d+");
+            assertThat(server.out.lines().get(1)).matches("connect index=0 id=42 addr=127\\.0\\.0\\.1:\\d+");
+            assertThat(server.out.lines().subList(2, 4)).containsExactly(
+                    "disconnect index=0 id=42 reason=client_disconnect",
+                    "summary connected=1 payloads_in=20 payloads_out=20");
+        }
+    }
+
+    @Test
+    void stoppingTheServerDisconnectsAHeldClient() throws Exception {
+        try (EchoServerProcess server = new EchoServerProcess(4, 30)) {
+            Path token = mintToken(server, 0xFFFFFFFFFFFFFFFFL, server.address);
+            CompletableFuture<CliRun> client = CompletableFuture.supplyAsync(() -> CliRun.of("client", "--token",
+                    token.toString(), "--payloads", "3", "--payload-bytes", "4", "--seconds", "10", "--hold", "20"));
+            server.out.await(line -> line.startsWith("connect "), Duration.ofSeconds(10));
+            Thread.sleep(500); // the three payloads, 10 ms apart, and their echoes
+
+            assertThat(server.stop()).isZero();
+            CliRun run = client.get(10, TimeUnit.SECONDS);
+
+            assertThat(server.out.lines()).contains("disconnect index=0 id=18446744073709551615 reason=server_disconnect",
+                    "summary connected=1 payloads_in=3 payloads_out=3");
+            assertThat(run.exitCode()).isEqualTo(1);
+            assertThat(run.outLines()).contains("state connected -> disconnected",
+                    "summary state=disconnected sent=3 echoed=3");
+        }
+    }
+
+    @Test
+    void aClientWithNoServerToTalkToFails() throws Exception {
+        Path token;
+        try (EchoServerProcess server = new EchoServerProcess(1, 30)) {
+            token = mintToken(server, 1, server.address);
+        }
+        // The server is gone; its port stays unanswered.
+        CliRun client = CliRun.of("client", "--token", token.toString(), "--payloads", "1", "--payload-bytes", "8",
+                "--seconds", "1");
+        assertThat(client.exitCode()).isEqualTo(1);
+        assertThat(client.outLines()).containsExactly("state disconnected -> sending_connection_request",
+                "state sending_connection_request -> disconnected",
+                "summary state=sending_connection_request sent=0 echoed=0");
+    }
+
+    @Test
+    void aFileThatIsNotATokenFails() throws Exception {
+        Path file = dir.resolve("junk.token");
+        Files.write(file, new byte[2048]);
+        CliRun client = CliRun.of("client", "--token", file.toString(), "--payloads", "1", "--payload-bytes", "8",
+                "--seconds", "1");
+        assertThat(client.exitCode()).isEqualTo(1);
+        assertThat(client.errText()).contains("not a valid connect token");
+        assertThat(client.outLines()).containsExactly("summary state=invalid_connect_token sent=0 echoed=0");
+    }
+
+    private Path mintToken(EchoServerProcess server, long clientId, String address) {
+        Path file = dir.resolve("client-" + Long.toUnsignedString(clientId) + ".token");
+        CliRun run = CliRun.of("token", "--key", server.key, "--protocol", EchoServerProcess.PROTOCOL, "--client-id",
+                Long.toUnsignedString(clientId), "--server", address, "--expire", "60", "--timeout", "5", "--out",
+                file.toString());
+        assertThat(run.exitCode()).as(run.errText()).isZero();
+        return file;
+    }
+}

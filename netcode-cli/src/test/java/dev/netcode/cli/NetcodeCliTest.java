@@ -1,0 +1,173 @@
+package dev.netcode.cli;
+
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link NetcodeCli}: dispatch, usage, keygen, and the usage errors of every command.
+ */
+class NetcodeCliTest {
+
+    private static final String KEY = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+
+    @Test
+    void noArgumentsPrintsTheOverallUsageToStderrAndExits2() {
+        CliRun run = CliRun.of();
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.outText()).isEmpty();
+        assertThat(run.errText()).contains("usage: netcode-cli <command>").contains("keygen", "token", "server",
+                "client", "load");
+    }
+
+    @Test
+    void helpPrintsTheOverallUsageToStdout() {
+        CliRun run = CliRun.of("--help");
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.outText()).contains("usage: netcode-cli <command>");
+        assertThat(run.errText()).isEmpty();
+    }
+
+    @Test
+    void unknownCommandIsAUsageError() {
+        CliRun run = CliRun.of("frobnicate");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.errText()).contains("unknown command 'frobnicate'").contains("usage: netcode-cli <command>");
+    }
+
+    @Test
+    void commandHelpPrintsThatCommandsUsage() {
+        for (String command : List.of("keygen", "token", "server", "client", "load")) {
+            CliRun run = CliRun.of(command, "--help");
+            assertThat(run.exitCode()).as(command).isZero();
+            assertThat(run.outText()).as(command).startsWith("usage: netcode-cli " + command);
+        }
+    }
+
+    @Test
+    void keygenPrints64HexDigitsThatDifferEachRun() {
+        CliRun first = CliRun.of("keygen");
+        CliRun second = CliRun.of("keygen");
+        assertThat(first.exitCode()).isZero();
+        assertThat(second.exitCode()).isZero();
+        assertThat(first.outLines()).hasSize(1);
+        assertThat(first.outLines().get(0)).matches("[0-9a-f]{64}");
+        assertThat(second.outLines().get(0)).matches("[0-9a-f]{64}").isNotEqualTo(first.outLines().get(0));
+    }
+
+    static Stream<Arguments> usageErrors() {
+        return Stream.of(
+                // keygen
+                Arguments.of("keygen extra argument", List.of("keygen", "now"), "no arguments"),
+                // token
+                Arguments.of("token missing --out", tokenArgs().subList(0, tokenArgs().size() - 2), "--out"),
+                Arguments.of("token unknown flag", with(tokenArgs(), "--colour", "red"), "unknown flag --colour"),
+                Arguments.of("token bad hex key", replace(tokenArgs(), "--key", KEY.replace("ff", "zz")), "hex"),
+                Arguments.of("token short key", replace(tokenArgs(), "--key", "abcd"), "64 hex digits"),
+                Arguments.of("token bad protocol", replace(tokenArgs(), "--protocol", "0xnothex"), "--protocol"),
+                Arguments.of("token protocol too long", replace(tokenArgs(), "--protocol", "11223344556677889"),
+                        "--protocol"),
+                Arguments.of("token address without port", replace(tokenArgs(), "--server", "127.0.0.1"), "--server"),
+                Arguments.of("token bad octet", replace(tokenArgs(), "--server", "300.0.0.1:4000"), "--server"),
+                Arguments.of("token client id not a number", replace(tokenArgs(), "--client-id", "bob"), "--client-id"),
+                Arguments.of("token negative client id", replace(tokenArgs(), "--client-id", "-1"), "--client-id"),
+                Arguments.of("token expire not a number", replace(tokenArgs(), "--expire", "ten"), "--expire"),
+                Arguments.of("token internal count differs",
+                        with(tokenArgs(), "--internal", "10.0.0.1:4000", "--internal", "10.0.0.2:4000"), "--internal"),
+                Arguments.of("token user data too long", with(tokenArgs(), "--user-data", "00".repeat(257)),
+                        "at most 256"),
+                Arguments.of("token user data odd hex", with(tokenArgs(), "--user-data", "abc"), "--user-data"),
+                Arguments.of("token flag without value", List.of("token", "--key"), "missing value for --key"),
+                Arguments.of("token flag twice", with(tokenArgs(), "--timeout", "9"), "more than once"),
+                // server
+                Arguments.of("server wildcard bind without --public", replace(serverArgs(), "--bind", "0.0.0.0:4000"),
+                        "wildcard"),
+                Arguments.of("server IPv6 wildcard bind without --public", replace(serverArgs(), "--bind", "[::]:4000"),
+                        "wildcard"),
+                Arguments.of("server missing --seconds", serverArgs().subList(0, serverArgs().size() - 2), "--seconds"),
+                Arguments.of("server zero clients", replace(serverArgs(), "--max-clients", "0"), "--max-clients"),
+                Arguments.of("server clients not a number", replace(serverArgs(), "--max-clients", "many"),
+                        "--max-clients"),
+                Arguments.of("server public without port", with(serverArgs(), "--public", "127.0.0.1:0"), "--public"),
+                Arguments.of("server bad key", replace(serverArgs(), "--key", KEY + "00"), "--key"),
+                Arguments.of("server positional argument", with(serverArgs(), "extra"), "unexpected argument"),
+                // client
+                Arguments.of("client missing --token", List.of("client", "--payloads", "1", "--payload-bytes", "10",
+                        "--seconds", "1"), "--token"),
+                Arguments.of("client payloads not a number", replace(clientArgs(), "--payloads", "lots"), "--payloads"),
+                Arguments.of("client payload too small", replace(clientArgs(), "--payload-bytes", "2"),
+                        "--payload-bytes"),
+                Arguments.of("client payload too big", replace(clientArgs(), "--payload-bytes", "1201"),
+                        "--payload-bytes"),
+                Arguments.of("client unknown flag", with(clientArgs(), "--verbose", "yes"), "unknown flag"),
+                Arguments.of("client hold negative", with(clientArgs(), "--hold", "-3"), "--hold"),
+                // load
+                Arguments.of("load zero clients", replace(loadArgs(), "--clients", "0"), "--clients"),
+                Arguments.of("load rate not a number", replace(loadArgs(), "--rate", "fast"), "--rate"),
+                Arguments.of("load payload below header", replace(loadArgs(), "--payload-bytes", "8"),
+                        "--payload-bytes"),
+                Arguments.of("load bad IPv6 address", replace(loadArgs(), "--server", "[::1:4000"), "--server"),
+                Arguments.of("load server port 0", replace(loadArgs(), "--server", "127.0.0.1:0"), "--server"),
+                Arguments.of("load missing key", without(loadArgs(), "--key"), "--key"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("usageErrors")
+    void badArgumentsPrintUsageToStderrAndExit2(String name, List<String> args, String message) {
+        CliRun run = CliRun.of(args.toArray(String[]::new));
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.outText()).isEmpty();
+        assertThat(run.errText()).contains(message).contains("usage: netcode-cli " + args.get(0));
+    }
+
+    @Test
+    void usageErrorsNeverEchoTheKey() {
+        String badKey = KEY.substring(0, 62) + "zz";
+        CliRun run = CliRun.of(replace(tokenArgs(), "--key", badKey).toArray(String[]::new));
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.errText()).doesNotContain(badKey).doesNotContain(KEY.substring(0, 20));
+    }
+
+    // ---- argument lists that are valid until a test changes them ----------------------------------
+
+    static List<String> tokenArgs() {
+        return List.of("token", "--key", KEY, "--protocol", "0x1234", "--client-id", "7", "--server", "127.0.0.1:4000",
+                "--expire", "60", "--timeout", "5", "--out", "never-written.token");
+    }
+
+    static List<String> serverArgs() {
+        return List.of("server", "--bind", "127.0.0.1:0", "--key", KEY, "--protocol", "1234", "--max-clients", "4",
+                "--seconds", "1");
+    }
+
+    static List<String> clientArgs() {
+        return List.of("client", "--token", "missing.token", "--payloads", "1", "--payload-bytes", "10", "--seconds",
+                "1");
+    }
+
+    static List<String> loadArgs() {
+        return List.of("load", "--server", "127.0.0.1:4000", "--key", KEY, "--protocol", "1234", "--clients", "2",
+                "--rate", "10", "--seconds", "1", "--payload-bytes", "32");
+    }
+
+    private static List<String> with(List<String> args, String... more) {
+        return Stream.concat(args.stream(), Stream.of(more)).toList();
+    }
+
+    private static List<String> replace(List<String> args, String flag, String value) {
+        String[] copy = args.toArray(String[]::new);
+        copy[args.indexOf(flag) + 1] = value;
+        return List.of(copy);
+    }
+
+    private static List<String> without(List<String> args, String flag) {
+        int i = args.indexOf(flag);
+        return Stream.concat(args.subList(0, i).stream(), args.subList(i + 2, args.size()).stream()).toList();
+    }
+}

@@ -2,78 +2,46 @@ package dev.netcode.client;
 
 import java.util.Arrays;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Predicate;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import dev.netcode.packet.PacketCodec;
+import dev.netcode.transport.TransportLoop;
 
 /**
- * Runs a {@link NetcodeClient} in real time on a thread of its own, like the server's runtime:
- * waits for datagrams (at most {@link #MAX_WAIT_MILLIS} between updates), updates the client with
- * a monotonic clock, and runs commands submitted from other threads. The client's events are
- * delivered on the runtime's thread.
+ * Runs a {@link NetcodeClient} in real time on a thread of its own (a {@link TransportLoop}), so
+ * other threads can connect, send and wait for state changes. The client's events arrive on the
+ * runtime's thread.
  */
 public final class ClientRuntime implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(ClientRuntime.class);
-
-    public static final long MAX_WAIT_MILLIS = 5;
-
     private final NetcodeClient client;
-    private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
-    private final Thread thread;
-    private final long startNanos = System.nanoTime();
-    private final double startTime;
+    private final TransportLoop loop;
     private final Object stateMonitor = new Object();
     private volatile ClientState state;
-    private volatile boolean running = true;
 
     private ClientRuntime(NetcodeClient client) {
         this.client = Objects.requireNonNull(client, "client");
-        this.startTime = client.time();
         this.state = client.state();
-        this.thread = new Thread(this::run, "netcode-client-" + client.localAddress().port());
-        this.thread.setDaemon(true);
+        this.loop = new TransportLoop("netcode-client-" + client.localAddress().port(), client.transport(),
+                client.time(), now -> {
+                    client.update(now);
+                    publishState();
+                }, () -> {
+                    client.close();
+                    publishState();
+                });
     }
 
     /** Drives {@code client} on a new thread. */
     public static ClientRuntime start(NetcodeClient client) {
         ClientRuntime runtime = new ClientRuntime(client);
-        runtime.thread.start();
+        runtime.loop.start();
         return runtime;
     }
 
     /** Seconds on the client's update clock. */
     public double now() {
-        return startTime + (System.nanoTime() - startNanos) / 1e9;
-    }
-
-    private void run() {
-        try {
-            while (running) {
-                runCommands();
-                client.update(now());
-                publishState();
-                try {
-                    client.transport().awaitDatagram(MAX_WAIT_MILLIS);
-                }
-                catch (InterruptedException ex) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
-        }
-        catch (RuntimeException | Error ex) {
-            log.error("netcode client loop failed; the client is closing", ex);
-        }
-        finally {
-            runCommands();
-            client.close();
-            publishState();
-        }
+        return loop.now();
     }
 
     private void publishState() {
@@ -86,22 +54,9 @@ public final class ClientRuntime implements AutoCloseable {
         }
     }
 
-    private void runCommands() {
-        Runnable command;
-        while ((command = commands.poll()) != null) {
-            try {
-                command.run();
-            }
-            catch (RuntimeException ex) {
-                log.warn("netcode client command failed", ex);
-            }
-        }
-    }
-
     /** Runs {@code command} on the client's thread, soon. */
     public void execute(Runnable command) {
-        commands.add(Objects.requireNonNull(command, "command"));
-        client.transport().wakeup();
+        loop.execute(command);
     }
 
     /** Starts connecting with a 2048-byte connect token. */
@@ -113,13 +68,18 @@ public final class ClientRuntime implements AutoCloseable {
         });
     }
 
-    /** Sends a copy of {@code payload} (1..1200 bytes) if connected. */
+    /** Sends {@code payload[offset, offset + length)} (1..1200 bytes) if connected; a copy is queued. */
     public void sendPayload(byte[] payload, int offset, int length) {
         PacketCodec.checkPayloadLength(length);
+        if (loop.isLoopThread()) {
+            client.sendPayload(payload, offset, length);
+            return;
+        }
         byte[] copy = Arrays.copyOfRange(payload, offset, offset + length);
         execute(() -> client.sendPayload(copy, 0, copy.length));
     }
 
+    /** Disconnects cleanly (10 disconnect packets if connecting or connected). */
     public void disconnect() {
         execute(() -> {
             client.disconnect();
@@ -133,18 +93,18 @@ public final class ClientRuntime implements AutoCloseable {
     }
 
     /**
-     * Waits until the state satisfies {@code condition} or {@code timeoutMillis} pass; returns the
-     * state at that moment.
+     * Waits until the state satisfies {@code condition}, the runtime ends, or {@code timeoutMillis}
+     * pass; returns the state at that moment.
      */
     public ClientState awaitState(Predicate<ClientState> condition, long timeoutMillis) throws InterruptedException {
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
         synchronized (stateMonitor) {
             while (!condition.test(state)) {
                 long remaining = (deadline - System.nanoTime()) / 1_000_000L;
-                if (remaining <= 0 || !thread.isAlive()) {
+                if (remaining <= 0 || !loop.isAlive()) {
                     break;
                 }
-                stateMonitor.wait(remaining);
+                stateMonitor.wait(Math.min(remaining, 100));
             }
             return state;
         }
@@ -155,19 +115,11 @@ public final class ClientRuntime implements AutoCloseable {
         return client;
     }
 
-    /** Disconnects cleanly (10 disconnect packets if connected), ends the thread and closes the client. */
+    /** Disconnects cleanly, ends the thread and closes the client and its transport. */
     @Override
     public void close() {
-        if (!running) {
-            return;
-        }
-        running = false;
-        client.transport().wakeup();
-        try {
-            thread.join(5_000);
-        }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
+        if (loop.isAlive()) {
+            loop.stop(5_000);
         }
     }
 }

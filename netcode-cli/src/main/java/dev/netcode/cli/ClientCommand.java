@@ -17,9 +17,9 @@ import dev.netcode.Bytes;
 import dev.netcode.NetcodeProtocol;
 import dev.netcode.address.NetcodeAddress;
 import dev.netcode.client.ClientEventHandler;
-import dev.netcode.client.ClientRuntime;
-import dev.netcode.client.ClientState;
 import dev.netcode.client.NetcodeClient;
+import dev.netcode.client.ClientState;
+import dev.netcode.client.ClientStateMachine;
 import dev.netcode.token.ConnectToken;
 import dev.netcode.token.InvalidConnectTokenException;
 import dev.netcode.transport.UdpTransport;
@@ -28,7 +28,7 @@ import dev.netcode.transport.UdpTransport;
  * {@code client}: connects with a connect token, sends numbered payloads, and checks that each one
  * comes back byte for byte, as an echo server sends them.
  *
- * <p>The client runs in a {@link ClientRuntime} (own thread, real time). Payload {@code i} holds
+ * <p>The client runs in a {@link NetcodeClient} (own thread, real time). Payload {@code i} holds
  * {@code i} as a little-endian u32 followed by bytes derived from {@code i}, so all payloads differ
  * and an echo is checked against the payload regenerated from its number. One payload goes out
  * every {@value #SEND_INTERVAL_MILLIS} ms. Output, flushed line by line:
@@ -111,7 +111,7 @@ final class ClientCommand implements Command {
             err.println("netcode-cli client: " + ex.getMessage());
             return NetcodeCli.EXIT_FAILURE;
         }
-        ClientRuntime runtime = ClientRuntime.start(new NetcodeClient(transport, session, 0.0));
+        NetcodeClient runtime = NetcodeClient.start(new ClientStateMachine(transport, session, 0.0));
         Thread hook = new Thread(runtime::close, "netcode-cli-client-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         ClientState finalState;
@@ -156,7 +156,7 @@ final class ClientCommand implements Command {
     }
 
     /** Sends the payloads on schedule, then waits for the missing echoes, all before {@code deadline}. */
-    private static void sendAndAwaitEchoes(ClientRuntime runtime, Session session, long deadline)
+    private static void sendAndAwaitEchoes(NetcodeClient runtime, Session session, long deadline)
             throws InterruptedException {
         byte[] payload = new byte[session.payloadBytes];
         long first = System.nanoTime();
@@ -273,7 +273,7 @@ final class ClientCommand implements Command {
         }
 
         /** Waits until every payload sent has come back, the deadline passes, or the connection ends. */
-        synchronized void awaitAllEchoed(long deadline, ClientRuntime runtime) throws InterruptedException {
+        synchronized void awaitAllEchoed(long deadline, NetcodeClient runtime) throws InterruptedException {
             while (echoedCount < sent && runtime.state() == ClientState.CONNECTED) {
                 long remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
                 if (remaining <= 0) {

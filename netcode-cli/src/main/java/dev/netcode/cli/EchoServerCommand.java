@@ -11,19 +11,17 @@ import java.util.concurrent.atomic.AtomicLong;
 import dev.netcode.address.NetcodeAddress;
 import dev.netcode.server.ClientSlot;
 import dev.netcode.server.DisconnectReason;
-import dev.netcode.server.NetcodeServer;
 import dev.netcode.server.ServerConfig;
 import dev.netcode.server.ServerEventHandler;
-import dev.netcode.server.ServerRuntime;
-import dev.netcode.transport.UdpTransport;
+import dev.netcode.server.NetcodeServer;
 
 /**
  * {@code server}: an echo server. Every payload goes straight back to the client that sent it.
  *
- * <p>The server runs in a {@link ServerRuntime} (its own thread, real monotonic time); events
+ * <p>The server runs in a {@link NetcodeServer} (its own thread, real monotonic time); events
  * arrive on that thread, where {@link ServerEventHandler#onPayload} echoes with
- * {@link NetcodeServer#sendPayload} directly from the receive buffer, without a copy or a command
- * hop. One line per event goes to stdout, flushed at once:
+ * {@link NetcodeServer#send}, which on that thread sends directly from the receive buffer, without a
+ * copy or a command hop. One line per event goes to stdout, flushed at once:
  * <pre>
  * listening addr=127.0.0.1:40000
  * connect index=0 id=42 addr=127.0.0.1:51234
@@ -86,25 +84,16 @@ final class EchoServerCommand implements Command {
         if (publicAddress != null) {
             config.serverAddress(publicAddress);
         }
-        UdpTransport transport;
+        NetcodeServer runtime = new NetcodeServer(config.build(), bind, maxClients);
+        echo.server = runtime;
         try {
-            transport = UdpTransport.bind(bind);
+            runtime.start();
         }
         catch (UncheckedIOException ex) {
             err.println("netcode-cli server: " + ex.getMessage());
             return NetcodeCli.EXIT_FAILURE;
         }
-        NetcodeServer server;
-        try {
-            server = new NetcodeServer(config.build(), transport, 0.0);
-        }
-        catch (RuntimeException ex) {
-            transport.close();
-            throw ex;
-        }
-        echo.server = server;
-        ServerRuntime runtime = ServerRuntime.start(server, maxClients);
-        echo.line("listening addr=" + transport.localAddress());
+        echo.line("listening addr=" + runtime.localAddress());
 
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch finished = new CountDownLatch(1);
@@ -134,7 +123,7 @@ final class EchoServerCommand implements Command {
         try {
             // Stops the server on its own thread: clients still connected get disconnect packets and
             // a 'disconnect ... reason=server_disconnect' line each, before the summary.
-            runtime.close(5_000);
+            runtime.stop(5_000);
             echo.line("summary connected=" + echo.connected.get() + " payloads_in=" + echo.payloadsIn.get()
                     + " payloads_out=" + echo.payloadsOut.get());
             return NetcodeCli.EXIT_OK;
@@ -177,7 +166,7 @@ final class EchoServerCommand implements Command {
         public void onPayload(ClientSlot slot, byte[] buf, int offset, int length) {
             payloadsIn.incrementAndGet();
             if (slot.isConnected()) {
-                server.sendPayload(slot.index(), buf, offset, length);
+                server.send(slot.index(), buf, offset, length);
                 payloadsOut.incrementAndGet();
             }
         }

@@ -24,7 +24,7 @@ import dev.netcode.NetcodeProtocol;
 import dev.netcode.address.NetcodeAddress;
 import dev.netcode.client.ClientEventHandler;
 import dev.netcode.client.ClientState;
-import dev.netcode.client.NetcodeClient;
+import dev.netcode.client.ClientStateMachine;
 import dev.netcode.server.ServerConfig;
 import dev.netcode.token.ConnectToken;
 import dev.netcode.token.ConnectTokenGenerator;
@@ -45,7 +45,7 @@ import dev.netcode.transport.Transport;
  * echo counts once, and only if it matches byte for byte.
  *
  * <p><b>Threading.</b> Everything runs on the calling thread; there is no thread per client and no
- * busy loop. Each client is an ordinary {@link NetcodeClient} on a small {@link Transport} of our
+ * busy loop. Each client is an ordinary {@link ClientStateMachine} on a small {@link Transport} of our
  * own whose non-blocking {@link DatagramChannel} is registered with <em>one shared
  * {@link Selector}</em> (the core's {@code UdpTransport} keeps a private selector per socket, which
  * would cost a thread or a poll per client). The loop:
@@ -188,7 +188,7 @@ final class LoadCommand implements Command {
                 Member member = new Member(i, channel, target);
                 members[i] = member;
                 member.key = channel.register(selector, SelectionKey.OP_READ, member);
-                member.client = new NetcodeClient(member, member, now());
+                member.client = new ClientStateMachine(member, member, now());
             }
         }
 
@@ -417,7 +417,7 @@ final class LoadCommand implements Command {
             final InetSocketAddress serverSocketAddress;
             final NetcodeAddress localAddress;
             SelectionKey key;
-            NetcodeClient client;
+            ClientStateMachine client;
             /** Set when the selector reports the socket readable; cleared once a receive drains it. */
             boolean readable;
             SocketAddress lastSource;

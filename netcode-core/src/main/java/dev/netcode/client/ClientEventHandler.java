@@ -1,7 +1,7 @@
 package dev.netcode.client;
 
 /**
- * Receives client events on the thread that calls {@link NetcodeClient#update}. The payload buffer
+ * Receives client events on the thread that calls {@link ClientStateMachine#update}. The payload buffer
  * is only valid during the call.
  */
 public interface ClientEventHandler {

@@ -2,468 +2,131 @@ package dev.netcode.client;
 
 import java.util.Arrays;
 import java.util.Objects;
-import java.util.function.Consumer;
+import java.util.function.Predicate;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import dev.netcode.NetcodeProtocol;
 import dev.netcode.address.NetcodeAddress;
-import dev.netcode.packet.DropCounters;
-import dev.netcode.packet.DropReason;
-import dev.netcode.packet.Packet;
 import dev.netcode.packet.PacketCodec;
-import dev.netcode.packet.PacketType;
-import dev.netcode.packet.ReplayProtection;
-import dev.netcode.token.ConnectToken;
-import dev.netcode.token.InvalidConnectTokenException;
-import dev.netcode.transport.Transport;
+import dev.netcode.transport.TransportLoop;
+import dev.netcode.transport.UdpTransport;
 
 /**
- * A netcode 1.02 client: it presents a connect token to the servers the token lists, in order,
- * until one lets it in, then exchanges encrypted payloads and keep-alives with it.
- *
- * <p>Like the server it is a state machine driven by an explicit clock ({@link #update}, seconds on
- * any monotonic base) and is not thread-safe. States and transitions follow the reference exactly,
- * including its quirks (a disconnect packet while other servers remain in the token moves on to
- * the next server).
+ * A netcode client running in real time: the thread-safe face of a {@link ClientStateMachine},
+ * driven on a thread of its own (a {@link TransportLoop}), so other threads can connect, send and
+ * wait for state changes. The client's events arrive on that thread.
  */
-public final class NetcodeClient implements Transport.DatagramHandler, AutoCloseable {
+public final class NetcodeClient implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(NetcodeClient.class);
+    private final ClientStateMachine client;
+    private final TransportLoop loop;
+    private final Object stateMonitor = new Object();
+    private volatile ClientState state;
 
-    private static final int MAX_RECEIVE_PER_UPDATE = 64;
-
-    private final Transport transport;
-    private final ClientEventHandler events;
-    private final PacketCodec codec = new PacketCodec(0);
-    private final Packet packet = new Packet();
-    private final ReplayProtection replayProtection = new ReplayProtection();
-    private final byte[] sendBuffer = new byte[NetcodeProtocol.MAX_PACKET_BYTES];
-    private final byte[] challengeToken = new byte[NetcodeProtocol.CHALLENGE_TOKEN_BYTES];
-    private final byte[] clientToServerKey = new byte[NetcodeProtocol.KEY_BYTES];
-    private final byte[] serverToClientKey = new byte[NetcodeProtocol.KEY_BYTES];
-    private final DropCounters drops = new DropCounters();
-    private Consumer<byte[]> loopbackSender;
-
-    private ClientState state = ClientState.DISCONNECTED;
-    private double time;
-    private ConnectToken token;
-    private int serverAddressIndex;
-    private NetcodeAddress serverAddress;
-    private long sequence;
-    private int clientIndex;
-    private int maxClients;
-    private double connectStartTime;
-    private double lastSendTime;
-    private double lastReceiveTime;
-    private long challengeSequence;
-    private boolean loopback;
-    private ClientState pendingDisconnectState;
-
-    /**
-     * @param transport where datagrams come from and go to; the client closes it on {@link #close()}
-     * @param time the current time on the {@code update} clock
-     */
-    public NetcodeClient(Transport transport, ClientEventHandler events, double time) {
-        this.transport = Objects.requireNonNull(transport, "transport");
-        this.events = Objects.requireNonNull(events, "events");
-        this.time = time;
+    private NetcodeClient(ClientStateMachine client) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.state = client.state();
+        this.loop = new TransportLoop("netcode-client-" + client.localAddress().port(), client.transport(),
+                client.time(), now -> {
+                    client.update(now);
+                    publishState();
+                }, () -> {
+                    client.close();
+                    publishState();
+                });
     }
 
-    public NetcodeClient(Transport transport, double time) {
-        this(transport, new ClientEventHandler() {
-        }, time);
+    /** Drives {@code client} on a new thread. */
+    public static NetcodeClient start(ClientStateMachine client) {
+        NetcodeClient runtime = new NetcodeClient(client);
+        runtime.loop.start();
+        return runtime;
     }
 
-    // ---- connecting ---------------------------------------------------------------------------
+    /** Binds a UDP socket to {@code bindAddress} (port 0 for any) and drives a new client on it. */
+    public static NetcodeClient start(NetcodeAddress bindAddress, ClientEventHandler events) {
+        return start(new ClientStateMachine(UdpTransport.bind(bindAddress), events, 0.0));
+    }
 
-    /**
-     * Starts connecting with a 2048-byte connect token. Any current connection is closed first.
-     * An invalid token ends in {@link ClientState#INVALID_CONNECT_TOKEN} at once.
-     */
+    /** Seconds on the client's update clock. */
+    public double now() {
+        return loop.now();
+    }
+
+    private void publishState() {
+        ClientState current = client.state();
+        if (current != state) {
+            synchronized (stateMonitor) {
+                state = current;
+                stateMonitor.notifyAll();
+            }
+        }
+    }
+
+    /** Runs {@code command} on the client's thread, soon. */
+    public void execute(Runnable command) {
+        loop.execute(command);
+    }
+
+    /** Starts connecting with a 2048-byte connect token. */
     public void connect(byte[] connectToken) {
-        disconnect();
-        ConnectToken parsed;
-        try {
-            parsed = ConnectToken.read(connectToken);
-        }
-        catch (InvalidConnectTokenException ex) {
-            log.info("invalid connect token: {}", ex.getMessage());
-            setState(ClientState.INVALID_CONNECT_TOKEN);
-            return;
-        }
-        connect(parsed);
+        byte[] copy = connectToken.clone();
+        execute(() -> {
+            client.connect(copy);
+            publishState();
+        });
     }
 
-    /** {@link #connect(byte[])} with a token already read. */
-    public void connect(ConnectToken connectToken) {
-        disconnect();
-        token = connectToken;
-        codec.protocolId(token.protocolId());
-        System.arraycopy(token.clientToServerKey(), 0, clientToServerKey, 0, NetcodeProtocol.KEY_BYTES);
-        System.arraycopy(token.serverToClientKey(), 0, serverToClientKey, 0, NetcodeProtocol.KEY_BYTES);
-        serverAddressIndex = 0;
-        serverAddress = token.serverAddresses().get(0);
-        resetBeforeNextConnect();
-        log.debug("connecting to {}", serverAddress);
-        setState(ClientState.SENDING_CONNECTION_REQUEST);
-    }
-
-    private void resetBeforeNextConnect() {
-        connectStartTime = time;
-        lastSendTime = time - 1.0;
-        lastReceiveTime = time;
-        pendingDisconnectState = null;
-        challengeSequence = 0;
-        Arrays.fill(challengeToken, (byte) 0);
-        replayProtection.reset();
-    }
-
-    /** Moves on to the token's next server address; false when there is none left. */
-    private boolean connectToNextServer() {
-        if (token == null || serverAddressIndex + 1 >= token.serverAddresses().size()) {
-            return false;
-        }
-        serverAddressIndex++;
-        serverAddress = token.serverAddresses().get(serverAddressIndex);
-        resetBeforeNextConnect();
-        log.debug("trying next server {}", serverAddress);
-        setState(ClientState.SENDING_CONNECTION_REQUEST);
-        return true;
-    }
-
-    // ---- the update loop ----------------------------------------------------------------------
-
-    /** Receives and processes waiting packets, sends what the state calls for, and checks timeouts. */
-    public void update(double now) {
-        time = now;
-        if (loopback) {
-            return;
-        }
-        transport.receive(this, MAX_RECEIVE_PER_UPDATE);
-        sendPackets();
-
-        if ((state == ClientState.SENDING_CONNECTION_REQUEST || state == ClientState.SENDING_CONNECTION_RESPONSE)
-                && tokenLifetime() <= time - connectStartTime) {
-            log.info("connect token expired before the server let us in");
-            disconnectInternal(ClientState.CONNECT_TOKEN_EXPIRED, false);
-            return;
-        }
-        if (pendingDisconnectState != null) {
-            ClientState target = pendingDisconnectState;
-            if (connectToNextServer()) {
-                return;
-            }
-            disconnectInternal(target, false);
-            return;
-        }
-        int timeout = token == null ? 0 : token.timeoutSeconds();
-        if (timeout <= 0 || lastReceiveTime + timeout >= time) {
-            return;
-        }
-        switch (state) {
-            case SENDING_CONNECTION_REQUEST -> {
-                if (!connectToNextServer()) {
-                    disconnectInternal(ClientState.CONNECTION_REQUEST_TIMED_OUT, false);
-                }
-            }
-            case SENDING_CONNECTION_RESPONSE -> {
-                if (!connectToNextServer()) {
-                    disconnectInternal(ClientState.CONNECTION_RESPONSE_TIMED_OUT, false);
-                }
-            }
-            case CONNECTED -> disconnectInternal(ClientState.CONNECTION_TIMED_OUT, false);
-            default -> {
-            }
-        }
-    }
-
-    /** Seconds between the token's creation and expiry: how long one connection attempt may take. */
-    private double tokenLifetime() {
-        long lifetime = token.expireTimestamp() - token.createTimestamp();
-        return lifetime >= 0 ? lifetime : (double) (lifetime >>> 1) * 2.0;
-    }
-
-    private void sendPackets() {
-        if (!(time > lastSendTime + NetcodeProtocol.PACKET_SEND_INTERVAL)) {
-            return;
-        }
-        switch (state) {
-            case SENDING_CONNECTION_REQUEST -> {
-                int length = codec.writeConnectionRequest(sendBuffer, token);
-                sequence++; // a request carries no sequence but uses one up, as in the reference
-                send(length);
-            }
-            case SENDING_CONNECTION_RESPONSE -> send(codec.writeResponse(sendBuffer, sequence++, challengeSequence,
-                    challengeToken, 0, clientToServerKey));
-            case CONNECTED -> send(codec.writeKeepAlive(sendBuffer, sequence++, 0, 0, clientToServerKey));
-            default -> {
-            }
-        }
-    }
-
-    private void send(int length) {
-        transport.send(serverAddress, sendBuffer, 0, length);
-        lastSendTime = time;
-    }
-
-    /** Processes one datagram; called by the transport. Never throws for anything a peer can send. */
-    @Override
-    public void onDatagram(NetcodeAddress from, byte[] buf, int offset, int length) {
-        try {
-            processDatagram(from, buf, offset, length);
-        }
-        catch (RuntimeException ex) {
-            drops.increment(DropReason.INTERNAL_ERROR);
-            log.warn("dropped a datagram from {} after an internal error", from, ex);
-        }
-    }
-
-    private void processDatagram(NetcodeAddress from, byte[] buf, int offset, int length) {
-        if (offset != 0) {
-            byte[] copy = Arrays.copyOfRange(buf, offset, offset + length);
-            processDatagram(from, copy, 0, length);
-            return;
-        }
-        if (!state.isActive()) {
-            drops.increment(DropReason.UNEXPECTED);
-            return;
-        }
-        if (length <= 1 || buf[0] == 0) {
-            drops.increment(length <= 1 ? DropReason.BAD_LENGTH : DropReason.BAD_TYPE);
-            return;
-        }
-        if (!codec.readEncrypted(buf, length, serverToClientKey, PacketType.CLIENT_ALLOWED, replayProtection, packet)) {
-            drops.increment(packet.dropReason());
-            return;
-        }
-        if (!from.equals(serverAddress)) {
-            drops.increment(DropReason.WRONG_SOURCE);
-            return;
-        }
-        switch (packet.type()) {
-            case CONNECTION_DENIED -> {
-                if (state == ClientState.SENDING_CONNECTION_REQUEST || state == ClientState.SENDING_CONNECTION_RESPONSE) {
-                    pendingDisconnectState = ClientState.CONNECTION_DENIED;
-                    lastReceiveTime = time;
-                    return;
-                }
-            }
-            case CONNECTION_CHALLENGE -> {
-                if (state == ClientState.SENDING_CONNECTION_REQUEST) {
-                    challengeSequence = packet.challengeSequence();
-                    System.arraycopy(buf, packet.challengeTokenOffset(), challengeToken, 0,
-                            NetcodeProtocol.CHALLENGE_TOKEN_BYTES);
-                    lastReceiveTime = time;
-                    setState(ClientState.SENDING_CONNECTION_RESPONSE);
-                    return;
-                }
-            }
-            case KEEP_ALIVE -> {
-                if (state == ClientState.CONNECTED) {
-                    lastReceiveTime = time;
-                    return;
-                }
-                if (state == ClientState.SENDING_CONNECTION_RESPONSE) {
-                    clientIndex = packet.clientIndex();
-                    maxClients = packet.maxClients();
-                    lastReceiveTime = time;
-                    setState(ClientState.CONNECTED);
-                    return;
-                }
-            }
-            case PAYLOAD -> {
-                if (state == ClientState.CONNECTED) {
-                    lastReceiveTime = time;
-                    deliver(buf, packet.bodyOffset(), packet.bodyLength(), packet.sequence());
-                    return;
-                }
-            }
-            case DISCONNECT -> {
-                if (state == ClientState.CONNECTED) {
-                    pendingDisconnectState = ClientState.DISCONNECTED;
-                    lastReceiveTime = time;
-                    return;
-                }
-            }
-            default -> {
-            }
-        }
-        drops.increment(DropReason.UNEXPECTED);
-    }
-
-    private void deliver(byte[] buf, int offset, int length, long packetSequence) {
-        try {
-            events.onPayload(buf, offset, length, packetSequence);
-        }
-        catch (RuntimeException ex) {
-            log.warn("client event handler onPayload threw; the client carries on", ex);
-        }
-    }
-
-    // ---- sending and disconnecting ------------------------------------------------------------
-
-    /**
-     * Sends a payload of 1..1200 bytes to the server. Does nothing unless connected.
-     *
-     * @throws IllegalArgumentException for a payload of 0 or more than 1200 bytes
-     */
+    /** Sends {@code payload[offset, offset + length)} (1..1200 bytes) if connected; a copy is queued. */
     public void sendPayload(byte[] payload, int offset, int length) {
         PacketCodec.checkPayloadLength(length);
-        if (state != ClientState.CONNECTED) {
+        if (loop.isLoopThread()) {
+            client.sendPayload(payload, offset, length);
             return;
         }
-        if (loopback) {
-            sequence++;
-            loopbackSender.accept(Arrays.copyOfRange(payload, offset, offset + length));
-            return;
-        }
-        send(codec.writePayload(sendBuffer, sequence++, payload, offset, length, clientToServerKey));
+        byte[] copy = Arrays.copyOfRange(payload, offset, offset + length);
+        execute(() -> client.sendPayload(copy, 0, copy.length));
     }
 
-    public void sendPayload(byte[] payload) {
-        sendPayload(payload, 0, payload.length);
-    }
-
-    /**
-     * Disconnects cleanly: if connecting or connected, sends 10 disconnect packets back to back so
-     * the server frees the slot at once, then returns to {@link ClientState#DISCONNECTED}.
-     */
+    /** Disconnects cleanly (10 disconnect packets if connecting or connected). */
     public void disconnect() {
-        disconnectInternal(ClientState.DISCONNECTED, true);
+        execute(() -> {
+            client.disconnect();
+            publishState();
+        });
     }
 
-    private void disconnectInternal(ClientState target, boolean sendDisconnectPackets) {
-        if (!state.isActive() || state == target) {
-            return;
-        }
-        if (!loopback && sendDisconnectPackets) {
-            for (int i = 0; i < NetcodeProtocol.NUM_DISCONNECT_PACKETS; i++) {
-                transport.send(serverAddress, sendBuffer, 0,
-                        codec.writeDisconnect(sendBuffer, sequence++, clientToServerKey));
-            }
-        }
-        resetConnectionData(target);
-    }
-
-    private void resetConnectionData(ClientState target) {
-        sequence = 0;
-        clientIndex = 0;
-        maxClients = 0;
-        serverAddressIndex = 0;
-        serverAddress = null;
-        token = null;
-        loopback = false;
-        Arrays.fill(clientToServerKey, (byte) 0);
-        Arrays.fill(serverToClientKey, (byte) 0);
-        resetBeforeNextConnect();
-        setState(target);
-    }
-
-    private void setState(ClientState next) {
-        if (next == state) {
-            return;
-        }
-        ClientState previous = state;
-        state = next;
-        log.debug("client state {} -> {}", previous, next);
-        try {
-            events.onStateChanged(previous, next);
-        }
-        catch (RuntimeException ex) {
-            log.warn("client event handler onStateChanged threw; the client carries on", ex);
-        }
-    }
-
-    // ---- loopback -----------------------------------------------------------------------------
-
-    /**
-     * Connects in-process to a server that holds this client in slot {@code index} as a loopback
-     * client: no handshake, no network. Payloads go to {@code sender}, and the server's come in
-     * through {@link #processLoopbackPacket}. Refused (returns false) without a sender.
-     */
-    public boolean connectLoopback(int index, int serverMaxClients, Consumer<byte[]> sender) {
-        if (sender == null) {
-            log.warn("loopback connect refused: no loopback packet sender given");
-            return false;
-        }
-        disconnect();
-        loopbackSender = sender;
-        loopback = true;
-        clientIndex = index;
-        maxClients = serverMaxClients;
-        lastReceiveTime = time;
-        setState(ClientState.CONNECTED);
-        return true;
-    }
-
-    /** Leaves a loopback connection. */
-    public void disconnectLoopback() {
-        if (loopback) {
-            resetConnectionData(ClientState.DISCONNECTED);
-        }
-    }
-
-    /** A payload from the server to this loopback client. */
-    public void processLoopbackPacket(byte[] payload, int offset, int length, long packetSequence) {
-        if (loopback && state == ClientState.CONNECTED) {
-            lastReceiveTime = time;
-            deliver(payload, offset, length, packetSequence);
-        }
-    }
-
-    // ---- queries ------------------------------------------------------------------------------
-
+    /** The client's state as of its last update. */
     public ClientState state() {
         return state;
     }
 
-    public boolean isLoopback() {
-        return loopback;
+    /**
+     * Waits until the state satisfies {@code condition}, the runtime ends, or {@code timeoutMillis}
+     * pass; returns the state at that moment.
+     */
+    public ClientState awaitState(Predicate<ClientState> condition, long timeoutMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+        synchronized (stateMonitor) {
+            while (!condition.test(state)) {
+                long remaining = (deadline - System.nanoTime()) / 1_000_000L;
+                if (remaining <= 0 || !loop.isAlive()) {
+                    break;
+                }
+                stateMonitor.wait(Math.min(remaining, 100));
+            }
+            return state;
+        }
     }
 
-    /** The slot the server assigned (valid when connected). */
-    public int clientIndex() {
-        return clientIndex;
+    /** The client; touch it only from its own thread (inside events or {@link #execute}). */
+    public ClientStateMachine client() {
+        return client;
     }
 
-    /** The server's slot count, as it told us (valid when connected). */
-    public int maxClients() {
-        return maxClients;
-    }
-
-    /** The server currently being tried or connected to; {@code null} when idle. */
-    public NetcodeAddress serverAddress() {
-        return serverAddress;
-    }
-
-    public NetcodeAddress localAddress() {
-        return transport.localAddress();
-    }
-
-    /** The next packet sequence number this client will use. */
-    public long sequence() {
-        return sequence;
-    }
-
-    public double time() {
-        return time;
-    }
-
-    public DropCounters dropCounters() {
-        return drops;
-    }
-
-    Transport transport() {
-        return transport;
-    }
-
-    /** Sends disconnect packets if connected, wipes keys, and closes the transport. */
+    /** Disconnects cleanly, ends the thread and closes the client and its transport. */
     @Override
     public void close() {
-        disconnect();
-        codec.close();
-        transport.close();
+        if (loop.isAlive()) {
+            loop.stop(5_000);
+        }
     }
 }

@@ -13,6 +13,7 @@ import dev.netcode.packet.ReplayProtection;
  */
 public final class ClientSlot {
 
+    private final ServerStateMachine server;
     private final int index;
     final byte[] userData = new byte[NetcodeProtocol.USER_DATA_BYTES];
     final ReplayProtection replayProtection = new ReplayProtection();
@@ -35,7 +36,8 @@ public final class ClientSlot {
     long bytesReceived;
     long bytesSent;
 
-    ClientSlot(int index) {
+    ClientSlot(ServerStateMachine server, int index) {
+        this.server = server;
         this.index = index;
     }
 
@@ -69,6 +71,19 @@ public final class ClientSlot {
         sequence = 0;
         Arrays.fill(userData, (byte) 0);
         replayProtection.reset();
+    }
+
+    /**
+     * Sends a payload (1..1200 bytes) to this slot's client; on the server's thread only, e.g. to
+     * answer inside {@link ServerEventHandler#onPayload}.
+     */
+    public void send(byte[] payload, int offset, int length) {
+        server.sendPayload(index, payload, offset, length);
+    }
+
+    /** Disconnects this slot's client (10 disconnect packets); on the server's thread only. */
+    public void disconnect() {
+        server.disconnectClient(index);
     }
 
     public int index() {

@@ -8,7 +8,7 @@ import dev.netcode.NetcodeProtocol;
 import dev.netcode.address.NetcodeAddress;
 
 /**
- * What a {@link NetcodeServer} needs to know. Build one with {@link #builder(long, byte[])}.
+ * What a {@link ServerStateMachine} needs to know. Build one with {@link #builder(long, byte[])}.
  *
  * <p>The server addresses are the addresses as the backend writes them into the private part of
  * connect tokens (exact IP and port): a request is only accepted when one of them is listed. When

@@ -1,7 +1,7 @@
 package dev.netcode.server;
 
 /**
- * Receives server events on the thread that calls {@link NetcodeServer#update}. Methods must
+ * Receives server events on the thread that calls {@link ServerStateMachine#update}. Methods must
  * return quickly: they run inside the receive loop. The {@link ClientSlot} and the payload buffer
  * are only valid during the call; copy what you keep.
  */

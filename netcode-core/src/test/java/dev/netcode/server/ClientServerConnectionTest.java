@@ -41,7 +41,7 @@ class ClientServerConnectionTest {
     void test_client_server_connect() {
         ProtocolHarness h = ProtocolHarness.lossy(SEED);
         RecordingServer rs = h.server(SERVER);
-        NetcodeServer server = rs.server();
+        ServerStateMachine server = rs.server();
         server.start(1);
         RecordingClient rc = h.client("[::1]:50000");
         long clientId = 0x1234_5678_9ABCL;
@@ -74,7 +74,7 @@ class ClientServerConnectionTest {
     void test_client_server_keep_alive() {
         ProtocolHarness h = ProtocolHarness.lossy(SEED + 29);
         RecordingServer rs = h.server(SERVER);
-        NetcodeServer server = rs.server();
+        ServerStateMachine server = rs.server();
         server.start(1);
         RecordingClient rc = h.client();
         rc.client().connect(h.token(29, SERVER).toBytes());
@@ -104,7 +104,7 @@ class ClientServerConnectionTest {
     void test_client_server_multiple_clients() {
         ProtocolHarness h = ProtocolHarness.lossy(SEED + 30);
         SlotRecorder recorder = new SlotRecorder();
-        NetcodeServer server = h.server(SERVER, b -> b.eventHandler(recorder)).server();
+        ServerStateMachine server = h.server(SERVER, b -> b.eventHandler(recorder)).server();
         int[] runs = { 2, 32, 5 };
         long nextId = 1000;
         for (int run = 0; run < runs.length; run++) {
@@ -170,7 +170,7 @@ class ClientServerConnectionTest {
     void test_client_server_multiple_servers() {
         ProtocolHarness h = ProtocolHarness.lossy(SEED + 31);
         RecordingServer rs = h.server(SERVER);
-        NetcodeServer server = rs.server();
+        ServerStateMachine server = rs.server();
         server.start(1);
         NetcodeAddress first = NetcodeAddress.parse("10.10.10.10:1000");
         NetcodeAddress second = NetcodeAddress.parse("100.100.100.100:50000");
@@ -206,7 +206,7 @@ class ClientServerConnectionTest {
     @Test
     void test_client_error_connect_token_expired() {
         ProtocolHarness h = new ProtocolHarness();
-        NetcodeServer server = h.server(SERVER).server();
+        ServerStateMachine server = h.server(SERVER).server();
         server.start(1);
         RecordingClient rc = h.client();
         rc.client().connect(h.token(32, 0, ProtocolHarness.TIMEOUT, SERVER).toBytes());
@@ -224,7 +224,7 @@ class ClientServerConnectionTest {
     @Test
     void test_client_error_invalid_connect_token() {
         ProtocolHarness h = new ProtocolHarness();
-        NetcodeServer server = h.server(SERVER).server();
+        ServerStateMachine server = h.server(SERVER).server();
         server.start(1);
         RecordingClient rc = h.client();
         rc.client().connect(SecureRandomBytes.bytes(NetcodeProtocol.CONNECT_TOKEN_BYTES));
@@ -243,7 +243,7 @@ class ClientServerConnectionTest {
     void test_client_error_connection_timed_out() {
         ProtocolHarness h = new ProtocolHarness();
         RecordingServer rs = h.server(SERVER);
-        NetcodeServer server = rs.server();
+        ServerStateMachine server = rs.server();
         server.start(1);
         RecordingClient rc = h.client();
         rc.client().connect(h.token(34, SERVER).toBytes());
@@ -268,7 +268,7 @@ class ClientServerConnectionTest {
     @Test
     void test_client_error_connection_response_timeout() {
         ProtocolHarness h = new ProtocolHarness();
-        NetcodeServer server = h.server(SERVER).server();
+        ServerStateMachine server = h.server(SERVER).server();
         NetcodeAddress serverAddress = NetcodeAddress.parse(SERVER);
         server.start(1);
         h.network.setFilter((from, to, buf, off, len) -> !(to.equals(serverAddress) && (buf[off] & 0x0F) == 3));
@@ -293,7 +293,7 @@ class ClientServerConnectionTest {
     @Test
     void test_client_error_connection_request_timeout() {
         ProtocolHarness h = new ProtocolHarness();
-        NetcodeServer server = h.server(SERVER).server();
+        ServerStateMachine server = h.server(SERVER).server();
         NetcodeAddress serverAddress = NetcodeAddress.parse(SERVER);
         server.start(1);
         h.network.setFilter((from, to, buf, off, len) -> !(to.equals(serverAddress) && buf[off] == 0));
@@ -322,7 +322,7 @@ class ClientServerConnectionTest {
     void test_client_error_connection_denied() {
         ProtocolHarness h = ProtocolHarness.lossy(SEED + 37);
         RecordingServer rs = h.server(SERVER);
-        NetcodeServer server = rs.server();
+        ServerStateMachine server = rs.server();
         server.start(1);
         RecordingClient first = h.client();
         first.client().connect(h.token(371, SERVER).toBytes());
@@ -353,7 +353,7 @@ class ClientServerConnectionTest {
     @Test
     void test_client_server_connection_request_retransmission() {
         ProtocolHarness h = new ProtocolHarness();
-        NetcodeServer server = h.server(SERVER).server();
+        ServerStateMachine server = h.server(SERVER).server();
         NetcodeAddress serverAddress = NetcodeAddress.parse(SERVER);
         server.start(1);
         AtomicInteger serverSends = new AtomicInteger();
@@ -388,8 +388,8 @@ class ClientServerConnectionTest {
         ProtocolHarness h = new ProtocolHarness();
         String fullAddress = "127.0.0.1:40001";
         String freeAddress = "127.0.0.1:40002";
-        NetcodeServer full = h.server(fullAddress).server();
-        NetcodeServer free = h.server(freeAddress).server();
+        ServerStateMachine full = h.server(fullAddress).server();
+        ServerStateMachine free = h.server(freeAddress).server();
         full.start(1);
         free.start(1);
         RecordingClient occupant = h.client();
@@ -416,7 +416,7 @@ class ClientServerConnectionTest {
     void denied_request_leaves_pending_token_that_connects_from_same_address_once_a_slot_frees() {
         ProtocolHarness h = new ProtocolHarness();
         RecordingServer rs = h.server(SERVER);
-        NetcodeServer server = rs.server();
+        ServerStateMachine server = rs.server();
         server.start(1);
         RecordingClient occupant = h.client();
         occupant.client().connect(h.token(1, SERVER).toBytes());
@@ -474,7 +474,7 @@ class ClientServerConnectionTest {
      * payload arrives byte for byte, from the right peer, and at most once (replay protection
      * against the network's duplicates). {@code serverPayloads}, if given, is checked the same way.
      */
-    private static void exchangePayloads(ProtocolHarness h, NetcodeServer server, List<RecordingClient> clients,
+    private static void exchangePayloads(ProtocolHarness h, ServerStateMachine server, List<RecordingClient> clients,
             long[] ids, List<byte[]> serverPayloads) {
         int[] sent = new int[clients.size()];
         int[] clientSeen = new int[clients.size()];

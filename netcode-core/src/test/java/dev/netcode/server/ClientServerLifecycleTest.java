@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.netcode.address.NetcodeAddress;
 import dev.netcode.client.ClientState;
-import dev.netcode.client.NetcodeClient;
+import dev.netcode.client.ClientStateMachine;
 import dev.netcode.packet.DropReason;
 import dev.netcode.testing.ProtocolHarness;
 import dev.netcode.testing.ProtocolHarness.RecordingClient;
@@ -73,7 +73,7 @@ class ClientServerLifecycleTest {
     @Test
     void test_client_side_disconnect() {
         RecordingServer rs = h.server(ADDRESS);
-        NetcodeServer server = rs.server();
+        ServerStateMachine server = rs.server();
         server.start(1);
         RecordingClient client = h.client();
         connect(client, h.token(1, ADDRESS));
@@ -94,7 +94,7 @@ class ClientServerLifecycleTest {
     @Test
     void test_server_side_disconnect() {
         RecordingServer rs = h.server(ADDRESS);
-        NetcodeServer server = rs.server();
+        ServerStateMachine server = rs.server();
         server.start(1);
         RecordingClient client = h.client();
         connect(client, h.token(1, ADDRESS));
@@ -113,7 +113,7 @@ class ClientServerLifecycleTest {
     @Test
     void test_server_client_disconnect_reason() {
         RecordingServer rs = h.server(ADDRESS);
-        NetcodeServer server = rs.server();
+        ServerStateMachine server = rs.server();
         server.start(1);
         assertThat(server.disconnectReason(0)).isEqualTo(DisconnectReason.NONE);
         RecordingClient client = h.client();
@@ -148,7 +148,7 @@ class ClientServerLifecycleTest {
     @Test
     void test_client_reconnect() {
         RecordingServer rs = h.server(ADDRESS);
-        NetcodeServer server = rs.server();
+        ServerStateMachine server = rs.server();
         server.start(1);
         RecordingClient client = h.client();
         connect(client, h.token(42, ADDRESS));
@@ -178,7 +178,7 @@ class ClientServerLifecycleTest {
     @Test
     void test_disable_timeout() {
         RecordingServer rs = h.server(ADDRESS);
-        NetcodeServer server = rs.server();
+        ServerStateMachine server = rs.server();
         server.start(1);
         RecordingClient client = h.client();
         connect(client, h.token(1, ProtocolHarness.TOKEN_EXPIRY, -1, ADDRESS));
@@ -210,13 +210,13 @@ class ClientServerLifecycleTest {
 
     @Test
     void test_loopback() {
-        AtomicReference<NetcodeClient> loopbackClient = new AtomicReference<>();
+        AtomicReference<ClientStateMachine> loopbackClient = new AtomicReference<>();
         RecordingServer rs = h.server(ADDRESS, b -> b.loopbackPacketSender(
                 (index, buf, offset, length, sequence) -> {
                     assertThat(index).isZero();
                     loopbackClient.get().processLoopbackPacket(buf, offset, length, sequence);
                 }));
-        NetcodeServer server = rs.server();
+        ServerStateMachine server = rs.server();
         server.start(2);
         RecordingClient loop = h.client();
         loopbackClient.set(loop.client());
@@ -344,7 +344,7 @@ class ClientServerLifecycleTest {
     @Test
     void test_client_server_replay_across_sessions() {
         RecordingServer rs = h.server(ADDRESS);
-        NetcodeServer server = rs.server();
+        ServerStateMachine server = rs.server();
         server.start(1);
         RecordingClient client = h.client();
         NetcodeAddress clientAddress = client.client().localAddress();
@@ -398,7 +398,7 @@ class ClientServerLifecycleTest {
     @Test
     void test_client_reconnect_with_used_connect_token() {
         RecordingServer rs = h.server(ADDRESS);
-        NetcodeServer server = rs.server();
+        ServerStateMachine server = rs.server();
         server.start(1);
         RecordingClient client = h.client();
         ConnectToken token = h.token(1, ADDRESS);
@@ -418,7 +418,7 @@ class ClientServerLifecycleTest {
     @Test
     void usedConnectTokenIsRefusedFromAnotherAddressToo() {
         RecordingServer rs = h.server(ADDRESS);
-        NetcodeServer server = rs.server();
+        ServerStateMachine server = rs.server();
         server.start(2);
         RecordingClient client = h.client();
         ConnectToken token = h.token(1, ADDRESS);
@@ -439,7 +439,7 @@ class ClientServerLifecycleTest {
     @Test
     void pendingTokenIsRefusedFromAnotherAddressWhileItsOwnerConnects() {
         RecordingServer rs = h.server(ADDRESS);
-        NetcodeServer server = rs.server();
+        ServerStateMachine server = rs.server();
         server.start(2);
         RecordingClient owner = h.client();
         RecordingClient thief = h.client();
@@ -462,7 +462,7 @@ class ClientServerLifecycleTest {
     @Test
     void deniedRequestLeavesPendingEntryThatLaterConnectsFromTheSameAddress() {
         RecordingServer rs = h.server(ADDRESS);
-        NetcodeServer server = rs.server();
+        ServerStateMachine server = rs.server();
         server.start(1);
         RecordingClient first = h.client();
         connect(first, h.token(1, ADDRESS));
@@ -484,7 +484,7 @@ class ClientServerLifecycleTest {
     @Test
     void test_client_error_connect_token_predates_server_start() {
         RecordingServer rs = h.server(ADDRESS);
-        NetcodeServer server = rs.server();
+        ServerStateMachine server = rs.server();
         assertThat(server.config().maxConnectTokenLifetime()).isEqualTo(30);
         server.start(1);
         assertThat(server.minConnectTokenExpireTimestamp()).isEqualTo(h.unixTime() + 30);
@@ -510,7 +510,7 @@ class ClientServerLifecycleTest {
     @Test
     void test_loopback_callback_required() {
         RecordingServer rs = h.server(ADDRESS);
-        NetcodeServer server = rs.server();
+        ServerStateMachine server = rs.server();
         server.start(2);
         RecordingClient client = h.client();
 
@@ -546,7 +546,7 @@ class ClientServerLifecycleTest {
     @Test
     void stopAndStartRefusesTokenMintedBeforeTheRestart() {
         RecordingServer rs = h.server(ADDRESS);
-        NetcodeServer server = rs.server();
+        ServerStateMachine server = rs.server();
         server.start(1);
         RecordingClient client = h.client();
         ConnectToken token = h.token(1, ADDRESS);
@@ -586,7 +586,7 @@ class ClientServerLifecycleTest {
         assertThat(h.tickUntil(() -> client.state() == ClientState.DISCONNECTED, 10)).isTrue();
 
         RecordingServer second = h.server(ADDRESS);
-        NetcodeServer server = second.server();
+        ServerStateMachine server = second.server();
         server.start(1);
         AtomicInteger requests = countRequests(client);
         client.client().connect(token);
@@ -604,7 +604,7 @@ class ClientServerLifecycleTest {
     @Test
     void neverExpiringTokenConnectsAndPassesTheRestartRule() {
         RecordingServer rs = h.server(ADDRESS);
-        NetcodeServer server = rs.server();
+        ServerStateMachine server = rs.server();
         server.start(1);
         RecordingClient client = h.client();
         ConnectToken token = h.token(1, -1, ProtocolHarness.TIMEOUT, ADDRESS);

@@ -16,7 +16,7 @@ import dev.netcode.NetcodeProtocol;
 import dev.netcode.address.NetcodeAddress;
 import dev.netcode.client.ClientEventHandler;
 import dev.netcode.client.ClientState;
-import dev.netcode.client.NetcodeClient;
+import dev.netcode.client.ClientStateMachine;
 import dev.netcode.crypto.SecureRandomBytes;
 import dev.netcode.token.ConnectTokenGenerator;
 import dev.netcode.transport.UdpTransport;
@@ -41,9 +41,9 @@ class UdpClientServerTest {
     private final long start = System.nanoTime();
 
     private UdpTransport serverTransport;
-    private NetcodeServer server;
+    private ServerStateMachine server;
     private final Recorder events = new Recorder();
-    private final List<NetcodeClient> clients = new ArrayList<>();
+    private final List<ClientStateMachine> clients = new ArrayList<>();
 
     @AfterEach
     void closeAll() throws Exception {
@@ -59,7 +59,7 @@ class UdpClientServerTest {
     void test_client_server_ipv4_socket_connect(String clientBind, String serverBind) {
         startServer(serverBind, 1);
         NetcodeAddress target = NetcodeAddress.parse("127.0.0.1:" + port());
-        NetcodeClient client = client(clientBind);
+        ClientStateMachine client = client(clientBind);
         connectAndExchange(client, target, 26, 0);
         disconnectFromClientSide(client, 0);
     }
@@ -72,7 +72,7 @@ class UdpClientServerTest {
         assumeIpv6Loopback();
         startServer(serverBind, 1);
         NetcodeAddress target = NetcodeAddress.parse("[::1]:" + port());
-        NetcodeClient client = client(clientBind);
+        ClientStateMachine client = client(clientBind);
         connectAndExchange(client, target, 27, 0);
         disconnectFromClientSide(client, 0);
     }
@@ -89,12 +89,12 @@ class UdpClientServerTest {
         assertThat(server.serverAddresses()).containsExactly(v4, v6);
 
         // Over IPv4 to the first configured address, then over IPv6 to the second, both dual-stack clients.
-        NetcodeClient overIpv4 = client("[::]:0");
+        ClientStateMachine overIpv4 = client("[::]:0");
         connectAndExchange(overIpv4, v4, 281, 0);
-        NetcodeClient overIpv6 = client("[::]:0");
+        ClientStateMachine overIpv6 = client("[::]:0");
         connectAndExchange(overIpv6, v6, 282, 1);
         // A token listing only the second configured address, from an IPv6-only client.
-        NetcodeClient ipv6Only = client("[::1]:0");
+        ClientStateMachine ipv6Only = client("[::1]:0");
         connectAndExchange(ipv6Only, v6, 283, 2);
 
         assertThat(server.connectedClientCount()).isEqualTo(3);
@@ -127,14 +127,14 @@ class UdpClientServerTest {
                 : List.of(serverTransport.localAddress());
         ServerConfig config = ServerConfig.builder(PROTOCOL_ID, privateKey).serverAddresses(addresses)
                 .eventHandler(events).build();
-        server = new NetcodeServer(config, serverTransport, now());
+        server = new ServerStateMachine(config, serverTransport, now());
         opened.add(server);
         server.start(maxClients);
     }
 
-    private NetcodeClient client(String bind) {
+    private ClientStateMachine client(String bind) {
         UdpTransport transport = bindOrSkip(bind);
-        NetcodeClient client = new NetcodeClient(transport, new ClientRecorder(), now());
+        ClientStateMachine client = new ClientStateMachine(transport, new ClientRecorder(), now());
         opened.add(client);
         clients.add(client);
         return client;
@@ -167,7 +167,7 @@ class UdpClientServerTest {
         long deadline = System.nanoTime() + MAX_WAIT_NANOS;
         while (System.nanoTime() < deadline) {
             double t = now();
-            for (NetcodeClient client : clients) {
+            for (ClientStateMachine client : clients) {
                 client.update(t);
             }
             server.update(t);
@@ -186,7 +186,7 @@ class UdpClientServerTest {
         return condition.getAsBoolean();
     }
 
-    private void connectAndExchange(NetcodeClient client, NetcodeAddress target, long clientId, int expectedIndex) {
+    private void connectAndExchange(ClientStateMachine client, NetcodeAddress target, long clientId, int expectedIndex) {
         int before = server.connectedClientCount();
         client.connect(tokens.generate(clientId, List.of(target), TOKEN_EXPIRY, TIMEOUT, null).toBytes());
         assertThat(pump(() -> client.state() == ClientState.CONNECTED && server.connectedClientCount() == before + 1,
@@ -216,11 +216,11 @@ class UdpClientServerTest {
 
     private final List<ClientRecorder> recorders = new ArrayList<>();
 
-    private ClientRecorder recorderOf(NetcodeClient client) {
+    private ClientRecorder recorderOf(ClientStateMachine client) {
         return recorders.get(clients.indexOf(client));
     }
 
-    private void disconnectFromClientSide(NetcodeClient client, int remaining) {
+    private void disconnectFromClientSide(ClientStateMachine client, int remaining) {
         int index = client.clientIndex();
         client.disconnect();
         assertThat(client.state()).isEqualTo(ClientState.DISCONNECTED);

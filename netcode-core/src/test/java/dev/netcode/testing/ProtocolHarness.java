@@ -7,10 +7,10 @@ import java.util.function.BooleanSupplier;
 import dev.netcode.address.NetcodeAddress;
 import dev.netcode.client.ClientEventHandler;
 import dev.netcode.client.ClientState;
-import dev.netcode.client.NetcodeClient;
+import dev.netcode.client.ClientStateMachine;
 import dev.netcode.server.ClientSlot;
 import dev.netcode.server.DisconnectReason;
-import dev.netcode.server.NetcodeServer;
+import dev.netcode.server.ServerStateMachine;
 import dev.netcode.server.ServerConfig;
 import dev.netcode.server.ServerEventHandler;
 import dev.netcode.token.ConnectToken;
@@ -35,8 +35,8 @@ public final class ProtocolHarness {
     public final SimulatedNetwork network;
     private long unixTime = 1_700_000_000L;
     private double time;
-    private final List<NetcodeServer> servers = new ArrayList<>();
-    private final List<NetcodeClient> clients = new ArrayList<>();
+    private final List<ServerStateMachine> servers = new ArrayList<>();
+    private final List<ClientStateMachine> clients = new ArrayList<>();
     private final ConnectTokenGenerator tokens = new ConnectTokenGenerator(PRIVATE_KEY, PROTOCOL_ID, this::unixTime);
     private int nextClientPort = 50000;
 
@@ -78,7 +78,7 @@ public final class ProtocolHarness {
         ServerEvents events = new ServerEvents();
         ServerConfig config = customizer.apply(ServerConfig.builder(PROTOCOL_ID, PRIVATE_KEY)
                 .serverAddress(bound).unixClock(this::unixTime).eventHandler(events)).build();
-        NetcodeServer server = new NetcodeServer(config, network.endpoint(bound), time);
+        ServerStateMachine server = new ServerStateMachine(config, network.endpoint(bound), time);
         servers.add(server);
         return new RecordingServer(server, events);
     }
@@ -90,7 +90,7 @@ public final class ProtocolHarness {
 
     public RecordingClient client(String address) {
         ClientEvents events = new ClientEvents();
-        NetcodeClient client = new NetcodeClient(network.endpoint(NetcodeAddress.parse(address)), events, time);
+        ClientStateMachine client = new ClientStateMachine(network.endpoint(NetcodeAddress.parse(address)), events, time);
         clients.add(client);
         return new RecordingClient(client, events);
     }
@@ -115,10 +115,10 @@ public final class ProtocolHarness {
     public void tick(double seconds) {
         time += seconds;
         network.update(time);
-        for (NetcodeClient client : clients) {
+        for (ClientStateMachine client : clients) {
             client.update(time);
         }
-        for (NetcodeServer server : servers) {
+        for (ServerStateMachine server : servers) {
             server.update(time);
         }
     }
@@ -135,14 +135,14 @@ public final class ProtocolHarness {
     }
 
     /** Stops ticking a server (as if its process hung) without stopping it. */
-    public void freeze(NetcodeServer server) {
+    public void freeze(ServerStateMachine server) {
         servers.remove(server);
     }
 
-    public record RecordingServer(NetcodeServer server, ServerEvents events) {
+    public record RecordingServer(ServerStateMachine server, ServerEvents events) {
     }
 
-    public record RecordingClient(NetcodeClient client, ClientEvents events) {
+    public record RecordingClient(ClientStateMachine client, ClientEvents events) {
 
         public ClientState state() {
             return client.state();

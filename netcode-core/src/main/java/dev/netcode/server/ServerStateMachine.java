@@ -1,0 +1,709 @@
+package dev.netcode.server;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.netcode.Bytes;
+import dev.netcode.NetcodeProtocol;
+import dev.netcode.address.NetcodeAddress;
+import dev.netcode.crypto.SecureRandomBytes;
+import dev.netcode.packet.DropCounters;
+import dev.netcode.packet.DropReason;
+import dev.netcode.packet.Packet;
+import dev.netcode.packet.PacketCodec;
+import dev.netcode.packet.PacketType;
+import dev.netcode.token.ChallengeToken;
+import dev.netcode.token.ConnectTokenPrivate;
+import dev.netcode.transport.Transport;
+
+/**
+ * A netcode 1.02 server: it admits holders of valid connect tokens into a fixed number of slots,
+ * keeps them alive, times them out, and exchanges encrypted payloads with them.
+ *
+ * <p>The server is a state machine driven by an explicit clock: the owner calls {@link #update}
+ * with the current time in seconds (any monotonic base), and everything — receiving, handshakes,
+ * keep-alives at 10 Hz, timeouts — happens inside that call, on the caller's thread. Tests advance
+ * time without sleeping; {@link NetcodeServer} drives it with real time on its own thread. Connect
+ * token expiry is checked against a separate wall clock (Unix seconds, {@link ServerConfig#unixClock()}).
+ *
+ * <p>Not thread-safe: call every method from the thread that calls {@code update}. Nothing a peer
+ * sends can make it throw; bad datagrams are dropped and counted ({@link #dropCounters()}).
+ */
+public final class ServerStateMachine implements Transport.DatagramHandler, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ServerStateMachine.class);
+
+    private static final int MAX_RECEIVE_PER_UPDATE = 64 * 256;
+    private static final int TAG_OFFSET_IN_PRIVATE = ConnectTokenPrivate.SEALED_BYTES;
+
+    private final ServerConfig config;
+    private final Transport transport;
+    private final byte[] privateKey;
+    private final List<NetcodeAddress> serverAddresses;
+    private final ServerEventHandler events;
+    private final PacketCodec codec;
+    private final Packet packet = new Packet();
+    private final byte[] sendBuffer = new byte[NetcodeProtocol.MAX_PACKET_BYTES];
+    private final byte[] challengeTokenBuffer = new byte[NetcodeProtocol.CHALLENGE_TOKEN_BYTES];
+    private final byte[] challengeKey = new byte[NetcodeProtocol.KEY_BYTES];
+    private final DropCounters drops = new DropCounters();
+    private final AtomicLong packetsReceived = new AtomicLong();
+    private final AtomicLong packetsSent = new AtomicLong();
+    private final AtomicLong connectionsDenied = new AtomicLong();
+    private final AtomicLong handlerErrors = new AtomicLong();
+
+    private boolean running;
+    private int maxClients;
+    private int connectedCount;
+    private double time;
+    private long globalSequence = NetcodeProtocol.GLOBAL_SEQUENCE_SEED;
+    private long challengeSequence;
+    private long minConnectTokenExpireTimestamp;
+    private ClientSlot[] slots = new ClientSlot[0];
+    private Map<NetcodeAddress, ClientSlot> slotsByAddress = new HashMap<>();
+    private EncryptionMappings mappings = new EncryptionMappings(0);
+    private ConnectTokenHistory tokenHistory = new ConnectTokenHistory(0);
+
+    /**
+     * @param transport where datagrams come from and go to; the server closes it on {@link #close()}
+     * @param time the current time on the {@code update} clock
+     */
+    public ServerStateMachine(ServerConfig config, Transport transport, double time) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.transport = Objects.requireNonNull(transport, "transport");
+        this.privateKey = config.privateKey();
+        this.events = config.eventHandler();
+        this.codec = new PacketCodec(config.protocolId());
+        this.time = time;
+        List<NetcodeAddress> addresses = config.serverAddresses();
+        if (addresses.isEmpty()) {
+            NetcodeAddress bound = transport.localAddress();
+            if (isWildcard(bound)) {
+                throw new IllegalArgumentException("the server is bound to the wildcard address " + bound
+                        + ": configure the address clients reach it at (the one connect tokens list)");
+            }
+            addresses = List.of(bound);
+        }
+        this.serverAddresses = addresses;
+    }
+
+    private static boolean isWildcard(NetcodeAddress address) {
+        return address.toInetAddress().isAnyLocalAddress();
+    }
+
+    // ---- lifecycle ------------------------------------------------------------------------------
+
+    /**
+     * Starts accepting clients into {@code maxClients} slots (1 to {@link ServerConfig#MAX_CLIENTS_LIMIT}).
+     * A running server is stopped first. Every start draws a new challenge key, resets the global
+     * sequence to 2^63 (so nonces never repeat across restarts) and applies the restart rule: tokens
+     * expiring before now + {@link ServerConfig#maxConnectTokenLifetime()} are refused.
+     */
+    public void start(int maxClients) {
+        if (maxClients < 1 || maxClients > ServerConfig.MAX_CLIENTS_LIMIT) {
+            throw new IllegalArgumentException(
+                    "max clients must be 1.." + ServerConfig.MAX_CLIENTS_LIMIT + ", got " + maxClients);
+        }
+        if (running) {
+            stop();
+        }
+        this.maxClients = maxClients;
+        slots = new ClientSlot[maxClients];
+        for (int i = 0; i < maxClients; i++) {
+            slots[i] = new ClientSlot(this, i);
+        }
+        slotsByAddress = new HashMap<>(maxClients * 2);
+        // The reference's tables are fixed at 4 x / 8 x NETCODE_MAX_CLIENTS (1024 / 2048) whatever the slot
+        // count; scaling them down with small servers lets a handful of tokens fill them.
+        int tableClients = Math.max(NetcodeProtocol.DEFAULT_MAX_CLIENTS, maxClients);
+        mappings = new EncryptionMappings(tableClients * 4);
+        tokenHistory = new ConnectTokenHistory(tableClients * 8);
+        connectedCount = 0;
+        challengeSequence = 0;
+        SecureRandomBytes.fill(challengeKey);
+        globalSequence = NetcodeProtocol.GLOBAL_SEQUENCE_SEED;
+        minConnectTokenExpireTimestamp = config.unixClock().getAsLong() + config.maxConnectTokenLifetime();
+        running = true;
+        log.info("netcode server started on {} (public {}), {} slots, protocol id 0x{}", transport.localAddress(),
+                serverAddresses, maxClients, Long.toHexString(config.protocolId()));
+    }
+
+    /**
+     * Disconnects every network client (sending disconnect packets), forgets all mappings and token
+     * history, and wipes the challenge key.
+     */
+    public void stop() {
+        if (!running) {
+            return;
+        }
+        disconnectAllClients();
+        for (ClientSlot slot : slots) {
+            if (slot.connected) {
+                disconnect(slot, DisconnectReason.SERVER_DISCONNECT, false);
+            }
+        }
+        mappings.reset();
+        tokenHistory.reset();
+        Arrays.fill(challengeKey, (byte) 0);
+        globalSequence = NetcodeProtocol.GLOBAL_SEQUENCE_SEED;
+        running = false;
+        maxClients = 0;
+        log.info("netcode server on {} stopped", transport.localAddress());
+    }
+
+    /** Stops, wipes the private key, and closes the transport. */
+    @Override
+    public void close() {
+        stop();
+        Arrays.fill(privateKey, (byte) 0);
+        codec.close();
+        transport.close();
+    }
+
+    // ---- the update loop ----------------------------------------------------------------------
+
+    /** Receives and processes every waiting datagram, sends keep-alives, and times out silent clients. */
+    public void update(double now) {
+        time = now;
+        if (!running) {
+            return;
+        }
+        transport.receive(this, MAX_RECEIVE_PER_UPDATE);
+        sendKeepAlives();
+        checkTimeouts();
+    }
+
+    /** Processes one datagram; called by the transport. Never throws for anything a peer can send. */
+    @Override
+    public void onDatagram(NetcodeAddress from, byte[] buf, int offset, int length) {
+        try {
+            processDatagram(from, buf, offset, length);
+        }
+        catch (RuntimeException ex) {
+            // A bug of ours must cost one datagram, never the server.
+            drops.increment(DropReason.INTERNAL_ERROR);
+            log.warn("dropped a datagram from {} after an internal error", from, ex);
+        }
+    }
+
+    private void processDatagram(NetcodeAddress from, byte[] buf, int offset, int length) {
+        packetsReceived.incrementAndGet();
+        if (!running) {
+            drops.increment(DropReason.NOT_RUNNING);
+            return;
+        }
+        if (offset != 0) {
+            // Our transports hand over offset 0; accept others by copying, which only costs there.
+            byte[] copy = Arrays.copyOfRange(buf, offset, offset + length);
+            processDatagram(from, copy, 0, length);
+            return;
+        }
+        if (length <= 1) {
+            drops.increment(DropReason.BAD_LENGTH);
+            return;
+        }
+        ClientSlot slot = slotsByAddress.get(from);
+        EncryptionMappings.Entry mapping = slot != null ? slot.mapping : mappings.find(from, time);
+        if (buf[0] == 0) {
+            if (codec.readConnectionRequest(buf, length, privateKey, config.unixClock().getAsLong(),
+                    minConnectTokenExpireTimestamp, packet)) {
+                processConnectionRequest(from, buf);
+            }
+            else {
+                drops.increment(packet.dropReason());
+            }
+            return;
+        }
+        if (mapping == null) {
+            drops.increment(DropReason.NO_KEY);
+            return;
+        }
+        if (!codec.readEncrypted(buf, length, mapping.receiveKey, PacketType.SERVER_ALLOWED,
+                slot != null ? slot.replayProtection : null, packet)) {
+            drops.increment(packet.dropReason());
+            return;
+        }
+        switch (packet.type()) {
+            case CONNECTION_RESPONSE -> processConnectionResponse(from, buf, slot, mapping);
+            case KEEP_ALIVE -> {
+                if (slot == null) {
+                    drops.increment(DropReason.UNEXPECTED);
+                    return;
+                }
+                received(slot, length);
+            }
+            case PAYLOAD -> {
+                if (slot == null) {
+                    drops.increment(DropReason.UNEXPECTED);
+                    return;
+                }
+                received(slot, length);
+                notifyPayload(slot, buf, packet.bodyOffset(), packet.bodyLength());
+            }
+            case DISCONNECT -> {
+                if (slot == null) {
+                    drops.increment(DropReason.UNEXPECTED);
+                    return;
+                }
+                received(slot, length);
+                log.debug("client {} in slot {} disconnected", slot.clientId, slot.index());
+                disconnect(slot, DisconnectReason.CLIENT_DISCONNECT, false);
+            }
+            default -> drops.increment(DropReason.BAD_TYPE);
+        }
+    }
+
+    private void received(ClientSlot slot, int length) {
+        slot.lastReceiveTime = time;
+        slot.confirmed = true;
+        slot.packetsReceived++;
+        slot.bytesReceived += length;
+    }
+
+    private void processConnectionRequest(NetcodeAddress from, byte[] buf) {
+        int privateOffset = packet.privateTokenOffset();
+        ConnectTokenPrivate token = ConnectTokenPrivate.read(buf, privateOffset);
+        if (token == null) {
+            drops.increment(DropReason.TOKEN_INVALID);
+            return;
+        }
+        if (!listsThisServer(token.serverAddresses())) {
+            drops.increment(DropReason.SERVER_ADDRESS_NOT_IN_TOKEN);
+            return;
+        }
+        if (slotsByAddress.containsKey(from)) {
+            drops.increment(DropReason.ADDRESS_ALREADY_CONNECTED);
+            return;
+        }
+        if (isClientIdConnected(token.clientId())) {
+            drops.increment(DropReason.CLIENT_ID_ALREADY_CONNECTED);
+            return;
+        }
+        int historyIndex = tokenHistory.admit(buf, privateOffset + TAG_OFFSET_IN_PRIVATE, from,
+                packet.expireTimestamp(), time, config.unixClock().getAsLong());
+        if (historyIndex == ConnectTokenHistory.FULL) {
+            drops.increment(DropReason.TOKEN_HISTORY_FULL);
+            return;
+        }
+        if (historyIndex == ConnectTokenHistory.REFUSED) {
+            drops.increment(DropReason.TOKEN_ALREADY_USED);
+            return;
+        }
+        byte[] serverToClientKey = token.serverToClientKey();
+        if (connectedCount == maxClients) {
+            sendDenied(from, serverToClientKey);
+            return;
+        }
+        int timeout = token.timeoutSeconds();
+        EncryptionMappings.Entry mapping = mappings.add(from, serverToClientKey, token.clientToServerKey(), time,
+                timeout >= 0 ? time + timeout : EncryptionMappings.NEVER, timeout);
+        if (mapping == null) {
+            drops.increment(DropReason.ENCRYPTION_MAPPING_FULL);
+            return;
+        }
+        mapping.tokenHistoryIndex = historyIndex;
+
+        ChallengeToken.write(challengeTokenBuffer, 0, token.clientId(), token.userData());
+        ChallengeToken.encrypt(codec.aead(), challengeTokenBuffer, 0, challengeSequence, challengeKey);
+        int length = codec.writeChallenge(sendBuffer, globalSequence++, challengeSequence, challengeTokenBuffer, 0,
+                serverToClientKey);
+        challengeSequence++;
+        send(from, length);
+        log.debug("sent challenge to {} for client {}", from, Long.toUnsignedString(token.clientId()));
+    }
+
+    private void processConnectionResponse(NetcodeAddress from, byte[] buf, ClientSlot slot,
+            EncryptionMappings.Entry mapping) {
+        if (slot != null) {
+            drops.increment(DropReason.ADDRESS_ALREADY_CONNECTED);
+            return;
+        }
+        int tokenOffset = packet.challengeTokenOffset();
+        if (!ChallengeToken.decrypt(codec.aead(), buf, tokenOffset, packet.challengeSequence(), challengeKey)) {
+            drops.increment(DropReason.CHALLENGE_TOKEN_INVALID);
+            return;
+        }
+        long clientId = Bytes.readU64(buf, tokenOffset);
+        if (isClientIdConnected(clientId)) {
+            drops.increment(DropReason.CLIENT_ID_ALREADY_CONNECTED);
+            return;
+        }
+        if (connectedCount == maxClients) {
+            sendDenied(from, mapping.sendKey);
+            return;
+        }
+        ClientSlot free = null;
+        for (ClientSlot candidate : slots) {
+            if (!candidate.connected) {
+                free = candidate;
+                break;
+            }
+        }
+        free.connect(clientId, from, Arrays.copyOfRange(buf, tokenOffset + 8, tokenOffset + 8 + NetcodeProtocol.USER_DATA_BYTES),
+                mapping.timeout, time);
+        free.mapping = mapping;
+        mapping.ownerSlot = free.index();
+        mapping.expireTime = EncryptionMappings.NEVER;
+        tokenHistory.consume(mapping.tokenHistoryIndex);
+        slotsByAddress.put(from, free);
+        connectedCount++;
+        sendKeepAlive(free);
+        log.info("client {} connected from {} into slot {} ({}/{})", Long.toUnsignedString(clientId), from,
+                free.index(), connectedCount, maxClients);
+        notifyConnected(free);
+    }
+
+    private boolean listsThisServer(List<NetcodeAddress> tokenAddresses) {
+        for (NetcodeAddress mine : serverAddresses) {
+            if (tokenAddresses.contains(mine)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean isClientIdConnected(long clientId) {
+        for (ClientSlot slot : slots) {
+            if (slot.connected && slot.clientId == clientId) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void sendDenied(NetcodeAddress to, byte[] key) {
+        connectionsDenied.incrementAndGet();
+        int length = codec.writeDenied(sendBuffer, globalSequence++, key);
+        send(to, length);
+        log.debug("denied {}: server full", to);
+    }
+
+    private void sendKeepAlives() {
+        for (ClientSlot slot : slots) {
+            if (slot.connected && !slot.loopback && slot.lastSendTime + NetcodeProtocol.PACKET_SEND_INTERVAL <= time) {
+                sendKeepAlive(slot);
+            }
+        }
+    }
+
+    private void checkTimeouts() {
+        for (ClientSlot slot : slots) {
+            if (slot.connected && !slot.loopback && slot.timeoutSeconds > 0
+                    && slot.lastReceiveTime + slot.timeoutSeconds <= time) {
+                log.info("client {} in slot {} timed out", Long.toUnsignedString(slot.clientId), slot.index());
+                disconnect(slot, DisconnectReason.TIMED_OUT, false);
+            }
+        }
+    }
+
+    // ---- sending ------------------------------------------------------------------------------
+
+    private void sendKeepAlive(ClientSlot slot) {
+        int length = codec.writeKeepAlive(sendBuffer, slot.sequence++, slot.index(), maxClients, slot.mapping.sendKey);
+        sendToSlot(slot, length);
+    }
+
+    private void sendToSlot(ClientSlot slot, int length) {
+        send(slot.address, length);
+        slot.lastSendTime = time;
+        slot.mapping.lastAccessTime = time;
+        slot.packetsSent++;
+        slot.bytesSent += length;
+    }
+
+    private void send(NetcodeAddress to, int length) {
+        transport.send(to, sendBuffer, 0, length);
+        packetsSent.incrementAndGet();
+    }
+
+    /**
+     * Sends a payload of 1..1200 bytes to the client in slot {@code clientIndex}. Does nothing if
+     * the server is stopped or the slot is free. To a client that has not yet sent anything since
+     * connecting, a keep-alive goes first, so a client whose first keep-alive was lost learns its
+     * slot.
+     *
+     * @throws IllegalArgumentException for a payload of 0 or more than 1200 bytes
+     */
+    public void sendPayload(int clientIndex, byte[] payload, int offset, int length) {
+        PacketCodec.checkPayloadLength(length);
+        ClientSlot slot = connectedSlot(clientIndex);
+        if (slot == null) {
+            return;
+        }
+        if (slot.loopback) {
+            slot.packetsSent++;
+            slot.bytesSent += length;
+            config.loopbackPacketSender().sendLoopbackPacket(clientIndex, payload, offset, length, slot.sequence++);
+            return;
+        }
+        if (!slot.confirmed) {
+            sendKeepAlive(slot);
+        }
+        int packetLength = codec.writePayload(sendBuffer, slot.sequence++, payload, offset, length, slot.mapping.sendKey);
+        sendToSlot(slot, packetLength);
+    }
+
+    public void sendPayload(int clientIndex, byte[] payload) {
+        sendPayload(clientIndex, payload, 0, payload.length);
+    }
+
+    /** Sends a payload to every connected client. */
+    public void broadcastPayload(byte[] payload, int offset, int length) {
+        PacketCodec.checkPayloadLength(length);
+        for (ClientSlot slot : slots) {
+            if (slot.connected) {
+                sendPayload(slot.index(), payload, offset, length);
+            }
+        }
+    }
+
+    /**
+     * Disconnects the client in slot {@code clientIndex}: sends it 10 disconnect packets back to back
+     * (redundancy against loss), then frees the slot with reason {@link DisconnectReason#SERVER_DISCONNECT}.
+     */
+    public void disconnectClient(int clientIndex) {
+        ClientSlot slot = connectedSlot(clientIndex);
+        if (slot == null || slot.loopback) {
+            return;
+        }
+        disconnect(slot, DisconnectReason.SERVER_DISCONNECT, true);
+    }
+
+    /** Disconnects every network client; loopback clients stay. */
+    public void disconnectAllClients() {
+        if (!running) {
+            return;
+        }
+        for (ClientSlot slot : slots) {
+            if (slot.connected && !slot.loopback) {
+                disconnect(slot, DisconnectReason.SERVER_DISCONNECT, true);
+            }
+        }
+    }
+
+    private void disconnect(ClientSlot slot, DisconnectReason reason, boolean sendPackets) {
+        if (sendPackets && !slot.loopback) {
+            for (int i = 0; i < NetcodeProtocol.NUM_DISCONNECT_PACKETS; i++) {
+                int length = codec.writeDisconnect(sendBuffer, slot.sequence++, slot.mapping.sendKey);
+                sendToSlot(slot, length);
+            }
+        }
+        slot.disconnectReason = reason;
+        if (reason != DisconnectReason.TIMED_OUT) {
+            log.info("client {} in slot {} disconnected ({})", Long.toUnsignedString(slot.clientId), slot.index(),
+                    reason);
+        }
+        try {
+            events.onClientDisconnected(slot, reason);
+        }
+        catch (RuntimeException ex) {
+            handlerFailed("onClientDisconnected", ex);
+        }
+        if (!slot.loopback) {
+            slotsByAddress.remove(slot.address);
+            mappings.remove(slot.address);
+        }
+        slot.clear();
+        connectedCount--;
+    }
+
+    // An application bug must not take the server down or leave a slot half-updated.
+
+    private void notifyConnected(ClientSlot slot) {
+        try {
+            events.onClientConnected(slot);
+        }
+        catch (RuntimeException ex) {
+            handlerFailed("onClientConnected", ex);
+        }
+    }
+
+    private void notifyPayload(ClientSlot slot, byte[] buf, int offset, int length) {
+        try {
+            events.onPayload(slot, buf, offset, length);
+        }
+        catch (RuntimeException ex) {
+            handlerFailed("onPayload", ex);
+        }
+    }
+
+    private void handlerFailed(String method, RuntimeException ex) {
+        handlerErrors.incrementAndGet();
+        log.warn("server event handler {} threw; the server carries on", method, ex);
+    }
+
+    // ---- loopback clients ---------------------------------------------------------------------
+
+    /**
+     * Puts an in-process client into slot {@code clientIndex}: it never touches the network, its
+     * payloads arrive through {@link #processLoopbackPacket} and leave through the configured
+     * {@link LoopbackPacketSender}. Refused (returns false) when no sender is configured, the server
+     * is stopped, or the slot is taken.
+     */
+    public boolean connectLoopbackClient(int clientIndex, long clientId, byte[] userData) {
+        if (config.loopbackPacketSender() == null) {
+            log.warn("loopback client refused: no loopback packet sender is configured");
+            return false;
+        }
+        if (!running || clientIndex < 0 || clientIndex >= maxClients || slots[clientIndex].connected) {
+            return false;
+        }
+        ClientSlot slot = slots[clientIndex];
+        byte[] padded = Arrays.copyOf(userData == null ? new byte[0] : userData, NetcodeProtocol.USER_DATA_BYTES);
+        slot.connect(clientId, null, padded, -1, time);
+        slot.loopback = true;
+        slot.confirmed = true;
+        connectedCount++;
+        log.info("loopback client {} connected into slot {}", Long.toUnsignedString(clientId), clientIndex);
+        notifyConnected(slot);
+        return true;
+    }
+
+    /** Frees a loopback client's slot (no packets are sent). */
+    public void disconnectLoopbackClient(int clientIndex) {
+        ClientSlot slot = connectedSlot(clientIndex);
+        if (slot != null && slot.loopback) {
+            disconnect(slot, DisconnectReason.SERVER_DISCONNECT, false);
+        }
+    }
+
+    /** A payload from the loopback client in {@code clientIndex}, delivered as if it came off the wire. */
+    public void processLoopbackPacket(int clientIndex, byte[] payload, int offset, int length) {
+        ClientSlot slot = connectedSlot(clientIndex);
+        if (slot == null || !slot.loopback) {
+            return;
+        }
+        slot.lastReceiveTime = time;
+        slot.packetsReceived++;
+        slot.bytesReceived += length;
+        notifyPayload(slot, payload, offset, length);
+    }
+
+    // ---- queries ------------------------------------------------------------------------------
+
+    private ClientSlot connectedSlot(int clientIndex) {
+        if (!running || clientIndex < 0 || clientIndex >= maxClients) {
+            return null;
+        }
+        ClientSlot slot = slots[clientIndex];
+        return slot.connected ? slot : null;
+    }
+
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Slots while running; 0 when stopped. */
+    public int maxClients() {
+        return maxClients;
+    }
+
+    public int connectedClientCount() {
+        return connectedCount;
+    }
+
+    public boolean isClientConnected(int clientIndex) {
+        return connectedSlot(clientIndex) != null;
+    }
+
+    /** The slot at {@code clientIndex}, or {@code null} when out of range or stopped. */
+    public ClientSlot slot(int clientIndex) {
+        return running && clientIndex >= 0 && clientIndex < maxClients ? slots[clientIndex] : null;
+    }
+
+    /** The occupied slots, in index order. */
+    public List<ClientSlot> connectedSlots() {
+        List<ClientSlot> out = new ArrayList<>(connectedCount);
+        for (ClientSlot slot : slots) {
+            if (slot.connected) {
+                out.add(slot);
+            }
+        }
+        return out;
+    }
+
+    /** The slot index of a connected client id, or -1. */
+    public int findClientIndex(long clientId) {
+        for (ClientSlot slot : slots) {
+            if (slot.connected && slot.clientId == clientId) {
+                return slot.index();
+            }
+        }
+        return -1;
+    }
+
+    /** Why the slot was last freed, {@link DisconnectReason#NONE} if never or connected now. */
+    public DisconnectReason disconnectReason(int clientIndex) {
+        ClientSlot slot = slot(clientIndex);
+        return slot == null ? DisconnectReason.NONE : slot.disconnectReason;
+    }
+
+    public double time() {
+        return time;
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    public NetcodeAddress localAddress() {
+        return transport.localAddress();
+    }
+
+    /** The addresses connect tokens must list for this server. */
+    public List<NetcodeAddress> serverAddresses() {
+        return serverAddresses;
+    }
+
+    /** The next sequence for challenge and denied packets; 2^63 after every start. */
+    public long globalSequence() {
+        return globalSequence;
+    }
+
+    /** Tokens expiring before this Unix time are refused (the restart rule). */
+    public long minConnectTokenExpireTimestamp() {
+        return minConnectTokenExpireTimestamp;
+    }
+
+    public DropCounters dropCounters() {
+        return drops;
+    }
+
+    public long packetsReceived() {
+        return packetsReceived.get();
+    }
+
+    public long packetsSent() {
+        return packetsSent.get();
+    }
+
+    /** Connection requests and responses answered with "denied" because every slot was taken. */
+    public long connectionsDenied() {
+        return connectionsDenied.get();
+    }
+
+    /** Exceptions thrown by the {@link ServerEventHandler}, caught and logged. */
+    public long handlerErrors() {
+        return handlerErrors.get();
+    }
+
+    Transport transport() {
+        return transport;
+    }
+
+    EncryptionMappings encryptionMappings() {
+        return mappings;
+    }
+
+    ConnectTokenHistory tokenHistory() {
+        return tokenHistory;
+    }
+}

@@ -37,6 +37,7 @@ public final class NetcodeServer implements AutoCloseable {
     private final ServerConfig config;
     private final Supplier<? extends Transport> transportFactory;
     private final int maxClients;
+    private final ServerStatistics statistics = new ServerStatistics();
     private volatile ServerStateMachine machine;
     private volatile TransportLoop loop;
 
@@ -81,7 +82,7 @@ public final class NetcodeServer implements AutoCloseable {
         Transport transport = transportFactory.get();
         ServerStateMachine newMachine;
         try {
-            newMachine = new ServerStateMachine(config, transport, 0.0);
+            newMachine = new ServerStateMachine(config, transport, 0.0, statistics);
             newMachine.start(maxClients);
         }
         catch (RuntimeException ex) {
@@ -259,9 +260,15 @@ public final class NetcodeServer implements AutoCloseable {
         return wallNow.minusNanos((long) (secondsAgo * 1e9));
     }
 
-    /** Connected clients now (0 when stopped). */
+    /** Connected clients now (0 when stopped); never blocks. */
     public int connectedClientCount() {
-        return isRunning() ? await(call(ServerStateMachine::connectedClientCount)) : 0;
+        ServerStateMachine current = machine;
+        return current != null && isRunning() ? current.connectedClientCount() : 0;
+    }
+
+    /** Totals since this server was created, across restarts; never blocks. */
+    public ServerStatistics statistics() {
+        return statistics;
     }
 
     private static <T> T await(CompletableFuture<T> future) {

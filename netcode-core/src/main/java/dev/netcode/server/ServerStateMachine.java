@@ -54,15 +54,17 @@ public final class ServerStateMachine implements Transport.DatagramHandler, Auto
     private final byte[] sendBuffer = new byte[NetcodeProtocol.MAX_PACKET_BYTES];
     private final byte[] challengeTokenBuffer = new byte[NetcodeProtocol.CHALLENGE_TOKEN_BYTES];
     private final byte[] challengeKey = new byte[NetcodeProtocol.KEY_BYTES];
-    private final DropCounters drops = new DropCounters();
-    private final AtomicLong packetsReceived = new AtomicLong();
-    private final AtomicLong packetsSent = new AtomicLong();
-    private final AtomicLong connectionsDenied = new AtomicLong();
-    private final AtomicLong handlerErrors = new AtomicLong();
+    private final ServerStatistics statistics;
+    private final DropCounters drops;
+    private final AtomicLong packetsReceived;
+    private final AtomicLong packetsSent;
+    private final AtomicLong connectionsDenied;
+    private final AtomicLong handlerErrors;
 
     private boolean running;
     private int maxClients;
-    private int connectedCount;
+    /** Volatile so that gauges on other threads read a current value. */
+    private volatile int connectedCount;
     private double time;
     private long globalSequence = NetcodeProtocol.GLOBAL_SEQUENCE_SEED;
     private long challengeSequence;
@@ -77,6 +79,17 @@ public final class ServerStateMachine implements Transport.DatagramHandler, Auto
      * @param time the current time on the {@code update} clock
      */
     public ServerStateMachine(ServerConfig config, Transport transport, double time) {
+        this(config, transport, time, new ServerStatistics());
+    }
+
+    /** As {@link #ServerStateMachine(ServerConfig, Transport, double)}, adding to existing totals. */
+    public ServerStateMachine(ServerConfig config, Transport transport, double time, ServerStatistics statistics) {
+        this.statistics = Objects.requireNonNull(statistics, "statistics");
+        this.drops = statistics.drops;
+        this.packetsReceived = statistics.packetsReceived;
+        this.packetsSent = statistics.packetsSent;
+        this.connectionsDenied = statistics.connectionsDenied;
+        this.handlerErrors = statistics.handlerErrors;
         this.config = Objects.requireNonNull(config, "config");
         this.transport = Objects.requireNonNull(transport, "transport");
         this.privateKey = config.privateKey();
@@ -355,6 +368,7 @@ public final class ServerStateMachine implements Transport.DatagramHandler, Auto
         tokenHistory.consume(mapping.tokenHistoryIndex);
         slotsByAddress.put(from, free);
         connectedCount++;
+        statistics.connectionsAccepted.incrementAndGet();
         sendKeepAlive(free);
         log.info("client {} connected from {} into slot {} ({}/{})", Long.toUnsignedString(clientId), from,
                 free.index(), connectedCount, maxClients);
@@ -562,6 +576,7 @@ public final class ServerStateMachine implements Transport.DatagramHandler, Auto
         slot.loopback = true;
         slot.confirmed = true;
         connectedCount++;
+        statistics.connectionsAccepted.incrementAndGet();
         log.info("loopback client {} connected into slot {}", Long.toUnsignedString(clientId), clientIndex);
         notifyConnected(slot);
         return true;
@@ -671,6 +686,11 @@ public final class ServerStateMachine implements Transport.DatagramHandler, Auto
     /** Tokens expiring before this Unix time are refused (the restart rule). */
     public long minConnectTokenExpireTimestamp() {
         return minConnectTokenExpireTimestamp;
+    }
+
+    /** The running totals this server adds to. */
+    public ServerStatistics statistics() {
+        return statistics;
     }
 
     public DropCounters dropCounters() {

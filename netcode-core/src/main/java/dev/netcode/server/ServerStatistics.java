@@ -1,0 +1,47 @@
+package dev.netcode.server;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.netcode.packet.DropCounters;
+
+/**
+ * A server's running totals, readable from any thread while the server's thread writes them. A
+ * {@link NetcodeServer} keeps one across restarts, so the totals only ever grow, as metrics expect.
+ */
+public final class ServerStatistics {
+
+    final DropCounters drops = new DropCounters();
+    final AtomicLong packetsReceived = new AtomicLong();
+    final AtomicLong packetsSent = new AtomicLong();
+    final AtomicLong connectionsAccepted = new AtomicLong();
+    final AtomicLong connectionsDenied = new AtomicLong();
+    final AtomicLong handlerErrors = new AtomicLong();
+
+    /** Datagrams dropped, by reason. */
+    public DropCounters drops() {
+        return drops;
+    }
+
+    public long packetsReceived() {
+        return packetsReceived.get();
+    }
+
+    public long packetsSent() {
+        return packetsSent.get();
+    }
+
+    /** Clients that completed the handshake and got a slot (loopback clients included). */
+    public long connectionsAccepted() {
+        return connectionsAccepted.get();
+    }
+
+    /** Handshakes answered with "denied" because every slot was taken. */
+    public long connectionsDenied() {
+        return connectionsDenied.get();
+    }
+
+    /** Exceptions thrown by the {@link ServerEventHandler}, caught and logged. */
+    public long handlerErrors() {
+        return handlerErrors.get();
+    }
+}

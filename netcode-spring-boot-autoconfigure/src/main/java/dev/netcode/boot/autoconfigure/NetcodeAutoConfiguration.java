@@ -1,0 +1,66 @@
+package dev.netcode.boot.autoconfigure;
+
+import java.util.List;
+import java.util.function.Supplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.util.StringUtils;
+
+import dev.netcode.address.NetcodeAddress;
+import dev.netcode.boot.NetcodePrivateKey;
+import dev.netcode.boot.token.ConnectTokenIssuer;
+import dev.netcode.server.NetcodeServer;
+import dev.netcode.token.ConnectTokenGenerator;
+
+/**
+ * The shared private key and a {@link ConnectTokenIssuer}: what a token-issuing backend needs,
+ * with or without a game server in the same application.
+ */
+@AutoConfiguration
+@ConditionalOnClass(ConnectTokenGenerator.class)
+@EnableConfigurationProperties(NetcodeProperties.class)
+public final class NetcodeAutoConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(NetcodeAutoConfiguration.class);
+
+    @Bean
+    @ConditionalOnMissingBean
+    NetcodePrivateKey netcodePrivateKey(NetcodeProperties properties) {
+        if (!StringUtils.hasText(properties.getPrivateKey())) {
+            log.warn("No netcode.private-key is configured: using a random key generated at start-up. Connect tokens "
+                    + "issued here only work with this instance's game server, and none survive a restart. Configure a "
+                    + "shared key (for example from 'netcode-cli keygen') for separate issuers and servers.");
+            return NetcodePrivateKey.generate();
+        }
+        return NetcodePrivateKey.decode(properties.getPrivateKey());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    ConnectTokenIssuer connectTokenIssuer(NetcodeProperties properties, NetcodePrivateKey privateKey,
+            ObjectProvider<NetcodeServer> server) {
+        long protocolId = NetcodeSettings.protocolId(properties);
+        List<NetcodeAddress> configured = configuredServerAddresses(properties, server);
+        // A server in this application knows its real addresses (port 0 is resolved when it binds).
+        Supplier<List<NetcodeAddress>> addresses = configured.isEmpty()
+                ? () -> server.getObject().serverAddresses() : () -> configured;
+        return new ConnectTokenIssuer(new ConnectTokenGenerator(privateKey.bytes(), protocolId), addresses,
+                properties.getToken().getExpiry(), properties.getToken().getTimeout());
+    }
+
+    private static List<NetcodeAddress> configuredServerAddresses(NetcodeProperties properties,
+            ObjectProvider<NetcodeServer> server) {
+        if (server.getIfAvailable() == null) {
+            List<NetcodeAddress> addresses = NetcodeSettings.publicAddresses(properties);
+            return addresses.isEmpty() ? List.of(NetcodeSettings.bindAddress(properties)) : addresses;
+        }
+        return List.of();
+    }
+}

@@ -1,0 +1,236 @@
+package dev.netcode.boot.autoconfigure;
+
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.convert.DurationUnit;
+
+/**
+ * Configuration of netcode game servers and of the connect tokens issued for them.
+ */
+@ConfigurationProperties("netcode")
+public class NetcodeProperties {
+
+    /**
+     * Protocol id of the game, in hex (for example 0x1122334455667788). Clients, token issuers and
+     * servers of one game must agree on it; other games' tokens are refused.
+     */
+    private String protocolId = "0x0";
+
+    /**
+     * Private key shared by token issuers and game servers: 32 bytes as 64 hex digits or as base64.
+     * When unset, a random key is generated at start-up, so tokens only work with this instance.
+     */
+    private String privateKey;
+
+    private final Server server = new Server();
+
+    private final Token token = new Token();
+
+    private final Listener listener = new Listener();
+
+    public String getProtocolId() {
+        return this.protocolId;
+    }
+
+    public void setProtocolId(String protocolId) {
+        this.protocolId = protocolId;
+    }
+
+    public String getPrivateKey() {
+        return this.privateKey;
+    }
+
+    public void setPrivateKey(String privateKey) {
+        this.privateKey = privateKey;
+    }
+
+    public Server getServer() {
+        return this.server;
+    }
+
+    public Token getToken() {
+        return this.token;
+    }
+
+    public Listener getListener() {
+        return this.listener;
+    }
+
+    public static class Server {
+
+        /**
+         * Address the UDP socket binds to, as a.b.c.d:port or [ipv6]:port. Port 0 picks a free
+         * port. The IPv6 wildcard [::] serves IPv4 and IPv6 clients on one socket.
+         */
+        private String bindAddress = "127.0.0.1:40000";
+
+        /**
+         * Comma-separated list of addresses clients reach this server at, as listed in connect
+         * tokens (exact IP and port). Defaults to the bind address; required when binding a
+         * wildcard address.
+         */
+        private List<String> publicAddresses = new ArrayList<>();
+
+        /**
+         * Maximum number of connected clients (slots), 1 to 4096.
+         */
+        private int maxClients = 256;
+
+        /**
+         * Restart rule: after a (re)start the server refuses tokens that expire earlier than the
+         * start time plus this lifetime, so tokens used before the restart cannot open new
+         * sessions. Set it to the token expiry the issuers use; defaults to netcode.token.expiry.
+         */
+        @DurationUnit(ChronoUnit.SECONDS)
+        private Duration maxConnectTokenLifetime;
+
+        public String getBindAddress() {
+            return this.bindAddress;
+        }
+
+        public void setBindAddress(String bindAddress) {
+            this.bindAddress = bindAddress;
+        }
+
+        public List<String> getPublicAddresses() {
+            return this.publicAddresses;
+        }
+
+        public void setPublicAddresses(List<String> publicAddresses) {
+            this.publicAddresses = publicAddresses;
+        }
+
+        public int getMaxClients() {
+            return this.maxClients;
+        }
+
+        public void setMaxClients(int maxClients) {
+            this.maxClients = maxClients;
+        }
+
+        public Duration getMaxConnectTokenLifetime() {
+            return this.maxConnectTokenLifetime;
+        }
+
+        public void setMaxConnectTokenLifetime(Duration maxConnectTokenLifetime) {
+            this.maxConnectTokenLifetime = maxConnectTokenLifetime;
+        }
+    }
+
+    public static class Token {
+
+        /**
+         * Path of the endpoint that issues connect tokens to authenticated users.
+         */
+        private String path = "/netcode/token";
+
+        /**
+         * How long an issued connect token stays valid, in whole seconds. Keep it well above the
+         * timeout and allow for clock differences between issuers and servers.
+         */
+        @DurationUnit(ChronoUnit.SECONDS)
+        private Duration expiry = Duration.ofSeconds(30);
+
+        /**
+         * Silence after which client and server drop a connection, in whole seconds; written into
+         * each token.
+         */
+        @DurationUnit(ChronoUnit.SECONDS)
+        private Duration timeout = Duration.ofSeconds(10);
+
+        private final RateLimit rateLimit = new RateLimit();
+
+        public String getPath() {
+            return this.path;
+        }
+
+        public void setPath(String path) {
+            this.path = path;
+        }
+
+        public Duration getExpiry() {
+            return this.expiry;
+        }
+
+        public void setExpiry(Duration expiry) {
+            this.expiry = expiry;
+        }
+
+        public Duration getTimeout() {
+            return this.timeout;
+        }
+
+        public void setTimeout(Duration timeout) {
+            this.timeout = timeout;
+        }
+
+        public RateLimit getRateLimit() {
+            return this.rateLimit;
+        }
+
+        public static class RateLimit {
+
+            /**
+             * Whether token issuance is rate-limited per principal.
+             */
+            private boolean enabled = true;
+
+            /**
+             * Tokens one principal may obtain per minute; further requests get 429 Too Many
+             * Requests.
+             */
+            private int requestsPerMinute = 60;
+
+            public boolean isEnabled() {
+                return this.enabled;
+            }
+
+            public void setEnabled(boolean enabled) {
+                this.enabled = enabled;
+            }
+
+            public int getRequestsPerMinute() {
+                return this.requestsPerMinute;
+            }
+
+            public void setRequestsPerMinute(int requestsPerMinute) {
+                this.requestsPerMinute = requestsPerMinute;
+            }
+        }
+    }
+
+    public static class Listener {
+
+        /**
+         * Threads that run @NetcodeListener methods. Each client's events run in order on one
+         * thread at a time; different clients run in parallel.
+         */
+        private int threads = 4;
+
+        /**
+         * Payloads queued per client while its listener is busy; beyond that new payloads are
+         * dropped and counted.
+         */
+        private int queueCapacity = 256;
+
+        public int getThreads() {
+            return this.threads;
+        }
+
+        public void setThreads(int threads) {
+            this.threads = threads;
+        }
+
+        public int getQueueCapacity() {
+            return this.queueCapacity;
+        }
+
+        public void setQueueCapacity(int queueCapacity) {
+            this.queueCapacity = queueCapacity;
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.netcode.boot.autoconfigure;
+
+import java.util.List;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+
+import dev.netcode.address.NetcodeAddress;
+import dev.netcode.boot.NetcodePrivateKey;
+import dev.netcode.boot.server.NetcodeServerCustomizer;
+import dev.netcode.boot.server.NetcodeServerLifecycle;
+import dev.netcode.server.NetcodeServer;
+import dev.netcode.server.ServerConfig;
+import dev.netcode.server.ServerEventHandler;
+
+/**
+ * A {@link NetcodeServer} bound when the context starts and stopped (clients disconnected) when it
+ * closes. Backs off when the application defines its own server; {@code netcode.server.enabled=false}
+ * switches it off, leaving the token issuer.
+ */
+@AutoConfiguration(after = NetcodeAutoConfiguration.class)
+@ConditionalOnClass(NetcodeServer.class)
+@ConditionalOnBooleanProperty(name = "netcode.server.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(NetcodeProperties.class)
+public final class NetcodeServerAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    NetcodeServer netcodeServer(NetcodeProperties properties, NetcodePrivateKey privateKey,
+            ObjectProvider<ServerEventHandler> eventHandler, ObjectProvider<NetcodeServerCustomizer> customizers) {
+        NetcodeAddress bindAddress = NetcodeSettings.bindAddress(properties);
+        List<NetcodeAddress> publicAddresses = NetcodeSettings.publicAddresses(properties);
+        ServerConfig.Builder config = ServerConfig.builder(NetcodeSettings.protocolId(properties), privateKey.bytes())
+                .serverAddresses(publicAddresses)
+                .maxConnectTokenLifetime(restartRuleLifetime(properties));
+        eventHandler.ifAvailable(config::eventHandler);
+        customizers.orderedStream().forEach(customizer -> customizer.customize(config));
+        return new NetcodeServer(config.build(), bindAddress, properties.getServer().getMaxClients());
+    }
+
+    private static int restartRuleLifetime(NetcodeProperties properties) {
+        var lifetime = properties.getServer().getMaxConnectTokenLifetime();
+        return Math.toIntExact((lifetime != null ? lifetime : properties.getToken().getExpiry()).toSeconds());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(name = "netcodeServerLifecycle")
+    NetcodeServerLifecycle netcodeServerLifecycle(NetcodeServer netcodeServer, NetcodeProperties properties) {
+        return new NetcodeServerLifecycle(netcodeServer, properties.getServer().getBindAddress());
+    }
+}

@@ -1,0 +1,162 @@
+package dev.netcode.boot.autoconfigure;
+
+import java.net.BindException;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import dev.netcode.address.NetcodeAddress;
+import dev.netcode.boot.InvalidNetcodeAddressException;
+import dev.netcode.boot.NetcodeBindException;
+import dev.netcode.boot.NetcodePrivateKey;
+import dev.netcode.boot.NetcodePublicAddressRequiredException;
+import dev.netcode.boot.server.NetcodeServerCustomizer;
+import dev.netcode.boot.server.NetcodeServerLifecycle;
+import dev.netcode.boot.token.ConnectTokenIssuer;
+import dev.netcode.server.NetcodeServer;
+import dev.netcode.server.ServerConfig;
+import dev.netcode.token.ConnectToken;
+import dev.netcode.transport.UdpTransport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Tests for {@link NetcodeServerAutoConfiguration}. */
+class NetcodeServerAutoConfigurationTests {
+
+    private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(NetcodeAutoConfiguration.class, NetcodeServerAutoConfiguration.class))
+            .withPropertyValues("netcode.private-key=" + NetcodeAutoConfigurationTests.KEY_HEX,
+                    "netcode.server.bind-address=127.0.0.1:0");
+
+    @Test
+    void serverIsBoundWhileTheContextRunsAndTokensNameItsRealPort() {
+        NetcodeServer[] seen = new NetcodeServer[1];
+        contextRunner.withPropertyValues("netcode.server.max-clients=8").run(context -> {
+            assertThat(context).hasSingleBean(NetcodeServer.class).hasSingleBean(NetcodeServerLifecycle.class);
+            NetcodeServer server = context.getBean(NetcodeServer.class);
+            seen[0] = server;
+            assertThat(server.isRunning()).isTrue();
+            assertThat(server.maxClients()).isEqualTo(8);
+            NetcodeAddress bound = server.localAddress();
+            assertThat(bound.port()).isNotZero();
+            assertThat(server.serverAddresses()).containsExactly(bound);
+            ConnectToken token = ConnectToken.read(context.getBean(ConnectTokenIssuer.class).issue(1, null).token());
+            assertThat(token.serverAddresses()).containsExactly(bound);
+            assertThat(server.config().maxConnectTokenLifetime()).isEqualTo(30);
+        });
+        assertThat(seen[0].isRunning()).isFalse();
+    }
+
+    @Test
+    void restartRuleLifetimeFollowsTheTokenExpiryUnlessSet() {
+        contextRunner.withPropertyValues("netcode.token.expiry=45").run(context -> assertThat(
+                context.getBean(NetcodeServer.class).config().maxConnectTokenLifetime()).isEqualTo(45));
+        contextRunner.withPropertyValues("netcode.token.expiry=45", "netcode.server.max-connect-token-lifetime=60")
+                .run(context -> assertThat(context.getBean(NetcodeServer.class).config().maxConnectTokenLifetime())
+                        .isEqualTo(60));
+    }
+
+    @Test
+    void publicAddressesAreWhatTheServerChecksTokensAgainst() {
+        contextRunner.withPropertyValues("netcode.server.bind-address=0.0.0.0:0",
+                "netcode.server.public-addresses=203.0.113.7:40000").run(context -> {
+                    NetcodeServer server = context.getBean(NetcodeServer.class);
+                    assertThat(server.serverAddresses()).containsExactly(NetcodeAddress.parse("203.0.113.7:40000"));
+                    assertThat(ConnectToken.read(context.getBean(ConnectTokenIssuer.class).issue(1, null).token())
+                            .serverAddresses()).containsExactly(NetcodeAddress.parse("203.0.113.7:40000"));
+                });
+    }
+
+    @Test
+    void backsOffWhenTheApplicationDefinesItsOwnServer() {
+        NetcodeServer own = new NetcodeServer(
+                ServerConfig.builder(7, NetcodePrivateKey.generate().bytes()).build(),
+                NetcodeAddress.parse("127.0.0.1:0"), 2);
+        contextRunner.withBean(NetcodeServer.class, () -> own).run(context -> {
+            assertThat(context.getBean(NetcodeServer.class)).isSameAs(own);
+            assertThat(own.isRunning()).isTrue();
+        });
+        assertThat(own.isRunning()).isFalse();
+    }
+
+    @Test
+    void serverDisabledLeavesOnlyTheIssuer() {
+        contextRunner.withPropertyValues("netcode.server.enabled=false").run(context -> {
+            assertThat(context).doesNotHaveBean(NetcodeServer.class).doesNotHaveBean(NetcodeServerLifecycle.class)
+                    .hasSingleBean(ConnectTokenIssuer.class);
+        });
+    }
+
+    @Test
+    void customizersAdjustTheServerConfig() {
+        contextRunner.withBean(NetcodeServerCustomizer.class, () -> builder -> builder.maxConnectTokenLifetime(99))
+                .run(context -> assertThat(context.getBean(NetcodeServer.class).config().maxConnectTokenLifetime())
+                        .isEqualTo(99));
+    }
+
+    @Test
+    void wildcardBindWithoutPublicAddressFailsWithAnActionableAnalysis() {
+        contextRunner.withPropertyValues("netcode.server.bind-address=0.0.0.0:0").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause().isInstanceOf(NetcodePublicAddressRequiredException.class);
+            FailureAnalysis analysis = new NetcodePublicAddressRequiredFailureAnalyzer()
+                    .analyze(context.getStartupFailure());
+            assertThat(analysis.getDescription()).contains("0.0.0.0:0").contains("netcode.server.bind-address");
+            assertThat(analysis.getAction()).contains("netcode.server.public-addresses");
+        });
+    }
+
+    @Test
+    void malformedAddressFailsWithAnAnalysisNamingTheProperty() {
+        contextRunner.withPropertyValues("netcode.server.bind-address=localhost:40000").run(context -> {
+            assertThat(context).hasFailed();
+            FailureAnalysis analysis = new InvalidNetcodeAddressFailureAnalyzer().analyze(context.getStartupFailure());
+            assertThat(analysis.getDescription()).contains("'localhost:40000'").contains("netcode.server.bind-address");
+            assertThat(analysis.getAction()).contains("a.b.c.d:port").contains("[ipv6]:port");
+        });
+        contextRunner.withPropertyValues("netcode.server.public-addresses=127.0.0.1:0").run(context -> assertThat(
+                context.getStartupFailure()).rootCause().isInstanceOf(InvalidNetcodeAddressException.class)
+                .hasMessageContaining("netcode.server.public-addresses[0]"));
+    }
+
+    @Test
+    void portInUseFailsStartUpWithAnAnalysisNamingThePort() {
+        try (UdpTransport taken = UdpTransport.bind(NetcodeAddress.parse("127.0.0.1:0"))) {
+            String address = taken.localAddress().toString();
+            contextRunner.withPropertyValues("netcode.server.bind-address=" + address).run(context -> {
+                assertThat(context).hasFailed();
+                assertThat(context.getStartupFailure()).hasCauseInstanceOf(NetcodeBindException.class);
+                Throwable cause = findCause(context.getStartupFailure(), NetcodeBindException.class);
+                assertThat(cause.getCause()).isInstanceOf(BindException.class);
+                FailureAnalysis analysis = new NetcodeBindFailureAnalyzer().analyze(context.getStartupFailure());
+                assertThat(analysis.getDescription()).contains(address).contains("already in use");
+                assertThat(analysis.getAction()).contains("netcode.server.bind-address");
+            });
+        }
+    }
+
+    @Test
+    void lifecycleStopsFirstAndDisconnectsAsynchronously() throws Exception {
+        contextRunner.run(context -> {
+            NetcodeServerLifecycle lifecycle = context.getBean(NetcodeServerLifecycle.class);
+            assertThat(lifecycle.getPhase()).isEqualTo(Integer.MAX_VALUE);
+            java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+            lifecycle.stop(stopped::countDown);
+            assertThat(stopped.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(lifecycle.isRunning()).isFalse();
+            assertThat(((ConfigurableApplicationContext) context.getSourceApplicationContext()).isActive()).isTrue();
+        });
+    }
+
+    private static Throwable findCause(Throwable failure, Class<? extends Throwable> type) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return t;
+            }
+        }
+        throw new AssertionError("no " + type.getSimpleName() + " in " + failure);
+    }
+}

@@ -1,0 +1,420 @@
+package dev.netcode.boot.actuate.endpoint;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
+import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.util.Assert;
+
+import dev.netcode.address.NetcodeAddress;
+import dev.netcode.packet.DropReason;
+import dev.netcode.server.ClientSlot;
+import dev.netcode.server.NetcodeServer;
+import dev.netcode.server.ServerSnapshot;
+import dev.netcode.server.ServerStatistics;
+
+/**
+ * {@link Endpoint @Endpoint} that shows a {@link NetcodeServer}'s slots and totals, and
+ * disconnects a client.
+ *
+ * <ul>
+ * <li>{@code GET /actuator/netcode} ({@link #server()}): protocol id, addresses, slot
+ * occupancy with per-client counters, and totals since the server was created.</li>
+ * <li>{@code DELETE /actuator/netcode/{slot}} ({@link #disconnect(int)}): disconnects the
+ * network client in that slot (it gets the protocol's redundant disconnect packets) and
+ * says whether there was one.</li>
+ * </ul>
+ *
+ * <p>Nothing here holds key material: the descriptors are built from the server's
+ * addresses, counters and client ids only, never from its configuration object.
+ *
+ * <p>Access is controlled like any endpoint's: {@code management.endpoint.netcode.access}
+ * ({@code none}, {@code read-only} to keep the monitoring view but refuse disconnects, or
+ * {@code unrestricted}, the default), and it must be exposed, for example with
+ * {@code management.endpoints.web.exposure.include=health,netcode}. Secure it: the
+ * descriptor lists player addresses and the delete operation kicks players.
+ */
+@Endpoint(id = "netcode")
+public class NetcodeEndpoint {
+
+    private static final long DISCONNECT_TIMEOUT_MILLIS = 5_000;
+
+    private final NetcodeServer server;
+
+    public NetcodeEndpoint(NetcodeServer server) {
+        Assert.notNull(server, "'server' must not be null");
+        this.server = server;
+    }
+
+    /**
+     * Describe the server: a consistent picture of its slots taken on the server's thread,
+     * or, when it is not running, {@code running=false} with no slots.
+     * @return the server descriptor
+     */
+    @ReadOperation
+    public NetcodeServerDescriptor server() {
+        ServerSnapshot snapshot = null;
+        if (this.server.isRunning()) {
+            try {
+                snapshot = this.server.snapshot();
+            }
+            catch (IllegalStateException ex) {
+                if (this.server.isRunning()) {
+                    throw ex;
+                }
+                // Stopped between the check and the query.
+            }
+        }
+        long protocolId = this.server.config().protocolId();
+        TotalsDescriptor totals = TotalsDescriptor.of(this.server.statistics());
+        if (snapshot == null) {
+            return new NetcodeServerDescriptor(protocolId, false, null, this.server.serverAddresses(),
+                    this.server.maxClients(), 0, List.of(), totals);
+        }
+        List<ClientDescriptor> clients = snapshot.clients().stream().map(ClientDescriptor::of).toList();
+        return new NetcodeServerDescriptor(protocolId, true, snapshot.boundAddress(), snapshot.serverAddresses(),
+                snapshot.maxClients(), snapshot.connectedClients(), clients, totals);
+    }
+
+    /**
+     * Disconnect the network client in {@code slot}, if there is one. Loopback clients are
+     * left alone: the application that connected them disconnects them.
+     * @param slot the slot index, {@code 0} to {@code maxClients - 1}
+     * @return what was done
+     */
+    @DeleteOperation
+    public DisconnectDescriptor disconnect(@Selector int slot) {
+        if (slot < 0 || slot >= this.server.maxClients()) {
+            throw new InvalidEndpointRequestException("Slot " + slot + " is out of range",
+                    "slot must be 0.." + (this.server.maxClients() - 1));
+        }
+        if (!this.server.isRunning()) {
+            return new DisconnectDescriptor(slot, false, null);
+        }
+        CompletableFuture<@Nullable Long> disconnected = this.server.call((machine) -> {
+            ClientSlot client = machine.slot(slot);
+            if (client == null || !client.isConnected() || client.isLoopback()) {
+                return null;
+            }
+            long clientId = client.clientId();
+            machine.disconnectClient(slot);
+            return clientId;
+        });
+        Long clientId = await(disconnected);
+        return new DisconnectDescriptor(slot, clientId != null, clientId);
+    }
+
+    private @Nullable Long await(CompletableFuture<@Nullable Long> future) {
+        try {
+            return future.get(DISCONNECT_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while disconnecting a netcode client", ex);
+        }
+        catch (ExecutionException ex) {
+            if (!this.server.isRunning()) {
+                return null;
+            }
+            throw new IllegalStateException("Disconnecting a netcode client failed", ex.getCause());
+        }
+        catch (TimeoutException ex) {
+            throw new IllegalStateException(
+                    "The netcode server did not answer within " + DISCONNECT_TIMEOUT_MILLIS + " ms", ex);
+        }
+    }
+
+    private static @Nullable String text(@Nullable NetcodeAddress address) {
+        return (address != null) ? address.toString() : null;
+    }
+
+    /**
+     * Description of a netcode server.
+     */
+    public static final class NetcodeServerDescriptor implements OperationResponseBody {
+
+        private final String protocolId;
+
+        private final boolean running;
+
+        private final @Nullable String boundAddress;
+
+        private final List<String> publicAddresses;
+
+        private final int maxClients;
+
+        private final int connectedClients;
+
+        private final List<ClientDescriptor> clients;
+
+        private final TotalsDescriptor totals;
+
+        private NetcodeServerDescriptor(long protocolId, boolean running, @Nullable NetcodeAddress boundAddress,
+                List<NetcodeAddress> publicAddresses, int maxClients, int connectedClients,
+                List<ClientDescriptor> clients, TotalsDescriptor totals) {
+            this.protocolId = String.format(Locale.ROOT, "0x%016x", protocolId);
+            this.running = running;
+            this.boundAddress = text(boundAddress);
+            this.publicAddresses = publicAddresses.stream().map(NetcodeAddress::toString).toList();
+            this.maxClients = maxClients;
+            this.connectedClients = connectedClients;
+            this.clients = List.copyOf(clients);
+            this.totals = totals;
+        }
+
+        /**
+         * Return the protocol id, as {@code 0x} and 16 hex digits.
+         * @return the protocol id
+         */
+        public String getProtocolId() {
+            return this.protocolId;
+        }
+
+        public boolean isRunning() {
+            return this.running;
+        }
+
+        /**
+         * Return the address the UDP socket is bound to, with the real port, or
+         * {@code null} when the server is not running.
+         * @return the bound address
+         */
+        public @Nullable String getBoundAddress() {
+            return this.boundAddress;
+        }
+
+        /**
+         * Return the addresses clients connect to, as connect tokens list them.
+         * @return the public addresses
+         */
+        public List<String> getPublicAddresses() {
+            return this.publicAddresses;
+        }
+
+        public int getMaxClients() {
+            return this.maxClients;
+        }
+
+        public int getConnectedClients() {
+            return this.connectedClients;
+        }
+
+        /**
+         * Return the occupied slots, in index order.
+         * @return the clients
+         */
+        public List<ClientDescriptor> getClients() {
+            return this.clients;
+        }
+
+        public TotalsDescriptor getTotals() {
+            return this.totals;
+        }
+
+    }
+
+    /**
+     * Description of a client in an occupied slot.
+     */
+    public static final class ClientDescriptor {
+
+        private final int index;
+
+        private final String clientId;
+
+        private final @Nullable String address;
+
+        private final boolean loopback;
+
+        private final Instant connectedSince;
+
+        private final Instant lastPacketReceived;
+
+        private final long packetsReceived;
+
+        private final long packetsSent;
+
+        private final long bytesReceived;
+
+        private final long bytesSent;
+
+        private ClientDescriptor(ServerSnapshot.Client client) {
+            this.index = client.index();
+            this.clientId = Long.toUnsignedString(client.clientId());
+            this.address = text(client.address());
+            this.loopback = client.loopback();
+            this.connectedSince = client.connectedSince();
+            this.lastPacketReceived = client.lastPacketReceived();
+            this.packetsReceived = client.packetsReceived();
+            this.packetsSent = client.packetsSent();
+            this.bytesReceived = client.bytesReceived();
+            this.bytesSent = client.bytesSent();
+        }
+
+        private static ClientDescriptor of(ServerSnapshot.Client client) {
+            return new ClientDescriptor(client);
+        }
+
+        public int getIndex() {
+            return this.index;
+        }
+
+        /**
+         * Return the client id as an unsigned decimal number (ids are unsigned 64-bit).
+         * @return the client id
+         */
+        public String getClientId() {
+            return this.clientId;
+        }
+
+        /**
+         * Return the client's address, or {@code null} for a loopback client.
+         * @return the address
+         */
+        public @Nullable String getAddress() {
+            return this.address;
+        }
+
+        public boolean isLoopback() {
+            return this.loopback;
+        }
+
+        public Instant getConnectedSince() {
+            return this.connectedSince;
+        }
+
+        public Instant getLastPacketReceived() {
+            return this.lastPacketReceived;
+        }
+
+        public long getPacketsReceived() {
+            return this.packetsReceived;
+        }
+
+        public long getPacketsSent() {
+            return this.packetsSent;
+        }
+
+        public long getBytesReceived() {
+            return this.bytesReceived;
+        }
+
+        public long getBytesSent() {
+            return this.bytesSent;
+        }
+
+    }
+
+    /**
+     * Totals since the server was created, across restarts.
+     */
+    public static final class TotalsDescriptor {
+
+        private final long packetsReceived;
+
+        private final long packetsSent;
+
+        private final long connectionsAccepted;
+
+        private final long connectionsDenied;
+
+        private final Map<String, Long> drops;
+
+        private TotalsDescriptor(ServerStatistics statistics) {
+            this.packetsReceived = statistics.packetsReceived();
+            this.packetsSent = statistics.packetsSent();
+            this.connectionsAccepted = statistics.connectionsAccepted();
+            this.connectionsDenied = statistics.connectionsDenied();
+            Map<String, Long> drops = new LinkedHashMap<>();
+            for (Map.Entry<DropReason, Long> entry : statistics.drops().snapshot().entrySet()) {
+                drops.put(entry.getKey().name().toLowerCase(Locale.ROOT), entry.getValue());
+            }
+            this.drops = Collections.unmodifiableMap(drops);
+        }
+
+        private static TotalsDescriptor of(ServerStatistics statistics) {
+            return new TotalsDescriptor(statistics);
+        }
+
+        public long getPacketsReceived() {
+            return this.packetsReceived;
+        }
+
+        public long getPacketsSent() {
+            return this.packetsSent;
+        }
+
+        public long getConnectionsAccepted() {
+            return this.connectionsAccepted;
+        }
+
+        public long getConnectionsDenied() {
+            return this.connectionsDenied;
+        }
+
+        /**
+         * Return the dropped datagrams by lower-case {@link DropReason} name, non-zero counts
+         * only.
+         * @return the drops
+         */
+        public Map<String, Long> getDrops() {
+            return this.drops;
+        }
+
+    }
+
+    /**
+     * Outcome of a disconnect request.
+     */
+    public static final class DisconnectDescriptor implements OperationResponseBody {
+
+        private final int slot;
+
+        private final boolean disconnected;
+
+        private final @Nullable String clientId;
+
+        private DisconnectDescriptor(int slot, boolean disconnected, @Nullable Long clientId) {
+            this.slot = slot;
+            this.disconnected = disconnected;
+            this.clientId = (clientId != null) ? Long.toUnsignedString(clientId) : null;
+        }
+
+        public int getSlot() {
+            return this.slot;
+        }
+
+        /**
+         * Return whether a network client was in the slot and has been disconnected.
+         * @return whether a client was disconnected
+         */
+        public boolean isDisconnected() {
+            return this.disconnected;
+        }
+
+        /**
+         * Return the id of the disconnected client, or {@code null} if the slot held none.
+         * @return the client id
+         */
+        public @Nullable String getClientId() {
+            return this.clientId;
+        }
+
+    }
+
+}

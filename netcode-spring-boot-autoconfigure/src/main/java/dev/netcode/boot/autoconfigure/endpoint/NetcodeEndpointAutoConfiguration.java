@@ -1,0 +1,34 @@
+package dev.netcode.boot.autoconfigure.endpoint;
+
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
+import org.springframework.context.annotation.Bean;
+
+import dev.netcode.boot.actuate.endpoint.NetcodeEndpoint;
+import dev.netcode.boot.autoconfigure.NetcodeServerAutoConfiguration;
+import dev.netcode.server.NetcodeServer;
+
+/**
+ * Auto-configuration for the {@link NetcodeEndpoint}: present when the actuator is on the class
+ * path, the endpoint is available (accessible and exposed, for example
+ * {@code management.endpoints.web.exposure.include=netcode}) and the context holds one
+ * {@link NetcodeServer}. {@code management.endpoint.netcode.access=read-only} keeps the view but
+ * refuses the disconnect operation.
+ */
+@AutoConfiguration(after = NetcodeServerAutoConfiguration.class)
+@ConditionalOnClass({ NetcodeServer.class, Endpoint.class, ConditionalOnAvailableEndpoint.class })
+@ConditionalOnAvailableEndpoint(NetcodeEndpoint.class)
+public final class NetcodeEndpointAutoConfiguration {
+
+    @Bean
+    @ConditionalOnSingleCandidate(NetcodeServer.class)
+    @ConditionalOnMissingBean
+    NetcodeEndpoint netcodeEndpoint(NetcodeServer server) {
+        return new NetcodeEndpoint(server);
+    }
+
+}

@@ -1,0 +1,7 @@
+/**
+ * Auto-configuration for the netcode actuator endpoint.
+ */
+@NullMarked
+package dev.netcode.boot.autoconfigure.endpoint;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,65 @@
+package dev.netcode.boot.autoconfigure.token;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.web.servlet.DispatcherServlet;
+
+import dev.netcode.boot.autoconfigure.NetcodeAutoConfiguration;
+import dev.netcode.boot.autoconfigure.NetcodeProperties;
+import dev.netcode.boot.token.ClientIdResolver;
+import dev.netcode.boot.token.ConnectTokenIssuer;
+import dev.netcode.boot.token.ConnectTokenRateLimiter;
+import dev.netcode.boot.token.NetcodeTokenController;
+import dev.netcode.boot.token.PrincipalNameClientIdResolver;
+import dev.netcode.boot.token.UserDataProvider;
+
+/**
+ * The connect token endpoint, {@link NetcodeTokenController}, at {@code netcode.token.path}, in
+ * a servlet web application with Spring MVC and a {@link ConnectTokenIssuer}. Spring Security must
+ * be on the classpath too: without it no endpoint is registered, so a token-minting endpoint is
+ * never open by accident. {@code NetcodeTokenSecurityAutoConfiguration} secures it.
+ */
+@AutoConfiguration(after = NetcodeAutoConfiguration.class)
+@ConditionalOnWebApplication(type = Type.SERVLET)
+@ConditionalOnClass({ DispatcherServlet.class, SecurityFilterChain.class, HttpSecurity.class })
+@ConditionalOnBean(ConnectTokenIssuer.class)
+@EnableConfigurationProperties(NetcodeProperties.class)
+public final class NetcodeTokenEndpointAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    ClientIdResolver netcodeClientIdResolver() {
+        return new PrincipalNameClientIdResolver();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnBooleanProperty(name = "netcode.token.rate-limit.enabled", matchIfMissing = true)
+    ConnectTokenRateLimiter netcodeTokenRateLimiter(NetcodeProperties properties) {
+        return new ConnectTokenRateLimiter(properties.getToken().getRateLimit().getRequestsPerMinute());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    NetcodeTokenController netcodeTokenController(NetcodeProperties properties, ConnectTokenIssuer issuer,
+            ClientIdResolver clientIdResolver, ObjectProvider<UserDataProvider> userDataProvider,
+            ObjectProvider<ConnectTokenRateLimiter> rateLimiter) {
+        String path = properties.getToken().getPath();
+        if (path == null || !path.startsWith("/")) {
+            throw new IllegalStateException("netcode.token.path must start with '/', got '" + path + "'");
+        }
+        NetcodeProperties.Token.RateLimit rateLimit = properties.getToken().getRateLimit();
+        return new NetcodeTokenController(issuer, clientIdResolver, userDataProvider.getIfUnique(),
+                rateLimit.isEnabled() ? rateLimiter.getIfUnique() : null);
+    }
+}

@@ -1,0 +1,135 @@
+package dev.netcode.boot.token;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.authentication.AnonymousAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.util.MimeTypeUtils;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Issues a fresh connect token to the authenticated caller: {@code POST} to
+ * {@code netcode.token.path} (default {@code /netcode/token}). Registered as a bean by the
+ * auto-configuration, only when Spring Security is present, and secured by its own filter chain
+ * (HTTP Basic, stateless, see {@code NetcodeTokenSecurityAutoConfiguration}); never
+ * component-scanned.
+ *
+ * <p>Responses, chosen from the {@code Accept} header:
+ * <ul>
+ * <li>{@code application/json}, also the answer when the client accepts anything or sends no
+ * {@code Accept} header: a {@link ConnectTokenResponse}.</li>
+ * <li>{@code application/octet-stream} (preferred over JSON by quality or specificity): the raw
+ * 2048 token bytes.</li>
+ * <li>anything else: 406 Not Acceptable.</li>
+ * </ul>
+ * Each carries {@code Cache-Control: no-store}, because a token holds session keys. When the
+ * caller's per-principal allowance is used up the answer is 429 Too Many Requests with a
+ * {@code Retry-After} header in seconds. The client id comes from the {@link ClientIdResolver},
+ * the user data from the optional {@link UserDataProvider}. Token bytes are never logged.
+ */
+@RestController
+public class NetcodeTokenController {
+
+    /** The mapped path: {@code netcode.token.path}, resolved when the handler mappings are built. */
+    static final String PATH = "${netcode.token.path:/netcode/token}";
+
+    private static final Logger log = LoggerFactory.getLogger(NetcodeTokenController.class);
+
+    private final ConnectTokenIssuer issuer;
+    private final ClientIdResolver clientIdResolver;
+    private final @Nullable UserDataProvider userDataProvider;
+    private final @Nullable ConnectTokenRateLimiter rateLimiter;
+
+    /**
+     * @param userDataProvider supplies user data, or {@code null} for none
+     * @param rateLimiter limits tokens per principal, or {@code null} for no limit
+     */
+    public NetcodeTokenController(ConnectTokenIssuer issuer, ClientIdResolver clientIdResolver,
+            @Nullable UserDataProvider userDataProvider, @Nullable ConnectTokenRateLimiter rateLimiter) {
+        this.issuer = Objects.requireNonNull(issuer, "issuer");
+        this.clientIdResolver = Objects.requireNonNull(clientIdResolver, "clientIdResolver");
+        this.userDataProvider = userDataProvider;
+        this.rateLimiter = rateLimiter;
+    }
+
+    /**
+     * Issues a token for {@code authentication}.
+     *
+     * @throws IllegalStateException when the {@link UserDataProvider} returns more than 256 bytes
+     */
+    @PostMapping(path = PATH, produces = { MediaType.APPLICATION_JSON_VALUE, MediaType.APPLICATION_OCTET_STREAM_VALUE })
+    public ResponseEntity<?> issueToken(@Nullable Authentication authentication,
+            @RequestHeader(name = HttpHeaders.ACCEPT, required = false) @Nullable String accept) {
+        if (authentication == null || !authentication.isAuthenticated()
+                || authentication instanceof AnonymousAuthenticationToken) {
+            // Only reachable when the application's own security rules let anonymous callers through.
+            return ResponseEntity.status(HttpStatus.UNAUTHORIZED).build();
+        }
+        if (rateLimiter != null) {
+            long retryAfterSeconds = rateLimiter.tryAcquire(authentication.getName());
+            if (retryAfterSeconds > 0) {
+                log.debug("Refused a connect token: the principal used up its {} requests per minute",
+                        rateLimiter.requestsPerMinute());
+                return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+                        .header(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds))
+                        .build();
+            }
+        }
+        long clientId = clientIdResolver.resolve(authentication);
+        IssuedConnectToken issued = issuer.issue(clientId, userData(authentication, clientId));
+        log.debug("Issued a connect token for client id {}, expiring at {}", Long.toUnsignedString(clientId),
+                issued.expiresAt());
+        ResponseEntity.BodyBuilder response = ResponseEntity.ok().cacheControl(CacheControl.noStore());
+        if (prefersOctetStream(accept)) {
+            return response.contentType(MediaType.APPLICATION_OCTET_STREAM).body(issued.token());
+        }
+        return response.contentType(MediaType.APPLICATION_JSON).body(ConnectTokenResponse.of(issued));
+    }
+
+    private byte @Nullable [] userData(Authentication authentication, long clientId) {
+        if (userDataProvider == null) {
+            return null;
+        }
+        byte[] userData = userDataProvider.userData(authentication, clientId);
+        if (userData != null && userData.length > UserDataProvider.MAX_USER_DATA_BYTES) {
+            throw new IllegalStateException("UserDataProvider " + userDataProvider.getClass().getName() + " returned "
+                    + userData.length + " bytes of user data for client id " + Long.toUnsignedString(clientId)
+                    + "; a connect token holds at most " + UserDataProvider.MAX_USER_DATA_BYTES + " bytes");
+        }
+        return userData;
+    }
+
+    /**
+     * Whether the client prefers the raw bytes: the most preferred acceptable type (by quality,
+     * then specificity, then order) that includes either JSON or octet-stream includes only the
+     * latter. {@code *}{@code /*} and a missing header therefore mean JSON.
+     */
+    static boolean prefersOctetStream(@Nullable String accept) {
+        List<MediaType> accepted = new ArrayList<>(MediaType.parseMediaTypes(accept));
+        MimeTypeUtils.sortBySpecificity(accepted);
+        for (MediaType mediaType : accepted) {
+            if (mediaType.getQualityValue() == 0) {
+                continue;
+            }
+            if (mediaType.includes(MediaType.APPLICATION_JSON)) {
+                return false;
+            }
+            if (mediaType.includes(MediaType.APPLICATION_OCTET_STREAM)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,529 @@
+package dev.netcode.boot.listener;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.event.EventListener;
+
+import dev.netcode.address.NetcodeAddress;
+import dev.netcode.boot.autoconfigure.NetcodeAutoConfiguration;
+import dev.netcode.boot.autoconfigure.NetcodeListenerAutoConfiguration;
+import dev.netcode.boot.autoconfigure.NetcodeServerAutoConfiguration;
+import dev.netcode.client.ClientState;
+import dev.netcode.server.ClientSlot;
+import dev.netcode.server.DisconnectReason;
+import dev.netcode.server.NetcodeServer;
+
+import static dev.netcode.boot.listener.ListenerTestClient.WAIT_MILLIS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Tests for {@link NetcodeListenerDispatcher}, with a real server and real clients on UDP 127.0.0.1.
+ */
+class NetcodeListenerDispatcherTests {
+
+    private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(NetcodeAutoConfiguration.class, NetcodeServerAutoConfiguration.class,
+                NetcodeListenerAutoConfiguration.class))
+        .withPropertyValues("netcode.server.bind-address=127.0.0.1:0");
+
+    @Test
+    void dispatcherIsTheServersEventHandler() {
+        this.contextRunner.run((context) -> {
+            assertThat(context).hasSingleBean(NetcodeListenerDispatcher.class);
+            assertThat(context.getBean(NetcodeServer.class).config().eventHandler())
+                .isSameAs(context.getBean(NetcodeListenerDispatcher.class));
+            assertThat(context.getBean(NetcodeServer.class).isRunning()).isTrue();
+        });
+    }
+
+    @Test
+    void payloadReachesListenerWithSessionClientIdAndBytes() {
+        this.contextRunner.withBean(RecordingListener.class).run((context) -> {
+            RecordingListener listener = context.getBean(RecordingListener.class);
+            try (ListenerTestClient client = ListenerTestClient.connect(context, 77)) {
+                client.send(bytes("hello"));
+                Received received = listener.received.poll(WAIT_MILLIS, TimeUnit.MILLISECONDS);
+                assertThat(received).isNotNull();
+                assertThat(received.clientId).isEqualTo(77);
+                assertThat(received.boxedClientId).isEqualTo(77L);
+                assertThat(received.bytes).isEqualTo(bytes("hello"));
+                assertThat(received.bufferBytes).isEqualTo(bytes("hello"));
+                assertThat(received.bufferReadOnly).isTrue();
+                assertThat(received.thread).startsWith("netcode-listener-");
+                NetcodeSession session = received.session;
+                assertThat(session.clientId()).isEqualTo(77);
+                assertThat(session.index()).isZero();
+                assertThat(session.isConnected()).isTrue();
+                assertThat(session.address()).isEqualTo(NetcodeAddress.parse("127.0.0.1:" + clientPort(context)));
+                assertThat(session.userData()).hasSize(256);
+                assertThat(session.connectedAt()).isNotNull();
+            }
+        });
+    }
+
+    private static int clientPort(ApplicationContext context) {
+        return context.getBean(NetcodeServer.class).snapshot().clients().get(0).address().port();
+    }
+
+    @Test
+    void returnedBytesAndBuffersAreSentBackToTheSender() {
+        this.contextRunner.withBean(ReplyingListener.class).run((context) -> {
+            try (ListenerTestClient client = ListenerTestClient.connect(context, 1)) {
+                client.send(bytes("bytes:ping"));
+                assertThat(client.receive()).isEqualTo(bytes("pong"));
+                client.send(bytes("buffer:ping"));
+                assertThat(client.receive()).isEqualTo(bytes("PONG"));
+                client.send(bytes("null"));
+                client.send(bytes("bytes:again"));
+                assertThat(client.receive()).isEqualTo(bytes("pong"));
+            }
+        });
+    }
+
+    @Test
+    void oneClientsPayloadsArriveInOrder() {
+        this.contextRunner.withBean(SequenceListener.class)
+            .withPropertyValues("netcode.listener.queue-capacity=2000")
+            .run((context) -> {
+                SequenceListener listener = context.getBean(SequenceListener.class);
+                try (ListenerTestClient client = ListenerTestClient.connect(context, 5)) {
+                    for (int i = 0; i < 1000; i++) {
+                        client.send(ByteBuffer.allocate(4).putInt(i).array());
+                    }
+                    assertThat(listener.done.await(WAIT_MILLIS, TimeUnit.MILLISECONDS))
+                        .as("1000 payloads delivered, got %d", listener.sequence.size())
+                        .isTrue();
+                    List<Integer> expected = new ArrayList<>();
+                    for (int i = 0; i < 1000; i++) {
+                        expected.add(i);
+                    }
+                    assertThat(listener.sequence).containsExactlyElementsOf(expected);
+                    assertThat(context.getBean(NetcodeListenerDispatcher.class).droppedPayloads()).isZero();
+                }
+            });
+    }
+
+    @Test
+    void listenerBlockedForOneClientStallsNeitherOtherClientsNorKeepAlives() {
+        // A 1 s timeout: keep-alives must flow for the blocked client while its listener waits longer.
+        this.contextRunner.withBean(BlockingListener.class).withPropertyValues("netcode.token.timeout=1").run((context) -> {
+            BlockingListener listener = context.getBean(BlockingListener.class);
+            try (ListenerTestClient blocked = ListenerTestClient.connect(context, BlockingListener.BLOCKED_CLIENT);
+                    ListenerTestClient other = ListenerTestClient.connect(context, 2)) {
+                blocked.send(bytes("first"));
+                assertThat(listener.blocking.await(WAIT_MILLIS, TimeUnit.MILLISECONDS)).isTrue();
+                blocked.send(bytes("second"));
+                for (int i = 0; i < 5; i++) {
+                    other.send(bytes("other-" + i));
+                    assertThat(other.receive()).isEqualTo(bytes("other-" + i));
+                }
+                // Twice the timeout with the listener still blocked: both clients stay connected.
+                assertThat(blocked.stateAfterStayingConnectedFor(2_000)).isEqualTo(ClientState.CONNECTED);
+                assertThat(other.state()).isEqualTo(ClientState.CONNECTED);
+                assertThat(context.getBean(NetcodeServer.class).connectedClientCount()).isEqualTo(2);
+                other.send(bytes("other-late"));
+                assertThat(other.receive()).isEqualTo(bytes("other-late"));
+                assertThat(blocked.receive(200)).as("nothing for the blocked client yet").isNull();
+
+                listener.release.countDown();
+                assertThat(blocked.receive()).isEqualTo(bytes("first"));
+                assertThat(blocked.receive()).isEqualTo(bytes("second"));
+            }
+            finally {
+                listener.release.countDown();
+            }
+        });
+    }
+
+    @Test
+    void receivingAPayloadReusesBuffersOnceWarmedUp() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        assumeTrue(threads instanceof com.sun.management.ThreadMXBean allocation
+                && allocation.isThreadAllocatedMemorySupported() && allocation.isThreadAllocatedMemoryEnabled());
+        com.sun.management.ThreadMXBean allocation = (com.sun.management.ThreadMXBean) threads;
+        this.contextRunner.withBean(CountingListener.class).run((context) -> {
+            NetcodeListenerDispatcher dispatcher = context.getBean(NetcodeListenerDispatcher.class);
+            CountingListener listener = context.getBean(CountingListener.class);
+            try (ListenerTestClient client = ListenerTestClient.connect(context, 71)) {
+                // The connected client's slot, fed from this thread as the network thread would.
+                ClientSlot slot = context.getBean(NetcodeServer.class)
+                    .call((machine) -> machine.slot(0))
+                    .get(WAIT_MILLIS, TimeUnit.MILLISECONDS);
+                byte[] packet = new byte[1200];
+                long allocated = 0;
+                long largest = 0;
+                for (int i = 0; i < 3_000; i++) {
+                    long before = allocation.getCurrentThreadAllocatedBytes();
+                    dispatcher.onPayload(slot, packet, 0, 100 + (i % 1000));
+                    long after = allocation.getCurrentThreadAllocatedBytes();
+                    if (i >= 1_000) {
+                        allocated += after - before;
+                        largest = Math.max(largest, after - before);
+                    }
+                    // Let the listener catch up (a bounded spin), so the backlog stays small.
+                    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MILLIS);
+                    while (listener.count.get() <= i && System.nanoTime() < deadline) {
+                        Thread.onSpinWait();
+                    }
+                    assertThat(listener.count.get()).isEqualTo(i + 1);
+                }
+                // No payload buffer is allocated (a copy per payload would be 2000 x 1216 bytes). What
+                // may remain is a 32-byte lock queue node now and then, when this thread and a listener
+                // thread contend for the ready queue's lock.
+                assertThat(largest).as("most bytes allocated by one warmed-up onPayload call").isLessThan(1200);
+                assertThat(allocated).as("bytes allocated by 2000 warmed-up onPayload calls").isLessThan(64_000);
+                assertThat(dispatcher.droppedPayloads()).isZero();
+            }
+        });
+    }
+
+    @Test
+    void payloadsBeyondTheQueueCapacityAreDroppedAndCounted() {
+        this.contextRunner.withBean(BlockingListener.class)
+            .withPropertyValues("netcode.listener.queue-capacity=4")
+            .run((context) -> {
+                BlockingListener listener = context.getBean(BlockingListener.class);
+                NetcodeListenerDispatcher dispatcher = context.getBean(NetcodeListenerDispatcher.class);
+                try (ListenerTestClient client = ListenerTestClient.connect(context, BlockingListener.BLOCKED_CLIENT)) {
+                    client.send(bytes("first"));
+                    assertThat(listener.blocking.await(WAIT_MILLIS, TimeUnit.MILLISECONDS)).isTrue();
+                    for (int i = 0; i < 10; i++) {
+                        client.send(bytes("queued-" + i));
+                    }
+                    assertThat(ListenerTestClient.await(() -> dispatcher.droppedPayloads() == 6)).isTrue();
+                    assertThat(dispatcher.queuedPayloads()).isEqualTo(4);
+                    listener.release.countDown();
+                    assertThat(client.receive()).isEqualTo(bytes("first"));
+                    for (int i = 0; i < 4; i++) {
+                        assertThat(client.receive()).isEqualTo(bytes("queued-" + i));
+                    }
+                    assertThat(ListenerTestClient.await(() -> dispatcher.queuedPayloads() == 0)).isTrue();
+                    assertThat(dispatcher.droppedPayloads()).isEqualTo(6);
+                    assertThat(dispatcher.listenerErrors()).isZero();
+                }
+                finally {
+                    listener.release.countDown();
+                }
+            });
+    }
+
+    @Test
+    void listenerExceptionIsCountedAndHandledAndTheNextPayloadIsDelivered() {
+        this.contextRunner.withBean(FailingListener.class)
+            .withBean(RecordingErrorHandler.class)
+            .run((context) -> {
+                NetcodeListenerDispatcher dispatcher = context.getBean(NetcodeListenerDispatcher.class);
+                RecordingErrorHandler errors = context.getBean(RecordingErrorHandler.class);
+                try (ListenerTestClient client = ListenerTestClient.connect(context, 9)) {
+                    client.send(bytes("boom"));
+                    client.send(bytes("fine"));
+                    assertThat(client.receive()).isEqualTo(bytes("fine"));
+                    assertThat(dispatcher.listenerErrors()).isEqualTo(1);
+                    assertThat(errors.errors).singleElement().satisfies((error) -> {
+                        assertThat(error).isInstanceOf(IllegalStateException.class).hasMessage("boom");
+                    });
+                    assertThat(errors.listeners).singleElement()
+                        .satisfies((listener) -> assertThat(listener.method().getName()).isEqualTo("handle"));
+                    assertThat(errors.sessions).singleElement()
+                        .satisfies((session) -> assertThat(session.clientId()).isEqualTo(9));
+                    assertThat(client.state()).isEqualTo(ClientState.CONNECTED);
+                }
+            });
+    }
+
+    @Test
+    void defaultErrorHandlerLogsAndTheClientStaysConnected() {
+        this.contextRunner.withBean(FailingListener.class).run((context) -> {
+            NetcodeListenerDispatcher dispatcher = context.getBean(NetcodeListenerDispatcher.class);
+            try (ListenerTestClient client = ListenerTestClient.connect(context, 9)) {
+                client.send(bytes("boom"));
+                client.send(bytes("fine"));
+                assertThat(client.receive()).isEqualTo(bytes("fine"));
+                assertThat(dispatcher.listenerErrors()).isEqualTo(1);
+                assertThat(client.state()).isEqualTo(ClientState.CONNECTED);
+            }
+        });
+    }
+
+    @Test
+    void connectAndDisconnectArriveAsApplicationEventsInOrderWithPayloads() {
+        this.contextRunner.withBean(LifecycleRecorder.class).run((context) -> {
+            LifecycleRecorder recorder = context.getBean(LifecycleRecorder.class);
+            try (ListenerTestClient client = ListenerTestClient.connect(context, 21)) {
+                NetcodeClientConnectedEvent connected = (NetcodeClientConnectedEvent) recorder.next();
+                assertThat(connected.getSession().clientId()).isEqualTo(21);
+                client.send(bytes("a"));
+                client.send(bytes("b"));
+                assertThat(recorder.next()).isEqualTo("a");
+                assertThat(recorder.next()).isEqualTo("b");
+                client.disconnect();
+                NetcodeClientDisconnectedEvent disconnected = (NetcodeClientDisconnectedEvent) recorder.next();
+                assertThat(disconnected.getSession()).isSameAs(connected.getSession());
+                assertThat(disconnected.getReason()).isEqualTo(DisconnectReason.CLIENT_DISCONNECT);
+                assertThat(disconnected.getSession().isConnected()).isFalse();
+            }
+        });
+    }
+
+    @Test
+    void sessionDisconnectReportsServerDisconnect() {
+        this.contextRunner.withBean(LifecycleRecorder.class).run((context) -> {
+            LifecycleRecorder recorder = context.getBean(LifecycleRecorder.class);
+            try (ListenerTestClient client = ListenerTestClient.connect(context, 22)) {
+                NetcodeClientConnectedEvent connected = (NetcodeClientConnectedEvent) recorder.next();
+                connected.getSession().disconnect();
+                NetcodeClientDisconnectedEvent disconnected = (NetcodeClientDisconnectedEvent) recorder.next();
+                assertThat(disconnected.getReason()).isEqualTo(DisconnectReason.SERVER_DISCONNECT);
+                assertThat(client.awaitDisconnected()).isEqualTo(ClientState.DISCONNECTED);
+            }
+        });
+    }
+
+    @Test
+    void lifecycleEventsArePublishedWithoutAnyListenerMethods() {
+        this.contextRunner.withBean(EventsOnly.class).run((context) -> {
+            EventsOnly events = context.getBean(EventsOnly.class);
+            assertThat(context.getBean(NetcodeListenerRegistry.class).getListeners()).isEmpty();
+            try (ListenerTestClient client = ListenerTestClient.connect(context, 31)) {
+                assertThat(events.events.poll(WAIT_MILLIS, TimeUnit.MILLISECONDS))
+                    .isInstanceOf(NetcodeClientConnectedEvent.class);
+                client.send(bytes("ignored"));
+                client.disconnect();
+                assertThat(events.events.poll(WAIT_MILLIS, TimeUnit.MILLISECONDS))
+                    .isInstanceOfSatisfying(NetcodeClientDisconnectedEvent.class,
+                            (event) -> assertThat(event.getReason()).isEqualTo(DisconnectReason.CLIENT_DISCONNECT));
+                assertThat(context.getBean(NetcodeListenerDispatcher.class).queuedPayloads()).isZero();
+            }
+        });
+    }
+
+    @Test
+    void failingEventListenerIsCountedAndLaterEventsStillArrive() {
+        this.contextRunner.withBean(FailingConnectListener.class).run((context) -> {
+            FailingConnectListener events = context.getBean(FailingConnectListener.class);
+            try (ListenerTestClient client = ListenerTestClient.connect(context, 41)) {
+                client.disconnect();
+                assertThat(events.disconnected.poll(WAIT_MILLIS, TimeUnit.MILLISECONDS)).isNotNull();
+                assertThat(context.getBean(NetcodeListenerDispatcher.class).listenerErrors()).isEqualTo(1);
+            }
+        });
+    }
+
+    @Test
+    void staleSessionNeverReachesTheNextClientInItsSlot() {
+        this.contextRunner.withBean(LifecycleRecorder.class)
+            .withPropertyValues("netcode.server.max-clients=1")
+            .run((context) -> {
+                LifecycleRecorder recorder = context.getBean(LifecycleRecorder.class);
+                NetcodeSession first;
+                try (ListenerTestClient client = ListenerTestClient.connect(context, 51)) {
+                    first = ((NetcodeClientConnectedEvent) recorder.next()).getSession();
+                    client.disconnect();
+                    assertThat(recorder.next()).isInstanceOf(NetcodeClientDisconnectedEvent.class);
+                }
+                try (ListenerTestClient client = ListenerTestClient.connect(context, 52)) {
+                    NetcodeSession second = ((NetcodeClientConnectedEvent) recorder.next()).getSession();
+                    assertThat(second.index()).isEqualTo(first.index());
+                    assertThat(first.isConnected()).isFalse();
+                    first.send(bytes("stale"));
+                    first.disconnect();
+                    second.send(bytes("fresh"));
+                    // Sends are run in order on the server's thread: a stale one would come first.
+                    assertThat(client.receive()).isEqualTo(bytes("fresh"));
+                    assertThat(client.state()).isEqualTo(ClientState.CONNECTED);
+                    assertThat(second.isConnected()).isTrue();
+                }
+            });
+    }
+
+    @Test
+    void closingTheContextDeliversDisconnectEventsAndStopsTheListenerThreads() {
+        this.contextRunner.withBean(LifecycleRecorder.class).run((context) -> {
+            LifecycleRecorder recorder = context.getBean(LifecycleRecorder.class);
+            try (ListenerTestClient client = ListenerTestClient.connect(context, 61)) {
+                assertThat(recorder.next()).isInstanceOf(NetcodeClientConnectedEvent.class);
+                context.close();
+                assertThat(recorder.events.poll()).isInstanceOfSatisfying(NetcodeClientDisconnectedEvent.class,
+                        (event) -> assertThat(event.getReason()).isEqualTo(DisconnectReason.SERVER_DISCONNECT));
+                assertThat(Thread.getAllStackTraces().keySet())
+                    .noneMatch((thread) -> thread.getName().startsWith("netcode-listener-") && thread.isAlive());
+            }
+        });
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String text(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    record Received(NetcodeSession session, long clientId, Long boxedClientId, byte[] bytes, byte[] bufferBytes,
+            boolean bufferReadOnly, String thread) {
+    }
+
+    static class RecordingListener {
+
+        final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
+
+        @NetcodeListener
+        void onPayload(NetcodeSession session, long clientId, byte[] bytes, ByteBuffer buffer, Long boxedClientId) {
+            byte[] bufferBytes = new byte[buffer.remaining()];
+            buffer.get(bufferBytes);
+            received.add(new Received(session, clientId, boxedClientId, bytes, bufferBytes, buffer.isReadOnly(),
+                    Thread.currentThread().getName()));
+        }
+    }
+
+    static class ReplyingListener {
+
+        @NetcodeListener
+        ByteBuffer replyBuffer(byte[] payload) {
+            return text(payload).startsWith("buffer:") ? ByteBuffer.wrap(bytes("xxPONGxx"), 2, 4) : null;
+        }
+
+        @NetcodeListener
+        byte[] replyBytes(ByteBuffer payload) {
+            byte[] copy = new byte[payload.remaining()];
+            payload.get(copy);
+            return text(copy).startsWith("bytes:") ? bytes("pong") : null;
+        }
+    }
+
+    static class CountingListener {
+
+        final AtomicInteger count = new AtomicInteger();
+
+        @NetcodeListener
+        void onPayload(ByteBuffer payload) {
+            count.incrementAndGet();
+        }
+    }
+
+    static class SequenceListener {
+
+        final List<Integer> sequence = Collections.synchronizedList(new ArrayList<>());
+
+        final CountDownLatch done = new CountDownLatch(1000);
+
+        @NetcodeListener
+        void onPayload(ByteBuffer payload) {
+            sequence.add(payload.getInt());
+            done.countDown();
+        }
+    }
+
+    /** Blocks the first payload of {@link #BLOCKED_CLIENT} until released; echoes every payload. */
+    static class BlockingListener {
+
+        static final long BLOCKED_CLIENT = 1;
+
+        final CountDownLatch blocking = new CountDownLatch(1);
+
+        final CountDownLatch release = new CountDownLatch(1);
+
+        @NetcodeListener
+        byte[] onPayload(long clientId, byte[] payload) throws InterruptedException {
+            if (clientId == BLOCKED_CLIENT && blocking.getCount() > 0) {
+                blocking.countDown();
+                release.await(WAIT_MILLIS * 3, TimeUnit.MILLISECONDS);
+            }
+            return payload;
+        }
+    }
+
+    static class FailingListener {
+
+        @NetcodeListener
+        byte[] handle(byte[] payload) {
+            if (text(payload).equals("boom")) {
+                throw new IllegalStateException("boom");
+            }
+            return payload;
+        }
+    }
+
+    static class RecordingErrorHandler implements NetcodeListenerErrorHandler {
+
+        final List<NetcodeSession> sessions = new CopyOnWriteArrayList<>();
+
+        final List<NetcodeListenerMethod> listeners = new CopyOnWriteArrayList<>();
+
+        final List<Throwable> errors = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void handleError(NetcodeSession session, NetcodeListenerMethod listener, Throwable ex) {
+            sessions.add(session);
+            listeners.add(listener);
+            errors.add(ex);
+        }
+    }
+
+    /** Records lifecycle events and payloads (as text) in one sequence. */
+    static class LifecycleRecorder {
+
+        final BlockingQueue<Object> events = new LinkedBlockingQueue<>();
+
+        @EventListener
+        void on(NetcodeClientEvent event) {
+            events.add(event);
+        }
+
+        @NetcodeListener
+        void onPayload(byte[] payload) {
+            events.add(text(payload));
+        }
+
+        Object next() throws InterruptedException {
+            Object next = events.poll(WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            assertThat(next).as("next event").isNotNull();
+            return next;
+        }
+    }
+
+    static class EventsOnly {
+
+        final BlockingQueue<NetcodeClientEvent> events = new LinkedBlockingQueue<>();
+
+        @EventListener
+        void on(NetcodeClientEvent event) {
+            events.add(event);
+        }
+    }
+
+    static class FailingConnectListener {
+
+        final AtomicInteger connects = new AtomicInteger();
+
+        final BlockingQueue<NetcodeClientDisconnectedEvent> disconnected = new LinkedBlockingQueue<>();
+
+        @EventListener
+        void connected(NetcodeClientConnectedEvent event) {
+            connects.incrementAndGet();
+            throw new IllegalStateException("cannot welcome " + event.getSession());
+        }
+
+        @EventListener
+        void disconnected(NetcodeClientDisconnectedEvent event) {
+            disconnected.add(event);
+        }
+    }
+}

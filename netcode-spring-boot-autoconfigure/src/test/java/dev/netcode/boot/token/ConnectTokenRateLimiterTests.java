@@ -1,0 +1,136 @@
+package dev.netcode.boot.token;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+/**
+ * Tests for {@link ConnectTokenRateLimiter}.
+ */
+class ConnectTokenRateLimiterTests {
+
+    private final TestClock clock = new TestClock();
+
+    @Test
+    void allowsABurstOfTheConfiguredSizeThenAsksToRetry() {
+        ConnectTokenRateLimiter limiter = new ConnectTokenRateLimiter(3, this.clock);
+        assertThat(limiter.tryAcquire("alice")).isZero();
+        assertThat(limiter.tryAcquire("alice")).isZero();
+        assertThat(limiter.tryAcquire("alice")).isZero();
+        assertThat(limiter.tryAcquire("alice")).isEqualTo(20);
+        this.clock.advance(Duration.ofSeconds(5));
+        assertThat(limiter.tryAcquire("alice")).isEqualTo(15);
+    }
+
+    @Test
+    void limitsEachPrincipalSeparately() {
+        ConnectTokenRateLimiter limiter = new ConnectTokenRateLimiter(1, this.clock);
+        assertThat(limiter.tryAcquire("alice")).isZero();
+        assertThat(limiter.tryAcquire("alice")).isEqualTo(60);
+        assertThat(limiter.tryAcquire("bob")).isZero();
+    }
+
+    @Test
+    void refillsAtTheSustainedRateAndFullyAfterAMinute() {
+        ConnectTokenRateLimiter limiter = new ConnectTokenRateLimiter(4, this.clock);
+        for (int i = 0; i < 4; i++) {
+            assertThat(limiter.tryAcquire("alice")).isZero();
+        }
+        this.clock.advance(Duration.ofSeconds(15));
+        assertThat(limiter.tryAcquire("alice")).isZero();
+        assertThat(limiter.tryAcquire("alice")).isEqualTo(15);
+        this.clock.advance(Duration.ofMinutes(1));
+        for (int i = 0; i < 4; i++) {
+            assertThat(limiter.tryAcquire("alice")).isZero();
+        }
+        assertThat(limiter.tryAcquire("alice")).isPositive();
+    }
+
+    @Test
+    void refusedRequestsDoNotPushTheWindowBack() {
+        ConnectTokenRateLimiter limiter = new ConnectTokenRateLimiter(2, this.clock);
+        limiter.tryAcquire("alice");
+        limiter.tryAcquire("alice");
+        for (int i = 0; i < 100; i++) {
+            assertThat(limiter.tryAcquire("alice")).isEqualTo(30);
+        }
+        this.clock.advance(Duration.ofSeconds(30));
+        assertThat(limiter.tryAcquire("alice")).isZero();
+    }
+
+    @Test
+    void retryAfterIsAtLeastOneSecond() {
+        ConnectTokenRateLimiter limiter = new ConnectTokenRateLimiter(60, this.clock);
+        for (int i = 0; i < 60; i++) {
+            assertThat(limiter.tryAcquire("alice")).isZero();
+        }
+        this.clock.advance(Duration.ofMillis(999));
+        assertThat(limiter.tryAcquire("alice")).isEqualTo(1);
+        this.clock.advance(Duration.ofMillis(1));
+        assertThat(limiter.tryAcquire("alice")).isZero();
+    }
+
+    @Test
+    void forgetsPrincipalsWhoseAllowanceHasRefilled() {
+        ConnectTokenRateLimiter limiter = new ConnectTokenRateLimiter(10, this.clock);
+        limiter.tryAcquire("alice");
+        limiter.tryAcquire("bob");
+        this.clock.advance(Duration.ofSeconds(3));
+        limiter.tryAcquire("bob");
+        assertThat(limiter.trackedPrincipals()).isEqualTo(2);
+        this.clock.advance(Duration.ofSeconds(3));
+        limiter.evictIdle();
+        assertThat(limiter.trackedPrincipals()).isEqualTo(1);
+        this.clock.advance(Duration.ofSeconds(6));
+        limiter.evictIdle();
+        assertThat(limiter.trackedPrincipals()).isZero();
+    }
+
+    @Test
+    void keepsMemoryBoundedWhileManyPrincipalsComeAndGo() {
+        ConnectTokenRateLimiter limiter = new ConnectTokenRateLimiter(60, this.clock);
+        for (int i = 0; i < 100_000; i++) {
+            assertThat(limiter.tryAcquire("player-" + i)).isZero();
+            this.clock.advance(Duration.ofMillis(100));
+        }
+        // One request refills in one second: only the principals of the last second are live.
+        assertThat(limiter.trackedPrincipals()).isLessThanOrEqualTo(2 * ConnectTokenRateLimiter.MIN_SWEEP_THRESHOLD);
+    }
+
+    @Test
+    void rejectsANonPositiveRate() {
+        assertThatIllegalArgumentException().isThrownBy(() -> new ConnectTokenRateLimiter(0, this.clock))
+            .withMessage("requests per minute must be at least 1, got 0");
+    }
+
+    static final class TestClock extends Clock {
+
+        private Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+        void advance(Duration duration) {
+            this.now = this.now.plus(duration);
+        }
+
+        @Override
+        public Instant instant() {
+            return this.now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException();
+        }
+    }
+}

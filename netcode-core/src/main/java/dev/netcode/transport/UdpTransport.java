@@ -122,7 +122,7 @@ public final class UdpTransport implements Transport {
             channel.register(selector, SelectionKey.OP_READ);
             int port = ((InetSocketAddress) channel.getLocalAddress()).getPort();
             UdpTransport transport = new UdpTransport(channel, selector, bindAddress.withPort(port), dualStack);
-            log.info("netcode UDP transport bound to {}{}", transport.localAddress, dualStack ? " (dual-stack IPv6/IPv4)" : "");
+            log.debug("netcode UDP transport bound to {}{}", transport.localAddress, dualStack ? " (dual-stack IPv6/IPv4)" : "");
             return transport;
         }
         catch (IOException ex) {

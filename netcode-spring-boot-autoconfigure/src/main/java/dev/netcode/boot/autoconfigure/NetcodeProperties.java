@@ -15,8 +15,9 @@ import org.springframework.boot.convert.DurationUnit;
 public class NetcodeProperties {
 
     /**
-     * Protocol id of the game, in hex (for example 0x1122334455667788). Clients, token issuers and
-     * servers of one game must agree on it; other games' tokens are refused.
+     * Protocol id of the game: hex with a 0x prefix (for example 0x1122334455667788) or decimal.
+     * Clients, token issuers and servers of one game must agree on it; other games' tokens are
+     * refused.
      */
     private String protocolId = "0x0";
 

@@ -18,18 +18,23 @@ final class NetcodeSettings {
     private NetcodeSettings() {
     }
 
+    /**
+     * Reads the protocol id: hex with a {@code 0x} prefix, or decimal. Decimal is accepted because
+     * YAML reads an unquoted {@code 0x...} value as a number, which reaches us in decimal.
+     */
     static long protocolId(NetcodeProperties properties) {
         String text = properties.getProtocolId() == null ? "" : properties.getProtocolId().trim();
-        String digits = text.startsWith("0x") || text.startsWith("0X") ? text.substring(2) : text;
+        boolean hex = text.startsWith("0x") || text.startsWith("0X");
+        String digits = hex ? text.substring(2) : text;
         try {
-            if (digits.isEmpty() || digits.length() > 16) {
+            if (digits.isEmpty() || digits.length() > (hex ? 16 : 20)) {
                 throw new NumberFormatException();
             }
-            return Long.parseUnsignedLong(digits, 16);
+            return Long.parseUnsignedLong(digits, hex ? 16 : 10);
         }
         catch (NumberFormatException ex) {
             throw new InvalidConfigurationPropertyValueException("netcode.protocol-id", text,
-                    "A protocol id is a 64-bit number in hex, 1 to 16 digits, optionally prefixed with 0x.");
+                    "A protocol id is a 64-bit unsigned number: hex with a 0x prefix (up to 16 digits) or decimal.");
         }
     }
 

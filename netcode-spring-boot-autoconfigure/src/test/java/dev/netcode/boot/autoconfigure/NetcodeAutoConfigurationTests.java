@@ -105,6 +105,13 @@ class NetcodeAutoConfigurationTests {
     }
 
     @Test
+    void protocolIdMayBeDecimalAsYamlDeliversAnUnquotedHexNumber() {
+        contextRunner.withPropertyValues("netcode.protocol-id=" + Long.parseUnsignedLong("1122334455667788", 16))
+                .run(context -> assertThat(ConnectToken.read(context.getBean(ConnectTokenIssuer.class).issue(1, null)
+                        .token()).protocolId()).isEqualTo(0x1122334455667788L));
+    }
+
+    @Test
     void invalidProtocolIdFailsStartUpNamingTheProperty() {
         contextRunner.withPropertyValues("netcode.protocol-id=0xZZ").run(context -> {
             assertThat(context).hasFailed();

@@ -1,0 +1,63 @@
+package dev.netcode.demo.client;
+
+import java.io.PrintStream;
+import java.util.concurrent.TimeUnit;
+
+import dev.netcode.client.ClientState;
+import dev.netcode.demo.game.Direction;
+import dev.netcode.token.InvalidConnectTokenException;
+
+/**
+ * Plays without a keyboard ({@code --scripted SECONDS}): walks right, down, left, up, a second
+ * each, sending ten inputs a second, and prints plain lines a script can read:
+ *
+ * <pre>
+ * state DISCONNECTED -> SENDING_CONNECTION_REQUEST      on every state change
+ * tick=412 rtt_ms=1.3 score=2 players=9                 once a second
+ * summary state=CONNECTED snapshots=57 rtt_ms=1.3       at the end (the state before leaving)
+ * </pre>
+ */
+final class ScriptedPlay {
+
+    private static final Direction[] PATTERN = { Direction.RIGHT, Direction.DOWN, Direction.LEFT, Direction.UP };
+    private static final int INPUTS_PER_SECOND = 10;
+
+    private ScriptedPlay() {
+    }
+
+    /** @return 0 if it connected and received snapshots, 1 otherwise */
+    static int run(byte[] token, int seconds, PrintStream out, PrintStream err)
+            throws InvalidConnectTokenException, InterruptedException {
+        GameSession session = new GameSession(token,
+                (previous, current) -> out.println("state " + previous + " -> " + current));
+        ClientState reached;
+        try {
+            long start = System.nanoTime();
+            long stepNanos = TimeUnit.SECONDS.toNanos(1) / INPUTS_PER_SECOND;
+            for (int step = 1; step <= seconds * INPUTS_PER_SECOND; step++) {
+                TimeUnit.NANOSECONDS.sleep(start + step * stepNanos - System.nanoTime());
+                if (session.state().isError()) {
+                    break;
+                }
+                session.send(PATTERN[(step / INPUTS_PER_SECOND) % PATTERN.length]);
+                if (step % INPUTS_PER_SECOND == 0) {
+                    long tick = session.latest() == null ? 0 : session.latest().tick();
+                    out.println("tick=" + tick + " rtt_ms=" + session.rttText() + " score=" + session.score()
+                            + " players=" + session.players());
+                }
+            }
+            reached = session.state();
+        }
+        finally {
+            session.close();
+        }
+        out.println("summary state=" + reached + " snapshots=" + session.snapshotsReceived() + " rtt_ms="
+                + session.rttText());
+        if (!session.everConnected() || session.snapshotsReceived() == 0) {
+            err.println("error: " + (session.everConnected() ? "connected but received no snapshots"
+                    : "could not connect (" + reached + ")"));
+            return 1;
+        }
+        return 0;
+    }
+}

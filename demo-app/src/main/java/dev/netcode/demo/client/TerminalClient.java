@@ -1,0 +1,152 @@
+package dev.netcode.demo.client;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.URI;
+
+import dev.netcode.token.InvalidConnectTokenException;
+
+/**
+ * The demo's game client for people: {@code java -jar demo-app.jar --client --user alice --password
+ * alice-pass}. It does what any netcode game client does: log in over HTTP for a connect token,
+ * then connect over UDP and play. Interactive by default (arrow keys or WASD, drawn with ANSI
+ * escapes); {@code --scripted SECONDS} plays a fixed pattern and prints plain lines instead, for
+ * scripts, CI and terminals without raw mode.
+ *
+ * <p>Exit codes: 0 played (or quit), 1 could not log in or lost the connection, 2 bad arguments.
+ */
+public final class TerminalClient {
+
+    static final String USAGE = """
+            usage: java -jar demo-app.jar --client --user NAME --password PASSWORD [--url URL] [--scripted SECONDS]
+              Plays the demo arena from this terminal: arrow keys or WASD move, space stops, q quits.
+              --url URL           where the demo runs (default http://localhost:8080)
+              --scripted SECONDS  no keyboard: walk a fixed pattern for SECONDS and print plain lines
+              Demo users: alice/alice-pass, bob/bob-pass, admin/admin-pass""";
+
+    private TerminalClient() {
+    }
+
+    public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
+        Options options;
+        try {
+            options = Options.parse(args);
+        }
+        catch (IllegalArgumentException ex) {
+            err.println("error: " + ex.getMessage());
+            err.println(USAGE);
+            return 2;
+        }
+        if (options.scriptedSeconds() == 0 && !(in == System.in && RawTerminal.isStandardInputATerminal())) {
+            err.println("error: standard input is not a terminal, so there are no keys to read;"
+                    + " add --scripted SECONDS to play a fixed pattern instead");
+            return 2;
+        }
+        TokenClient tokens = new TokenClient(options.url());
+        byte[] token = login(tokens, options, err);
+        if (token == null) {
+            return 1;
+        }
+        try {
+            if (options.scriptedSeconds() > 0) {
+                return ScriptedPlay.run(token, options.scriptedSeconds(), out, err);
+            }
+            return InteractivePlay.run(token, options.user(), in, out, err);
+        }
+        catch (InvalidConnectTokenException ex) {
+            err.println("error: the demo sent something that is not a connect token: " + ex.getMessage());
+            return 1;
+        }
+        catch (IOException ex) {
+            err.println("error: " + ex.getMessage());
+            return 1;
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
+    }
+
+    /** The connect token, or {@code null} after telling the user why there is none. */
+    private static byte[] login(TokenClient tokens, Options options, PrintStream err) {
+        try {
+            return tokens.fetch(options.user(), options.password());
+        }
+        catch (TokenClient.RefusedException ex) {
+            err.println("login failed: " + switch (ex.status()) {
+                case 401 -> "wrong user or password";
+                case 403 -> options.user() + " may not play";
+                case 429 -> "too many logins for " + options.user() + " in the last minute; try again shortly";
+                default -> "the demo answered HTTP " + ex.status();
+            });
+        }
+        catch (IOException ex) {
+            err.println("login failed: cannot reach " + tokens.tokenUri() + " (" + ex + "): is the demo running?");
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+        return null;
+    }
+
+    /** The command line; {@code scriptedSeconds} is 0 for interactive play. */
+    record Options(String user, String password, URI url, int scriptedSeconds) {
+
+        static Options parse(String[] args) {
+            String user = null;
+            String password = null;
+            String url = "http://localhost:8080";
+            int scripted = 0;
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--client" -> {
+                    }
+                    case "--user" -> user = value(args, ++i, "--user");
+                    case "--password" -> password = value(args, ++i, "--password");
+                    case "--url" -> url = value(args, ++i, "--url");
+                    case "--scripted" -> scripted = seconds(value(args, ++i, "--scripted"));
+                    default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
+                }
+            }
+            if (user == null || password == null) {
+                throw new IllegalArgumentException("--user and --password are required");
+            }
+            if (!url.startsWith("http://") && !url.startsWith("https://")) {
+                throw new IllegalArgumentException("--url must start with http:// or https://, got '" + url + "'");
+            }
+            try {
+                return new Options(user, password, URI.create(url), scripted);
+            }
+            catch (IllegalArgumentException ex) {
+                throw new IllegalArgumentException("--url is not a URL: '" + url + "'");
+            }
+        }
+
+        private static String value(String[] args, int index, String flag) {
+            if (index >= args.length || args[index].startsWith("--")) {
+                throw new IllegalArgumentException(flag + " needs a value");
+            }
+            return args[index];
+        }
+
+        private static int seconds(String text) {
+            try {
+                int seconds = Integer.parseInt(text);
+                if (seconds > 0) {
+                    return seconds;
+                }
+            }
+            catch (NumberFormatException ex) {
+                // reported below
+            }
+            throw new IllegalArgumentException("--scripted needs a whole number of seconds above 0, got '" + text + "'");
+        }
+
+        /** Never shows the password, should options end up in a log. */
+        @Override
+        public String toString() {
+            return "Options[user=" + user + ", url=" + url + ", scriptedSeconds=" + scriptedSeconds + "]";
+        }
+    }
+}

@@ -1,0 +1,13 @@
+package dev.netcode.demo.game;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+class ArenaConfiguration {
+
+    @Bean
+    Arena arena() {
+        return new Arena(System.nanoTime());
+    }
+}

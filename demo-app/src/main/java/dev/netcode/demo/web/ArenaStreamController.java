@@ -1,0 +1,149 @@
+package dev.netcode.demo.web;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.netcode.demo.game.Arena;
+
+/**
+ * The spectator view behind the dashboard: {@code GET /arena/stream} is a server-sent event stream
+ * of the whole arena, about ten frames a second. One scheduled task takes a snapshot, encodes it
+ * once and sends it to every viewer, so a viewer costs a connection, not a thread. The stream is
+ * public, so it carries names, positions and scores only: no client ids, no addresses.
+ */
+@RestController
+class ArenaStreamController implements SmartLifecycle {
+
+    static final int MAX_VIEWERS = 100;
+    private static final long FRAME_MILLIS = 100;
+    /** Browsers reconnect by themselves when a stream ends; this bounds how long one may live. */
+    private static final Duration STREAM_TIMEOUT = Duration.ofMinutes(10);
+
+    private static final Logger log = LoggerFactory.getLogger(ArenaStreamController.class);
+
+    private final Arena arena;
+    private final JsonMapper json;
+    private final Set<SseEmitter> viewers = ConcurrentHashMap.newKeySet();
+    private volatile ScheduledExecutorService scheduler;
+
+    ArenaStreamController(Arena arena, JsonMapper json) {
+        this.arena = arena;
+        this.json = json;
+    }
+
+    @GetMapping(path = "/arena/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    ResponseEntity<SseEmitter> stream() {
+        SseEmitter emitter = new SseEmitter(STREAM_TIMEOUT.toMillis());
+        if (!admit(emitter)) {
+            return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "5").build();
+        }
+        emitter.onCompletion(() -> viewers.remove(emitter));
+        emitter.onTimeout(emitter::complete);
+        emitter.onError(ex -> viewers.remove(emitter));
+        return ResponseEntity.ok(emitter);
+    }
+
+    private synchronized boolean admit(SseEmitter emitter) {
+        if (scheduler == null || viewers.size() >= MAX_VIEWERS) {
+            return false;
+        }
+        return viewers.add(emitter);
+    }
+
+    private void broadcast() {
+        if (viewers.isEmpty()) {
+            return;
+        }
+        String frame;
+        try {
+            frame = json.writeValueAsString(Frame.of(arena.snapshot()));
+        }
+        catch (RuntimeException ex) {
+            log.warn("Could not encode the arena for spectators", ex);
+            return;
+        }
+        for (SseEmitter viewer : viewers) {
+            try {
+                viewer.send(SseEmitter.event().data(frame));
+            }
+            catch (IOException | RuntimeException ex) {
+                // The viewer has gone; the container reports it and Spring MVC completes the request.
+                viewers.remove(viewer);
+            }
+        }
+    }
+
+    @Override
+    public synchronized void start() {
+        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "arena-stream");
+            thread.setDaemon(true);
+            return thread;
+        });
+        executor.scheduleAtFixedRate(this::broadcast, FRAME_MILLIS, FRAME_MILLIS, TimeUnit.MILLISECONDS);
+        scheduler = executor;
+    }
+
+    /** Runs before the web server's graceful shutdown, which would otherwise wait for open streams. */
+    @Override
+    public synchronized void stop() {
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+            scheduler = null;
+        }
+        for (SseEmitter viewer : viewers) {
+            viewer.complete();
+        }
+        viewers.clear();
+    }
+
+    @Override
+    public synchronized boolean isRunning() {
+        return scheduler != null;
+    }
+
+    /** Viewers connected right now. */
+    int viewerCount() {
+        return viewers.size();
+    }
+
+    /** What spectators see of one tick; coordinates in arena units, rounded to hundredths. */
+    record Frame(long tick, double width, double height, List<Player> players, List<Coin> coins) {
+
+        static Frame of(Arena.World world) {
+            return new Frame(world.tick(), Arena.WIDTH, Arena.HEIGHT,
+                    world.players().stream()
+                        .map(p -> new Player(p.name(), round(p.x()), round(p.y()), p.score(), p.color()))
+                        .toList(),
+                    world.coins().stream().map(c -> new Coin(round(c.x()), round(c.y()))).toList());
+        }
+
+        private static double round(double value) {
+            return Math.round(value * 100) / 100.0;
+        }
+    }
+
+    record Player(String name, double x, double y, int score, int color) {
+    }
+
+    record Coin(double x, double y) {
+    }
+}

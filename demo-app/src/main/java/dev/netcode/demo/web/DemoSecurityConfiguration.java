@@ -1,0 +1,57 @@
+package dev.netcode.demo.web;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.security.web.SecurityFilterChain;
+
+import dev.netcode.boot.token.UserDataProvider;
+import dev.netcode.demo.DemoProperties;
+
+/**
+ * Who may do what in the demo. Anyone may watch: the dashboard, the arena stream and the slot
+ * table ({@code GET /actuator/netcode}). Players (HTTP Basic) get connect tokens from the starter's
+ * endpoint, which the starter secures itself. Only ADMIN may disconnect a slot.
+ */
+@Configuration(proxyBeanMethods = false)
+class DemoSecurityConfiguration {
+
+    @Bean
+    SecurityFilterChain demoSecurityFilterChain(HttpSecurity http) throws Exception {
+        http.authorizeHttpRequests(requests -> requests
+                .requestMatchers(HttpMethod.GET, "/", "/index.html", "/app.js", "/style.css", "/favicon.ico", "/arena/**",
+                        "/actuator/netcode", "/actuator/health", "/actuator/health/**", "/error")
+                .permitAll()
+                .anyRequest().hasRole("ADMIN"))
+            .httpBasic(Customizer.withDefaults())
+            .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+            // Only stateless HTTP Basic calls change anything here, and they carry no cookie to forge.
+            .csrf(csrf -> csrf.disable());
+        return http.build();
+    }
+
+    @Bean
+    InMemoryUserDetailsManager demoUsers(DemoProperties properties) {
+        InMemoryUserDetailsManager users = new InMemoryUserDetailsManager();
+        for (DemoProperties.Account account : properties.getUsers()) {
+            users.createUser(User.withUsername(account.getName()).password(account.getPassword())
+                    .roles(account.getRoles().toArray(String[]::new)).build());
+        }
+        return users;
+    }
+
+    /** Puts the user name into each token's user data, so the game can show it above the player. */
+    @Bean
+    UserDataProvider demoUserDataProvider() {
+        return (authentication, clientId) -> Arrays.copyOf(authentication.getName().getBytes(StandardCharsets.UTF_8),
+                Math.min(32, authentication.getName().getBytes(StandardCharsets.UTF_8).length));
+    }
+}

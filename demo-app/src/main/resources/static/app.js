@@ -1,0 +1,261 @@
+// The netcode demo dashboard: plain JavaScript, no build step, no dependencies.
+// The arena comes from a server-sent event stream (/arena/stream), the slot table from /actuator/netcode.
+'use strict';
+
+const COLORS = ['#ef4444', '#3b82f6', '#22c55e', '#eab308', '#a855f7', '#06b6d4', '#f97316', '#ec4899'];
+const FRAME_MILLIS = 100; // the server sends about ten frames a second; we draw in between
+const MARGIN = 2.2;       // arena units around the arena, so players on the edge keep their labels
+
+const canvas = document.getElementById('arena');
+const ctx = canvas.getContext('2d');
+const statusLine = document.getElementById('status');
+
+let previous = null;   // the frame before the latest, to interpolate from
+let latest = null;     // the latest frame
+let latestAt = 0;      // when it arrived (performance.now())
+let frames = 0;        // draws so far, exposed as canvas[data-frames] for tests
+let drawPending = false;
+
+// ---- arena stream ------------------------------------------------------------------------------
+
+function setStreamState(state, text) {
+  statusLine.dataset.state = state;
+  document.getElementById('stream-state').textContent = text;
+}
+
+function connectStream() {
+  const source = new EventSource('/arena/stream');
+  source.onopen = () => setStreamState('connected', 'stream connected');
+  source.onmessage = (event) => {
+    previous = latest;
+    latest = JSON.parse(event.data);
+    latestAt = performance.now();
+    document.getElementById('tick').textContent = latest.tick;
+    document.getElementById('player-count').textContent = latest.players.length;
+    renderScores(latest.players);
+    requestDraw();
+  };
+  source.onerror = () => {
+    setStreamState('reconnecting', 'reconnecting…');
+    if (source.readyState === EventSource.CLOSED) {
+      // Refused (for example 503, too many viewers): the browser gives up, so we retry ourselves.
+      setTimeout(connectStream, 3000);
+    }
+  };
+}
+
+function requestDraw() {
+  if (!drawPending) {
+    drawPending = true;
+    requestAnimationFrame(draw);
+  }
+}
+
+function draw(now) {
+  drawPending = false;
+  if (!latest) {
+    return;
+  }
+  const w = canvas.width;
+  const h = canvas.height;
+  const unit = Math.min(w / (latest.width + 2 * MARGIN), h / (latest.height + 2 * MARGIN));
+
+  ctx.setTransform(1, 0, 0, 1, 0, 0);
+  ctx.fillStyle = '#0b1120';
+  ctx.fillRect(0, 0, w, h);
+  // From here on (0, 0) is the arena's top-left corner.
+  ctx.translate(Math.round((w - latest.width * unit) / 2), Math.round((h - latest.height * unit) / 2));
+  drawGrid(latest.width * unit, latest.height * unit, unit);
+
+  for (const coin of latest.coins) {
+    drawCoin(coin.x * unit, coin.y * unit, unit);
+  }
+
+  // Slide each player from where it was in the previous frame to where it is now.
+  const alpha = Math.min(1, (now - latestAt) / FRAME_MILLIS);
+  const before = new Map(previous ? previous.players.map((p) => [p.name, p]) : []);
+  for (const player of latest.players) {
+    const from = before.get(player.name) || player;
+    const x = from.x + (player.x - from.x) * alpha;
+    const y = from.y + (player.y - from.y) * alpha;
+    drawPlayer(player, x * unit, y * unit, unit);
+  }
+
+  canvas.dataset.frames = String(++frames);
+  if (alpha < 1) {
+    requestDraw();
+  }
+}
+
+function drawGrid(w, h, unit) {
+  ctx.strokeStyle = 'rgba(148, 163, 184, 0.08)';
+  ctx.lineWidth = 1;
+  ctx.beginPath();
+  for (let x = 0; x <= latest.width; x += 4) {
+    ctx.moveTo(x * unit + 0.5, 0);
+    ctx.lineTo(x * unit + 0.5, h);
+  }
+  for (let y = 0; y <= latest.height; y += 4) {
+    ctx.moveTo(0, y * unit + 0.5);
+    ctx.lineTo(w, y * unit + 0.5);
+  }
+  ctx.stroke();
+  ctx.strokeStyle = 'rgba(148, 163, 184, 0.35)';
+  ctx.lineWidth = 2;
+  ctx.strokeRect(0, 0, w, h);
+}
+
+function drawCoin(x, y, unit) {
+  ctx.save();
+  ctx.shadowColor = '#facc15';
+  ctx.shadowBlur = unit * 0.8;
+  ctx.fillStyle = '#facc15';
+  ctx.beginPath();
+  ctx.arc(x, y, unit * 0.45, 0, Math.PI * 2);
+  ctx.fill();
+  ctx.restore();
+  ctx.strokeStyle = '#a16207';
+  ctx.lineWidth = 2;
+  ctx.stroke();
+}
+
+function drawPlayer(player, x, y, unit) {
+  const radius = unit * 0.9;
+  ctx.fillStyle = COLORS[player.color % COLORS.length];
+  ctx.beginPath();
+  ctx.arc(x, y, radius, 0, Math.PI * 2);
+  ctx.fill();
+  ctx.strokeStyle = 'rgba(255, 255, 255, 0.85)';
+  ctx.lineWidth = 2;
+  ctx.stroke();
+
+  ctx.textAlign = 'center';
+  ctx.fillStyle = '#e2e8f0';
+  ctx.font = `600 ${Math.round(unit * 0.75)}px system-ui, sans-serif`;
+  ctx.textBaseline = 'bottom';
+  ctx.fillText(player.name, x, y - radius - 4);
+  ctx.fillStyle = '#facc15';
+  ctx.font = `${Math.round(unit * 0.65)}px system-ui, sans-serif`;
+  ctx.textBaseline = 'top';
+  ctx.fillText(String(player.score), x, y + radius + 3);
+}
+
+function renderScores(players) {
+  const list = document.getElementById('scores');
+  const rows = [...players].sort((a, b) => b.score - a.score || a.name.localeCompare(b.name));
+  list.replaceChildren(...rows.map((p) => {
+    const item = document.createElement('li');
+    const swatch = document.createElement('span');
+    swatch.className = 'swatch';
+    swatch.style.background = COLORS[p.color % COLORS.length];
+    const name = document.createElement('span');
+    name.className = 'name';
+    name.textContent = p.name;
+    const score = document.createElement('b');
+    score.textContent = p.score;
+    item.append(swatch, name, score);
+    return item;
+  }));
+}
+
+// ---- slot table --------------------------------------------------------------------------------
+
+async function pollSlots() {
+  try {
+    const response = await fetch('/actuator/netcode', { cache: 'no-store', headers: { Accept: 'application/json' } });
+    if (!response.ok) {
+      throw new Error(`HTTP ${response.status}`);
+    }
+    renderSlots(await response.json());
+  }
+  catch (error) {
+    document.getElementById('server-summary').textContent = `slot table unavailable (${error.message}), retrying…`;
+  }
+  finally {
+    setTimeout(pollSlots, 1000);
+  }
+}
+
+function renderSlots(server) {
+  const summary = document.getElementById('server-summary');
+  summary.textContent = server.running
+    ? `${server.connectedClients} / ${server.maxClients} connected · bound ${server.boundAddress}`
+      + ` · protocol ${server.protocolId}`
+    : 'game server stopped';
+
+  const table = document.getElementById('slots');
+  const body = table.tBodies[0];
+  const clients = server.clients || [];
+  if (clients.length === 0) {
+    body.replaceChildren(row(['no clients connected'], 'empty', 7));
+  }
+  else {
+    const now = Date.now();
+    body.replaceChildren(...clients.map((c) => {
+      const tr = row([
+        c.index,
+        c.clientId,
+        c.address || 'loopback',
+        clock(c.connectedSince) + ' (' + duration(now - Date.parse(c.connectedSince)) + ')',
+        ago(now - Date.parse(c.lastPacketReceived)),
+        `${c.packetsReceived} / ${c.packetsSent}`,
+        `${bytes(c.bytesReceived)} / ${bytes(c.bytesSent)}`,
+      ]);
+      tr.dataset.clientId = c.clientId;
+      tr.cells[1].className = 'mono';
+      tr.cells[2].className = 'mono';
+      tr.cells[5].className = 'num';
+      tr.cells[6].className = 'num';
+      return tr;
+    }));
+  }
+  table.dataset.rows = String(clients.length);
+}
+
+function row(values, className, colspan) {
+  const tr = document.createElement('tr');
+  if (className) {
+    tr.className = className;
+  }
+  for (const value of values) {
+    const td = document.createElement('td');
+    td.textContent = value;
+    if (colspan) {
+      td.colSpan = colspan;
+    }
+    tr.append(td);
+  }
+  return tr;
+}
+
+function clock(iso) {
+  return new Date(iso).toLocaleTimeString([], { hour12: false });
+}
+
+function duration(millis) {
+  const s = Math.max(0, Math.floor(millis / 1000));
+  if (s < 60) {
+    return `${s}s`;
+  }
+  if (s < 3600) {
+    return `${Math.floor(s / 60)}m ${s % 60}s`;
+  }
+  return `${Math.floor(s / 3600)}h ${Math.floor(s / 60) % 60}m`;
+}
+
+function ago(millis) {
+  return millis < 1000 ? `${Math.max(0, Math.round(millis))} ms ago` : `${(millis / 1000).toFixed(1)} s ago`;
+}
+
+function bytes(n) {
+  if (n < 1024) {
+    return `${n} B`;
+  }
+  if (n < 1024 * 1024) {
+    return `${(n / 1024).toFixed(1)} kB`;
+  }
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+connectStream();
+pollSlots();

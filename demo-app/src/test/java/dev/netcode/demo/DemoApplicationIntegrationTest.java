@@ -1,0 +1,184 @@
+package dev.netcode.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+
+import dev.netcode.boot.token.PrincipalNameClientIdResolver;
+import dev.netcode.demo.bots.BotFleet;
+import dev.netcode.demo.client.TerminalClient;
+import dev.netcode.demo.game.Arena;
+import dev.netcode.server.NetcodeServer;
+import dev.netcode.server.ServerSnapshot;
+
+/**
+ * The whole demo on 127.0.0.1, over real HTTP and UDP: three bots, a scripted terminal client, the
+ * token endpoint's security and the actuator endpoint.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+        properties = { "netcode.server.bind-address=127.0.0.1:0", "demo.bots=3" })
+class DemoApplicationIntegrationTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final int BOTS = 3;
+
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    @Value("${local.server.port}")
+    private int port;
+
+    @Autowired
+    private NetcodeServer server;
+
+    @Autowired
+    private BotFleet bots;
+
+    @Autowired
+    private Arena arena;
+
+    @Test
+    void botsConnectAndReceiveSnapshots() {
+        awaitAllBotsConnected();
+        assertThat(server.connectedClientCount()).isGreaterThanOrEqualTo(BOTS);
+
+        long snapshots = bots.snapshotsReceived();
+        await("more snapshots for the bots", () -> bots.snapshotsReceived() >= snapshots + 2 * BOTS);
+    }
+
+    @Test
+    void aPersonPlaysWithTheScriptedTerminalClient() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> TerminalClient.run(
+                new String[] { "--client", "--user", "alice", "--password", "alice-pass", "--url", url(""),
+                        "--scripted", "2" },
+                new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8)));
+
+        await("alice in the arena", () -> arena.snapshot().players().stream().anyMatch(p -> p.name().equals("alice")));
+
+        assertThat(exit.get(WAIT.toSeconds(), TimeUnit.SECONDS)).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        String output = out.toString(StandardCharsets.UTF_8);
+        assertThat(output).contains("state SENDING_CONNECTION_RESPONSE -> CONNECTED")
+                .containsPattern("tick=\\d+ rtt_ms=\\d+\\.\\d score=\\d+ players=[1-9]")
+                .containsPattern("summary state=CONNECTED snapshots=[1-9]\\d* rtt_ms=\\d+\\.\\d");
+    }
+
+    @Test
+    void aWrongPasswordIsToldPlainly() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+        int exit = TerminalClient.run(
+                new String[] { "--client", "--user", "alice", "--password", "wrong", "--url", url(""), "--scripted", "1" },
+                new ByteArrayInputStream(new byte[0]), new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("wrong user or password");
+    }
+
+    @Test
+    void onlyUsersGetTokens() throws Exception {
+        HttpResponse<String> response = send(request("/netcode/token", null).POST(HttpRequest.BodyPublishers.noBody()));
+
+        assertThat(response.statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void anyoneSeesTheBotsInTheSlotTable() throws Exception {
+        awaitAllBotsConnected();
+
+        HttpResponse<String> response = send(request("/actuator/netcode", null).GET());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        for (int i = 1; i <= BOTS; i++) {
+            String clientId = Long.toUnsignedString(PrincipalNameClientIdResolver.clientIdOf("bot-" + i));
+            assertThat(response.body()).contains("\"clientId\":\"" + clientId + "\"");
+        }
+    }
+
+    @Test
+    void onlyAnAdminKicksPlayersAndAKickedBotComesBack() throws Exception {
+        awaitAllBotsConnected();
+        HttpResponse<String> asAlice = send(request("/actuator/netcode/0", "alice:alice-pass").DELETE());
+        assertThat(asAlice.statusCode()).isEqualTo(403);
+
+        int slot = server.snapshot().clients().stream().filter(client -> isBot(client.clientId())).findFirst()
+                .orElseThrow().index();
+        long accepted = server.statistics().connectionsAccepted();
+        HttpResponse<String> asAdmin = send(request("/actuator/netcode/" + slot, "admin:admin-pass").DELETE());
+
+        assertThat(asAdmin.statusCode()).isEqualTo(200);
+        assertThat(asAdmin.body()).contains("\"disconnected\":true");
+        await("the kicked bot back", () -> server.statistics().connectionsAccepted() > accepted);
+        awaitAllBotsConnected();
+    }
+
+    private void awaitAllBotsConnected() {
+        await(BOTS + " bots connected",
+                () -> bots.connectedBots() == BOTS && countBotSlots(server.snapshot()) == BOTS);
+    }
+
+    private static long countBotSlots(ServerSnapshot snapshot) {
+        return snapshot.clients().stream().filter(client -> isBot(client.clientId())).count();
+    }
+
+    private static boolean isBot(long clientId) {
+        for (int i = 1; i <= BOTS; i++) {
+            if (PrincipalNameClientIdResolver.clientIdOf("bot-" + i) == clientId) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private String url(String path) {
+        return "http://127.0.0.1:" + port + path;
+    }
+
+    private HttpRequest.Builder request(String path, String credentials) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url(path))).timeout(WAIT);
+        if (credentials != null) {
+            request.header("Authorization",
+                    "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+        }
+        return request;
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Polls {@code condition} until it holds, failing after {@link #WAIT}. */
+    private static void await(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime() - deadline).as("waited %s for %s", WAIT, what).isNegative();
+            try {
+                Thread.sleep(20);
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted while waiting for " + what, ex);
+            }
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package dev.netcode.demo.web;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import dev.netcode.server.NetcodeServer;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The dashboard in a real (headless) Chromium: the slot table lists the bots the application
+ * starts ({@code demo.bots=3}) and the arena canvas is drawn from the spectator stream. Skipped
+ * when Chromium is not installed. Leaves a screenshot in {@code target/dashboard.png}.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+        properties = { "netcode.server.bind-address=127.0.0.1:0", "demo.bots=3" })
+class DashboardBrowserTest {
+
+    private static final File CHROMIUM = new File("/usr/bin/chromium");
+    private static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
+    private static final int BOTS = 3;
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @LocalServerPort
+    private int port;
+
+    @Autowired
+    private NetcodeServer server;
+
+    @Test
+    void slotTableListsTheBotsAndTheArenaIsDrawn(@TempDir Path profile) throws Exception {
+        assumeTrue(CHROMIUM.canExecute() && CHROMEDRIVER.canExecute(),
+                "Chromium not installed: apt-get install chromium chromium-driver");
+        WebDriver driver = startChromium(profile);
+        try {
+            driver.get("http://127.0.0.1:" + port + "/");
+            WebDriverWait wait = new WebDriverWait(driver, WAIT);
+
+            // The bots log in, fetch tokens and connect once the application is ready: wait for them.
+            wait.withMessage("the slot table to list the " + BOTS + " bots the server has connected")
+                .until(d -> {
+                    Set<String> connected = connectedClientIds();
+                    return connected.size() == BOTS
+                            && String.valueOf(BOTS).equals(d.findElement(By.id("slots")).getDomAttribute("data-rows"))
+                            && connected.equals(clientIdCells(d));
+                });
+
+            wait.withMessage("the arena to be drawn with the bots on it").until(d -> {
+                Map<String, Object> pixels = canvasPixels(d);
+                return ((Number) pixels.get("frames")).longValue() > 0
+                        && ((Number) pixels.get("drawn")).longValue() > 1_000
+                        && ((Number) pixels.get("playerColored")).longValue() > 100;
+            });
+            wait.withMessage("the status line and the scores to show the stream with the bots")
+                .until(d -> "connected".equals(d.findElement(By.id("status")).getDomAttribute("data-state"))
+                        && String.valueOf(BOTS).equals(d.findElement(By.id("player-count")).getText())
+                        && d.findElement(By.id("scores")).getText().contains("bot-" + BOTS));
+
+            saveScreenshot(driver);
+        }
+        finally {
+            driver.quit();
+        }
+    }
+
+    private Set<String> connectedClientIds() {
+        return server.snapshot().clients().stream()
+            .map(client -> Long.toUnsignedString(client.clientId()))
+            .collect(Collectors.toSet());
+    }
+
+    /**
+     * Headless Chromium from the Debian packages. Both paths are given, so Selenium Manager (which
+     * would try to download a browser and a driver) is never asked: with the driver's executable set
+     * on the service, Selenium skips it.
+     */
+    private static WebDriver startChromium(Path profile) {
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER)
+            .usingAnyFreePort()
+            .build();
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM);
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-dev-shm-usage", "--disable-quic", "--no-first-run", "--disable-component-update",
+                "--disable-sync", "--window-size=1400,1200", "--user-data-dir=" + profile.toAbsolutePath());
+        return new ChromeDriver(service, options);
+    }
+
+    private static Set<String> clientIdCells(WebDriver driver) {
+        return driver.findElements(By.cssSelector("#slots tbody tr[data-client-id]")).stream()
+            .map(row -> row.findElements(By.tagName("td")))
+            .filter(cells -> cells.size() > 1)
+            .map(cells -> cells.get(1).getText().trim())
+            .collect(Collectors.toSet());
+    }
+
+    /**
+     * How many frames the canvas has drawn, how many of its pixels differ from the background and
+     * how many are painted in a player colour.
+     */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> canvasPixels(WebDriver driver) {
+        return (Map<String, Object>) ((JavascriptExecutor) driver).executeScript("""
+                const canvas = document.getElementById('arena');
+                const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+                const background = [0x0b, 0x11, 0x20]; // #0b1120, as app.js paints it
+                const playerColors = new Set(COLORS.map((hex) => parseInt(hex.slice(1), 16)));
+                let drawn = 0;
+                let playerColored = 0;
+                for (let i = 0; i < data.length; i += 4) {
+                  if (data[i] !== background[0] || data[i + 1] !== background[1] || data[i + 2] !== background[2]) {
+                    drawn++;
+                  }
+                  if (playerColors.has((data[i] << 16) | (data[i + 1] << 8) | data[i + 2])) {
+                    playerColored++;
+                  }
+                }
+                return { frames: Number(canvas.dataset.frames), drawn: drawn, playerColored: playerColored };
+                """);
+    }
+
+    private static void saveScreenshot(WebDriver driver) throws Exception {
+        File screenshot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
+        Path target = Path.of("target", "dashboard.png");
+        Files.createDirectories(target.getParent());
+        Files.copy(screenshot.toPath(), target, StandardCopyOption.REPLACE_EXISTING);
+    }
+}

@@ -9,6 +9,7 @@ import java.util.function.BooleanSupplier;
 import org.springframework.context.ApplicationContext;
 
 import dev.netcode.address.NetcodeAddress;
+import dev.netcode.boot.testsupport.UdpTestClients;
 import dev.netcode.boot.token.ConnectTokenIssuer;
 import dev.netcode.client.ClientEventHandler;
 import dev.netcode.client.ClientState;
@@ -90,13 +91,6 @@ final class ListenerTestClient implements AutoCloseable {
 
     /** Waits up to {@link #WAIT_MILLIS} for {@code condition}; returns whether it held. */
     static boolean await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MILLIS);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            Thread.sleep(5);
-        }
-        return true;
+        return UdpTestClients.await(condition, WAIT_MILLIS);
     }
 }

@@ -32,7 +32,12 @@ public final class UdpTestClients {
 
     /** Waits up to {@link #MAX_WAIT_MILLIS} for {@code condition}; returns whether it held. */
     public static boolean await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + MAX_WAIT_MILLIS * 1_000_000L;
+        return await(condition, MAX_WAIT_MILLIS);
+    }
+
+    /** Waits up to {@code millis} for {@code condition}, polling every 5 ms; returns whether it held. */
+    public static boolean await(BooleanSupplier condition, long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + millis * 1_000_000L;
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 return false;

@@ -269,6 +269,10 @@ public final class ClientStateMachine implements Transport.DatagramHandler, Auto
                     clientIndex = packet.clientIndex();
                     maxClients = packet.maxClients();
                     lastReceiveTime = time;
+                    // The server admitted us: a late "denied" (answering an earlier request, received in
+                    // this same batch) must not take us from CONNECTED to CONNECTION_DENIED and leave our
+                    // slot behind. (The reference keeps it pending; a denial after this point is ignored.)
+                    pendingDisconnectState = null;
                     setState(ClientState.CONNECTED);
                     return;
                 }

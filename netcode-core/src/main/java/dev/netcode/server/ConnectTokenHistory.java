@@ -78,12 +78,36 @@ final class ConnectTokenHistory {
         }
     }
 
+    /**
+     * Marks entry {@code index} consumed if it is still pending for {@code from}, and says whether it
+     * was. A handshake can complete after its token expired (responses carry no expiry), and an
+     * expired entry may meanwhile have been reused for another client's token, which must stay pending
+     * for that client rather than be consumed by this one.
+     */
+    boolean consume(int index, NetcodeAddress from) {
+        if (index < 0 || index >= states.length || states[index] != PENDING || !from.equals(addresses[index])) {
+            return false;
+        }
+        states[index] = CONSUMED;
+        return true;
+    }
+
     boolean isPending(int index) {
         return states[index] == PENDING;
     }
 
     boolean isConsumed(int index) {
         return states[index] == CONSUMED;
+    }
+
+    /** The address that presented the token of entry {@code index} first; {@code null} when free. */
+    NetcodeAddress address(int index) {
+        return addresses[index];
+    }
+
+    /** The Unix expiry of the token of entry {@code index} (unsigned; 0 when free). */
+    long expireTimestamp(int index) {
+        return expireTimestamps[index];
     }
 
     double createTime(int index) {

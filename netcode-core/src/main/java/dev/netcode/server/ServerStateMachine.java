@@ -365,7 +365,10 @@ public final class ServerStateMachine implements Transport.DatagramHandler, Auto
         free.mapping = mapping;
         mapping.ownerSlot = free.index();
         mapping.expireTime = EncryptionMappings.NEVER;
-        tokenHistory.consume(mapping.tokenHistoryIndex);
+        if (!tokenHistory.consume(mapping.tokenHistoryIndex, from)) {
+            // The token expired during the handshake and its entry went to another token: leave that one be.
+            mapping.tokenHistoryIndex = -1;
+        }
         slotsByAddress.put(from, free);
         connectedCount++;
         statistics.connectionsAccepted.incrementAndGet();

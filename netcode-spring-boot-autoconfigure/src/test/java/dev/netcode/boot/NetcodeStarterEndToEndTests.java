@@ -39,6 +39,7 @@ import dev.netcode.client.ClientState;
 import dev.netcode.client.NetcodeClient;
 import dev.netcode.server.DisconnectReason;
 import dev.netcode.server.NetcodeServer;
+import dev.netcode.token.ConnectToken;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -81,6 +82,10 @@ class NetcodeStarterEndToEndTests {
         assertThat(body.get("servers").get(0).asString()).isEqualTo(server.localAddress().toString());
         byte[] token = Base64.getDecoder().decode(body.get("token").asString());
         assertThat(token).hasSize(2048);
+        ConnectToken parsed = ConnectToken.read(token);
+        String[] sessionKeys = { Bytes.toHex(parsed.clientToServerKey()), Bytes.toHex(parsed.serverToClientKey()),
+                Base64.getEncoder().encodeToString(parsed.clientToServerKey()),
+                Base64.getEncoder().encodeToString(parsed.serverToClientKey()) };
 
         BlockingQueue<String> replies = new LinkedBlockingQueue<>();
         ClientEventHandler collect = new ClientEventHandler() {
@@ -108,6 +113,8 @@ class NetcodeStarterEndToEndTests {
             assertThat(slots.get("clients").get(0).get("clientId").asString()).isEqualTo(Long.toUnsignedString(aliceId));
             assertThat(slots.get("clients").get(0).get("address").asString())
                     .isEqualTo(client.client().localAddress().toString());
+            assertThat(actuator.body()).doesNotContainIgnoringCase(sessionKeys[0])
+                    .doesNotContainIgnoringCase(sessionKeys[1]).doesNotContain(sessionKeys[2]).doesNotContain(sessionKeys[3]);
 
             client.disconnect();
             NetcodeClientDisconnectedEvent gone = game.disconnected.poll(5, TimeUnit.SECONDS);
@@ -118,19 +125,24 @@ class NetcodeStarterEndToEndTests {
         assertThat(server.connectedClientCount()).isZero();
         assertThat(json.readTree(get("/actuator/netcode", "alice").body()).get("clients")).isEmpty();
 
-        // The private key, in any form, appears in no actuator response and no log line.
+        // The private key, in any form, appears in no actuator response and no log line; nor do the
+        // session keys of the token (see also RELIABILITY.md, "Secrets").
         String base64Key = Base64.getEncoder().encodeToString(Bytes.fromHex(KEY_HEX));
         for (String path : new String[] { "/actuator/netcode", "/actuator/health", "/actuator/configprops",
                 "/actuator/env", "/actuator/metrics/netcode.server.connections.accepted", "/actuator/beans" }) {
             HttpResponse<String> response = get(path, "alice");
             assertThat(response.statusCode()).as(path).isEqualTo(200);
-            assertThat(response.body()).as(path).doesNotContainIgnoringCase(KEY_HEX).doesNotContain(base64Key);
+            assertThat(response.body()).as(path).doesNotContainIgnoringCase(KEY_HEX).doesNotContain(base64Key)
+                    .doesNotContainIgnoringCase(sessionKeys[0]).doesNotContainIgnoringCase(sessionKeys[1])
+                    .doesNotContain(sessionKeys[2]).doesNotContain(sessionKeys[3]);
         }
         // Both listings do show the property, masked, so the checks above would see a leak.
         assertThat(get("/actuator/env", "alice").body()).contains("netcode.private-key").contains("******");
         assertThat(output.getAll()).contains("client " + Long.toUnsignedString(aliceId) + " connected")
                 .doesNotContainIgnoringCase(KEY_HEX).doesNotContain(base64Key)
-                .doesNotContain(body.get("token").asString().substring(0, 40));
+                .doesNotContain(body.get("token").asString().substring(0, 40))
+                .doesNotContainIgnoringCase(sessionKeys[0]).doesNotContainIgnoringCase(sessionKeys[1])
+                .doesNotContain(sessionKeys[2]).doesNotContain(sessionKeys[3]);
     }
 
     private HttpResponse<String> post(String path, String user, String accept) throws Exception {

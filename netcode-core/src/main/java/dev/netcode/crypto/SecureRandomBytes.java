@@ -1,6 +1,7 @@
 package dev.netcode.crypto;
 
 import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
 
 /**
  * Cryptographically secure random bytes from libsodium's {@code randombytes_buf}, the source the
@@ -18,7 +19,7 @@ public final class SecureRandomBytes {
     /** Fills {@code out} with random bytes. */
     public static void fill(byte[] out) {
         try (Memory memory = new Memory(Math.max(1, out.length))) {
-            Sodium.randombytes_buf(memory, out.length);
+            Sodium.randombytes_buf(Pointer.nativeValue(memory), out.length);
             memory.read(0, out, 0, out.length);
             memory.clear();
         }

@@ -3,16 +3,17 @@ package dev.netcode.crypto;
 import java.util.List;
 
 import com.goterl.lazysodium.utils.LibraryLoader;
-import com.sun.jna.Pointer;
 
 /**
  * The handful of libsodium functions netcode needs, bound with JNA direct mapping.
  *
  * <p>lazysodium's own bindings take {@code byte[]} arguments that JNA copies in and out on every
- * call; these take native addresses of buffers that {@link Aead} allocates once, so a packet costs
- * one call and no garbage. The library itself is located and loaded by lazysodium's loader, so we
- * use exactly the libsodium that lazysodium would use (the system one if present, else the copy
- * bundled in its jar).
+ * call. These take plain native addresses as {@code long}s instead, of buffers the callers allocate
+ * once ({@link Aead}'s direct buffer): a {@code long} crosses into native code as is, whereas each
+ * {@code Pointer} argument costs JNA a JNI field read to unwrap, so a packet costs one native call
+ * and no garbage. A {@code null} C pointer is {@code 0}. The library itself is located and loaded
+ * by lazysodium's loader, so we use exactly the libsodium that lazysodium would use (the system one
+ * if present, else the copy bundled in its jar).
  */
 final class Sodium {
 
@@ -32,17 +33,17 @@ final class Sodium {
 
     static native int sodium_init();
 
-    static native void randombytes_buf(Pointer buf, long size);
+    static native void randombytes_buf(long buf, long size);
 
-    static native int crypto_aead_chacha20poly1305_ietf_encrypt(Pointer c, Pointer clen, Pointer m, long mlen,
-            Pointer ad, long adlen, Pointer nsec, Pointer npub, Pointer k);
+    static native int crypto_aead_chacha20poly1305_ietf_encrypt(long c, long clen, long m, long mlen, long ad,
+            long adlen, long nsec, long npub, long k);
 
-    static native int crypto_aead_chacha20poly1305_ietf_decrypt(Pointer m, Pointer mlen, Pointer nsec, Pointer c,
-            long clen, Pointer ad, long adlen, Pointer npub, Pointer k);
+    static native int crypto_aead_chacha20poly1305_ietf_decrypt(long m, long mlen, long nsec, long c, long clen,
+            long ad, long adlen, long npub, long k);
 
-    static native int crypto_aead_xchacha20poly1305_ietf_encrypt(Pointer c, Pointer clen, Pointer m, long mlen,
-            Pointer ad, long adlen, Pointer nsec, Pointer npub, Pointer k);
+    static native int crypto_aead_xchacha20poly1305_ietf_encrypt(long c, long clen, long m, long mlen, long ad,
+            long adlen, long nsec, long npub, long k);
 
-    static native int crypto_aead_xchacha20poly1305_ietf_decrypt(Pointer m, Pointer mlen, Pointer nsec, Pointer c,
-            long clen, Pointer ad, long adlen, Pointer npub, Pointer k);
+    static native int crypto_aead_xchacha20poly1305_ietf_decrypt(long m, long mlen, long nsec, long c, long clen,
+            long ad, long adlen, long npub, long k);
 }

@@ -1,0 +1,163 @@
+#!/usr/bin/env bash
+# Reproduces every figure in BENCHMARKS.md:
+#   1. the JMH micro-benchmarks (netcode-benchmarks) with -prof gc, which records bytes allocated per operation;
+#   2. the UDP allocation probe (the real socket path, which JMH cannot see), with 1 and 64 clients;
+#   3. end to end: the CLI 'load' tool against the CLI echo server over 127.0.0.1 at 64 x 60 Hz, 256 x 60 Hz and a
+#      rate sweep up to saturation (loss above 1 %); then the same load against the C reference's echo server when a
+#      build of it is present (see BENCHMARKS.md for how to build it outside this repository).
+# Only 127.0.0.1 is ever used. Output goes to $OUT (default netcode-benchmarks/target/results/<time>).
+#
+# Knobs (environment):
+#   JMH_ARGS      extra JMH arguments, e.g. "-wi 1 -i 2" for a quick pass or "ServerReceive" to pick benchmarks
+#   E2E_SECONDS   sending phase of each load run (default 10)
+#   SWEEP_CLIENTS clients in the saturation sweep (default 256); SWEEP_RATES its per-client rates
+#   NETCODE_C_DIR the C reference build with bin/server_probe (default /tmp/netcode-c); absent: C runs are skipped
+#   BENCH_JAR, CLI_JAR the jars to run (default: this tree's builds); SERVER_CLI_JAR the jar whose echo server is
+#                 measured (default CLI_JAR; the load tool is always CLI_JAR), e.g. an older build for "before" figures
+#   SKIP_BUILD, SKIP_JMH, SKIP_PROBE, SKIP_E2E, SKIP_C  set to 1 to leave a part out
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+OUT=${OUT:-netcode-benchmarks/target/results/$(date +%Y%m%d-%H%M%S)}
+JMH_ARGS=${JMH_ARGS:-}
+E2E_SECONDS=${E2E_SECONDS:-10}
+SWEEP_CLIENTS=${SWEEP_CLIENTS:-256}
+SWEEP_RATES=${SWEEP_RATES:-90 120 150 180 210 240 300 360 480 600 800 1000}
+NETCODE_C_DIR=${NETCODE_C_DIR:-/tmp/netcode-c}
+JAVA_PORT=${JAVA_PORT:-40100}
+C_PORT=${C_PORT:-40101}
+# The C reference's example key and protocol id, which its echo server (server_probe) has built in.
+KEY=606abe6ec91910ea9a6562f66f2b30e44371d62cd19927266b3c60f4b715aba1
+PROTOCOL=0x1122334455667788
+BENCH_JAR=${BENCH_JAR:-netcode-benchmarks/target/benchmarks.jar}
+CLI_JAR=${CLI_JAR:-netcode-cli/target/netcode-cli.jar}
+SERVER_CLI_JAR=${SERVER_CLI_JAR:-$CLI_JAR}
+mkdir -p "$OUT"
+
+{
+    echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    echo "nproc: $(nproc)"
+    echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
+    echo "memory: $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
+    echo "kernel: $(uname -r)"
+    echo "java: $(java -version 2>&1 | head -2 | tr '\n' ' ')"
+    echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo ' (with local changes)')"
+} | tee "$OUT/machine.txt"
+
+if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
+    ./mvnw -B -q install -DskipTests -pl netcode-core,netcode-cli,netcode-benchmarks -am
+fi
+
+if [[ "${SKIP_JMH:-0}" != 1 ]]; then
+    echo "== JMH (-prof gc)"
+    # shellcheck disable=SC2086 # JMH_ARGS is a list of arguments
+    java -jar "$BENCH_JAR" -prof gc -rf json -rff "$OUT/jmh.json" $JMH_ARGS >"$OUT/jmh.txt"
+    python3 benchmarks/jmh_summary.py "$OUT/jmh.json" | tee "$OUT/jmh.md"
+fi
+
+if [[ "${SKIP_PROBE:-0}" != 1 ]]; then
+    echo "== UDP allocation probe (bytes the server's thread allocates per payload received and echoed)"
+    for clients in 1 64; do
+        java -cp "$BENCH_JAR" dev.netcode.benchmarks.UdpAllocationProbe "$clients" $((80000 / clients + 2000)) 100 \
+            | tee -a "$OUT/udp-alloc.txt"
+    done
+fi
+
+# CPU seconds (user + system) a process has used so far.
+cpu_seconds() {
+    awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"
+}
+
+# CPU seconds (user + system) of this shell's finished children so far, from the 'times' builtin.
+children_cpu_seconds() {
+    times >"$OUT/.times"
+    awk 'NR == 2 { t = 0; for (i = 1; i <= 2; i++) { split($i, p, /[ms]/); t += p[1] * 60 + p[2] } printf "%.2f", t }' \
+        "$OUT/.times"
+}
+
+# load SERVER_NAME PID PORT CLIENTS RATE: one load run; appends a row to e2e.csv. The CPU figures cover the whole
+# run (connect, sending phase, drain) of the server process and of the load tool.
+load() {
+    local name=$1 pid=$2 port=$3 clients=$4 rate=$5 before after load_before load_after line
+    before=$(cpu_seconds "$pid")
+    children_cpu_seconds >"$OUT/.load_before"
+    line=$(java -jar "$CLI_JAR" load --server "127.0.0.1:$port" --key "$KEY" --protocol "$PROTOCOL" \
+        --clients "$clients" --rate "$rate" --seconds "$E2E_SECONDS" --payload-bytes 100 2>>"$OUT/load-stderr.txt" || true)
+    after=$(cpu_seconds "$pid")
+    children_cpu_seconds >"$OUT/.load_after"
+    load_before=$(cat "$OUT/.load_before")
+    load_after=$(cat "$OUT/.load_after")
+    echo "$name clients=$clients rate=$rate $line server_cpu_s=$(awk -v a="$after" -v b="$before" 'BEGIN { printf "%.2f", a - b }')" \
+        "load_cpu_s=$(awk -v a="$load_after" -v b="$load_before" 'BEGIN { printf "%.2f", a - b }')" | tee -a "$OUT/e2e.txt"
+    # server,clients,rate,offered_pps,echoed_pps,loss_pct,rtt_p50_ms,rtt_p99_ms,server_cpu_s,server_cpu_us_per_packet,load_cpu_s
+    awk -v name="$name" -v c="$clients" -v r="$rate" -v a="$after" -v b="$before" -v la="$load_after" -v lb="$load_before" '{
+        for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+        cpu = a - b
+        printf "%s,%d,%d,%d,%.0f,%s,%s,%s,%.2f,%.2f,%.2f\n", name, c, r, c * r, v["pps"], v["loss"], v["rtt_p50_ms"],
+            v["rtt_p99_ms"], cpu, (v["echoed"] > 0 ? 1e6 * cpu / v["echoed"] : 0), la - lb
+    }' <<<"$line" >>"$OUT/e2e.csv"
+    awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^loss=/) { split($i, kv, "="); exit !(kv[2] > 1.0) } exit 1 }' <<<"$line"
+}
+
+# e2e NAME PID PORT: warm-up, the two game loads, then the sweep until loss exceeds 1 %.
+e2e() {
+    local name=$1 pid=$2 port=$3
+    E2E_SECONDS=5 load "$name-warmup" "$pid" "$port" 64 60 >/dev/null || true
+    load "$name" "$pid" "$port" 64 60 || true
+    load "$name" "$pid" "$port" 256 60 || true
+    for rate in $SWEEP_RATES; do
+        if load "$name" "$pid" "$port" "$SWEEP_CLIENTS" "$rate"; then
+            break
+        fi
+    done
+}
+
+# wait_for FILE TEXT: until the server has printed TEXT (at most 10 s).
+wait_for() {
+    for _ in $(seq 100); do
+        grep -q "$2" "$1" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    echo "server did not start: $(cat "$1")" >&2
+    return 1
+}
+
+# stop PID: TERM, not INT, which background jobs of a non-interactive shell ignore.
+stop() {
+    kill -TERM "$1" 2>/dev/null || true
+    wait "$1" 2>/dev/null || true
+}
+
+if [[ "${SKIP_E2E:-0}" != 1 ]]; then
+    echo "== end to end (100-byte payloads, ${E2E_SECONDS} s per run)"
+    echo "server,clients,rate,offered_pps,echoed_pps,loss_pct,rtt_p50_ms,rtt_p99_ms,server_cpu_s,server_cpu_us_per_packet,load_cpu_s" \
+        >"$OUT/e2e.csv"
+    java -jar "$SERVER_CLI_JAR" server --bind "127.0.0.1:$JAVA_PORT" --key "$KEY" --protocol "$PROTOCOL" --max-clients 256 \
+        --seconds 0 >"$OUT/java-server.txt" 2>&1 &
+    java_pid=$!
+    trap 'stop $java_pid' EXIT
+    wait_for "$OUT/java-server.txt" listening
+    e2e java "$java_pid" "$JAVA_PORT"
+    stop "$java_pid"
+    trap - EXIT
+
+    if [[ "${SKIP_C:-0}" == 1 ]]; then
+        echo "C reference: skipped (SKIP_C=1)"
+    elif [[ ! -x "$NETCODE_C_DIR/bin/server_probe" ]]; then
+        echo "C reference: skipped, no $NETCODE_C_DIR/bin/server_probe (BENCHMARKS.md says how to build it)"
+    else
+        # server_probe ADDR4 ADDR6|- SECONDS ECHO: the reference's server.c loop (60 Hz updates) echoing every payload.
+        "$NETCODE_C_DIR/bin/server_probe" "127.0.0.1:$C_PORT" - 100000 1 >"$OUT/c-server.txt" 2>&1 &
+        c_pid=$!
+        trap 'stop $c_pid' EXIT
+        wait_for "$OUT/c-server.txt" "server started"
+        e2e c "$c_pid" "$C_PORT"
+        stop "$c_pid"
+        trap - EXIT
+    fi
+    echo "== end-to-end table: $OUT/e2e.csv"
+    column -s, -t "$OUT/e2e.csv"
+fi
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/machine.txt"
+echo "results in $OUT"

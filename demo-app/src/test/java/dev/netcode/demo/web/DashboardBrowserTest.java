@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -14,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -56,7 +59,9 @@ class DashboardBrowserTest {
         WebDriver driver = startChromium(profile);
         try {
             driver.get("http://127.0.0.1:" + port + "/");
+            // The page re-renders the table every second, so an element found may be replaced before it is read.
             WebDriverWait wait = new WebDriverWait(driver, WAIT);
+            wait.ignoring(StaleElementReferenceException.class);
 
             // The bots log in, fetch tokens and connect once the application is ready: wait for them.
             wait.withMessage("the slot table to list the " + BOTS + " bots the server has connected")
@@ -108,12 +113,13 @@ class DashboardBrowserTest {
         return new ChromeDriver(service, options);
     }
 
+    /** The client ids the slot table shows, read in one script call so a re-render cannot interleave. */
+    @SuppressWarnings("unchecked")
     private static Set<String> clientIdCells(WebDriver driver) {
-        return driver.findElements(By.cssSelector("#slots tbody tr[data-client-id]")).stream()
-            .map(row -> row.findElements(By.tagName("td")))
-            .filter(cells -> cells.size() > 1)
-            .map(cells -> cells.get(1).getText().trim())
-            .collect(Collectors.toSet());
+        List<String> ids = (List<String>) ((JavascriptExecutor) driver).executeScript(
+                "return Array.from(document.querySelectorAll('#slots tbody tr[data-client-id]'))"
+                        + ".filter(row => row.cells.length > 1).map(row => row.cells[1].textContent.trim());");
+        return new HashSet<>(ids);
     }
 
     /**

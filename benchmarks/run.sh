@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Reproduces every figure in BENCHMARKS.md:
 #   1. the JMH micro-benchmarks (netcode-benchmarks) with -prof gc, which records bytes allocated per operation;
-#   2. the UDP allocation probe (the real socket path, which JMH cannot see), with 1 and 64 clients;
-#   3. end to end: the CLI 'load' tool against the CLI echo server over 127.0.0.1 at 64 x 60 Hz, 256 x 60 Hz and a
+#   2. AEAD against libsodium: benchmarks/aead_baseline.c (libsodium called from C, built against the system
+#      libsodium that lazysodium loads) beside the JMH AeadBenchmark through JNI (the default) and through JNA;
+#   3. the UDP allocation probe (the real socket path, which JMH cannot see), with 1 and 64 clients;
+#   4. end to end: the CLI 'load' tool against the CLI echo server over 127.0.0.1 at 64 x 60 Hz, 256 x 60 Hz and a
 #      rate sweep up to saturation (loss above 1 %); then the same load against the C reference's echo server when a
 #      build of it is present (see BENCHMARKS.md for how to build it outside this repository).
 # Only 127.0.0.1 is ever used. Output goes to $OUT (default netcode-benchmarks/target/results/<time>).
@@ -14,7 +16,7 @@
 #   NETCODE_C_DIR the C reference build with bin/server_probe (default /tmp/netcode-c); absent: C runs are skipped
 #   BENCH_JAR, CLI_JAR the jars to run (default: this tree's builds); SERVER_CLI_JAR the jar whose echo server is
 #                 measured (default CLI_JAR; the load tool is always CLI_JAR), e.g. an older build for "before" figures
-#   SKIP_BUILD, SKIP_JMH, SKIP_PROBE, SKIP_E2E, SKIP_C  set to 1 to leave a part out
+#   SKIP_BUILD, SKIP_JMH, SKIP_AEAD, SKIP_PROBE, SKIP_E2E, SKIP_C  set to 1 to leave a part out
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -54,6 +56,30 @@ if [[ "${SKIP_JMH:-0}" != 1 ]]; then
     # shellcheck disable=SC2086 # JMH_ARGS is a list of arguments
     java -jar "$BENCH_JAR" -prof gc -rf json -rff "$OUT/jmh.json" $JMH_ARGS >"$OUT/jmh.txt"
     python3 benchmarks/jmh_summary.py "$OUT/jmh.json" | tee "$OUT/jmh.md"
+fi
+
+if [[ "${SKIP_AEAD:-0}" != 1 ]]; then
+    echo "== AEAD against libsodium (100 and 1200 bytes; best figures are the comparable ones)"
+    libsodium=$(ldconfig -p 2>/dev/null | awk '/libsodium\.so\.[0-9]/ { print $NF; exit }')
+    if [[ -z "$libsodium" ]] || ! command -v cc >/dev/null; then
+        echo "libsodium baseline: skipped (needs a system libsodium and a C compiler)" | tee "$OUT/aead.txt"
+    else
+        cc -O2 -o "$OUT/aead_baseline" benchmarks/aead_baseline.c "$libsodium"
+    fi
+    # Alternating rounds, so that both sides see the same neighbours.
+    for round in 1 2 3; do
+        if [[ -x "$OUT/aead_baseline" ]]; then
+            "$OUT/aead_baseline" 100 1200 | sed "s/^/round $round C: /" | tee -a "$OUT/aead.txt"
+        fi
+        for binding in jni jna; do
+            flag=true
+            [[ $binding == jna ]] && flag=false
+            java -jar "$BENCH_JAR" AeadBenchmark -jvmArgsAppend "-Dnetcode.crypto.jni=$flag" -wi 3 -i 10 -rf json \
+                -rff "$OUT/aead-$binding-$round.json" >/dev/null
+            python3 benchmarks/jmh_summary.py "$OUT/aead-$binding-$round.json" | grep '^| Aead' | sed "s/^/round $round $binding: /" \
+                | tee -a "$OUT/aead.txt"
+        done
+    done
 fi
 
 if [[ "${SKIP_PROBE:-0}" != 1 ]]; then

@@ -19,9 +19,9 @@ import com.sun.jna.Pointer;
  * <p>Key, nonce, associated data and message go into the scratch memory, and the result comes out,
  * through a direct {@link ByteBuffer} over it, whose bulk and absolute accessors the JIT turns into
  * plain memory copies. The only crossing into native code per call is libsodium's function itself,
- * called with raw addresses ({@link Sodium}). Copying through JNA's {@code Pointer} methods instead
- * costs a JNI call per copy, five per packet: about 130 ns of a 100-byte packet's ~850 ns
- * (BENCHMARKS.md). What remains above libsodium's own cost is JNA's call itself.
+ * called with raw addresses through {@link Sodium}: by JNI where this build carries its small JNI
+ * library ({@link SodiumJni}), which puts a 100-byte packet within ~1.2x of libsodium's own cost,
+ * else by JNA, which adds ~300 ns per call (BENCHMARKS.md).
  */
 public final class Aead implements AutoCloseable {
 
@@ -117,11 +117,7 @@ public final class Aead implements AutoCloseable {
         checkRegion(buf, offset, length + MAC_BYTES);
         load(key, associatedData, adLength);
         scratch.put(DATA_OFFSET, buf, offset, length);
-        int result = extended
-                ? Sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(data, 0, data, length, ad, adLength, 0, nonce,
-                        this.key)
-                : Sodium.crypto_aead_chacha20poly1305_ietf_encrypt(data, 0, data, length, ad, adLength, 0, nonce,
-                        this.key);
+        int result = Sodium.aeadEncrypt(extended, data, data, length, ad, adLength, nonce, this.key);
         if (result != 0) {
             throw new IllegalStateException("libsodium encryption failed (" + result + ")");
         }
@@ -136,11 +132,7 @@ public final class Aead implements AutoCloseable {
         checkRegion(buf, offset, length);
         load(key, associatedData, adLength);
         scratch.put(DATA_OFFSET, buf, offset, length);
-        int result = extended
-                ? Sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(data, 0, 0, data, length, ad, adLength, nonce,
-                        this.key)
-                : Sodium.crypto_aead_chacha20poly1305_ietf_decrypt(data, 0, 0, data, length, ad, adLength, nonce,
-                        this.key);
+        int result = Sodium.aeadDecrypt(extended, data, data, length, ad, adLength, nonce, this.key);
         if (result != 0) {
             return false;
         }

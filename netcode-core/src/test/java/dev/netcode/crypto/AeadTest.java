@@ -16,8 +16,16 @@ class AeadTest {
 
     @Test
     void everyReferenceAeadVectorEncryptsAndDecryptsByteForByte() {
+        assertThat(checkReferenceVectors(aead)).isNotZero();
+    }
+
+    /**
+     * Seals every vector of {@code aead.json} with {@code aead}, compares with the C reference's
+     * bytes and opens it again; returns how many vectors were checked. Also run with the JNA binding
+     * forced, in a JVM of its own ({@link SodiumJniTest}).
+     */
+    static int checkReferenceVectors(Aead aead) {
         var vectors = TestVectors.vectors("aead.json");
-        assertThat(vectors).isNotEmpty();
         for (JsonNode v : vectors) {
             byte[] key = TestVectors.hex(v.get("key"));
             byte[] nonce = TestVectors.hex(v.get("nonce"));
@@ -40,6 +48,7 @@ class AeadTest {
             assertThat(ok).isTrue();
             assertThat(Arrays.copyOf(buf, plaintext.length)).isEqualTo(plaintext);
         }
+        return vectors.size();
     }
 
     @Test

@@ -1,0 +1,116 @@
+package dev.netcode.crypto;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Tests for {@link SodiumJni}: the library the build compiles is the one that loads, its calls and
+ * JNA's produce the same bytes, and with it switched off {@link Aead} still matches the reference.
+ */
+class SodiumJniTest {
+
+    private static final int[] SIZES = { 0, 1, 15, 16, 63, 64, 65, 100, 300, 1024, 1200 };
+
+    @Test
+    void theJniLibraryLoadsWheneverTheBuildCarriesIt() {
+        boolean built = SodiumJni.class.getResource(SodiumJni.RESOURCE) != null;
+        if ("true".equals(System.getenv("CI")) && System.getProperty("os.name").startsWith("Linux")) {
+            assertThat(built).as("CI on Linux builds %s (src/main/c/build.sh needs a C compiler)", SodiumJni.RESOURCE)
+                    .isTrue();
+        }
+        assumeTrue(built, "this build has no JNI library for the platform");
+        assertThat(SodiumJni.AVAILABLE).isTrue();
+    }
+
+    @Test
+    void jniAndJnaCallsSealAndOpenTheSameBytes() {
+        assumeTrue(SodiumJni.AVAILABLE, "JNI library not loaded");
+        SplittableRandom random = new SplittableRandom(7);
+        try (Memory memory = new Memory(4096)) {
+            long key = Pointer.nativeValue(memory);
+            long nonce = key + 32;
+            long ad = nonce + 24;
+            long viaJni = ad + 64;
+            long viaJna = viaJni + 1300;
+            for (boolean extended : new boolean[] { false, true }) {
+                for (int size : SIZES) {
+                    String what = (extended ? "XChaCha20 " : "ChaCha20 ") + size + " bytes";
+                    byte[] keyNonceAd = new byte[32 + 24 + 21];
+                    byte[] message = new byte[size];
+                    random.nextBytes(keyNonceAd);
+                    random.nextBytes(message);
+                    memory.write(0, keyNonceAd, 0, keyNonceAd.length);
+                    memory.write(viaJni - key, message, 0, size);
+                    memory.write(viaJna - key, message, 0, size);
+
+                    int jniSealed = SodiumJni.encrypt(extended ? Sodium.XCHACHA_ENCRYPT : Sodium.CHACHA_ENCRYPT, viaJni,
+                            viaJni, size, ad, 21, nonce, key);
+                    int jnaSealed = extended
+                            ? Sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(viaJna, 0, viaJna, size, ad, 21, 0,
+                                    nonce, key)
+                            : Sodium.crypto_aead_chacha20poly1305_ietf_encrypt(viaJna, 0, viaJna, size, ad, 21, 0,
+                                    nonce, key);
+                    assertThat(jniSealed).as(what).isZero();
+                    assertThat(jnaSealed).as(what).isZero();
+                    byte[] sealed = memory.getByteArray(viaJni - key, size + Aead.MAC_BYTES);
+                    assertThat(memory.getByteArray(viaJna - key, size + Aead.MAC_BYTES)).as(what).isEqualTo(sealed);
+
+                    // Both open it back to the message, and both refuse it with one bit of the tag flipped.
+                    assertThat(jniOpen(extended, viaJni, size, ad, nonce, key)).as(what).isZero();
+                    assertThat(jnaOpen(extended, viaJna, size, ad, nonce, key)).as(what).isZero();
+                    assertThat(memory.getByteArray(viaJni - key, size)).as(what).isEqualTo(message);
+                    assertThat(memory.getByteArray(viaJna - key, size)).as(what).isEqualTo(message);
+                    sealed[size] ^= 1;
+                    memory.write(viaJni - key, sealed, 0, sealed.length);
+                    memory.write(viaJna - key, sealed, 0, sealed.length);
+                    assertThat(jniOpen(extended, viaJni, size, ad, nonce, key)).as(what).isEqualTo(-1);
+                    assertThat(jnaOpen(extended, viaJna, size, ad, nonce, key)).as(what).isEqualTo(-1);
+                }
+            }
+        }
+    }
+
+    @Test
+    void withJniSwitchedOffAeadCallsLibsodiumThroughJnaAndMatchesTheReference() throws Exception {
+        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-D" + SodiumJni.ENABLED_PROPERTY + "=false", "-cp", System.getProperty("java.class.path"),
+                JnaFallbackCheck.class.getName()).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(output).isZero();
+        assertThat(output).contains("jni=false").containsPattern("vectors=[1-9]");
+    }
+
+    private static int jniOpen(boolean extended, long buf, int size, long ad, long nonce, long key) {
+        return SodiumJni.decrypt(extended ? Sodium.XCHACHA_DECRYPT : Sodium.CHACHA_DECRYPT, buf, buf,
+                size + Aead.MAC_BYTES, ad, 21, nonce, key);
+    }
+
+    private static int jnaOpen(boolean extended, long buf, int size, long ad, long nonce, long key) {
+        return extended
+                ? Sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(buf, 0, 0, buf, size + Aead.MAC_BYTES, ad, 21,
+                        nonce, key)
+                : Sodium.crypto_aead_chacha20poly1305_ietf_decrypt(buf, 0, 0, buf, size + Aead.MAC_BYTES, ad, 21,
+                        nonce, key);
+    }
+
+    /** Run in a JVM of its own with {@code -Dnetcode.crypto.jni=false}. */
+    static final class JnaFallbackCheck {
+
+        public static void main(String[] args) {
+            try (Aead aead = new Aead()) {
+                int vectors = AeadTest.checkReferenceVectors(aead);
+                System.out.println("jni=" + SodiumJni.AVAILABLE + " vectors=" + vectors);
+            }
+        }
+    }
+}

@@ -37,10 +37,11 @@ import dev.netcode.transport.Transport;
  * {@code --seconds}, waits {@value #DRAIN_MILLIS} ms for late echoes, disconnects every client
  * cleanly and prints
  * <pre>
- * load sent=N echoed=N loss=PCT rtt_p50_ms=X rtt_p99_ms=Y pps=Z
+ * load sent=N echoed=N loss=PCT rtt_p50_ms=X rtt_p99_ms=Y pps=Z connected=C
  * </pre>
- * where loss is the percentage of payloads sent whose echo never came back, and pps the echoes
- * received per second of the sending phase. Each payload carries the client's number, its sequence
+ * where loss is the percentage of payloads sent whose echo never came back, pps the echoes
+ * received per second of the sending phase, and C how many of the M clients connected (only they
+ * send; fewer than M also makes the exit status 1). Each payload carries the client's number, its sequence
  * number and its send time ({@link System#nanoTime()}), then bytes derived from the sequence; an
  * echo counts once, and only if it matches byte for byte.
  *
@@ -70,6 +71,13 @@ final class LoadCommand implements Command {
     static final long FULL_UPDATE_MILLIS = 10;
     static final long CONNECT_TIMEOUT_MILLIS = 15_000;
     static final int TOKEN_TIMEOUT_SECONDS = 10;
+    /**
+     * A token only has to last until its client is connected (at most {@link #CONNECT_TIMEOUT_MILLIS}).
+     * Keeping it as short as netcode's usual 30 s matters: the server holds a used token in its history
+     * (2,048 entries for 256 slots) until the token expires, so long-lived tokens fill it within a few
+     * back-to-back runs and later clients are silently ignored.
+     */
+    static final int TOKEN_EXPIRE_SECONDS = 30;
 
     private static final Set<String> ONCE = Set.of("server", "key", "protocol", "clients", "rate", "seconds",
             "payload-bytes");
@@ -95,7 +103,7 @@ final class LoadCommand implements Command {
                   --rate R            payloads per second per client, 1..1000
                   --seconds T         length of the sending phase
                   --payload-bytes B   payload size, %d..%d
-                prints: load sent=N echoed=N loss=PCT rtt_p50_ms=X rtt_p99_ms=Y pps=Z
+                prints: load sent=N echoed=N loss=PCT rtt_p50_ms=X rtt_p99_ms=Y pps=Z connected=C
                 exit 0 if every client connected and echoes came back, 1 otherwise"""
                 .formatted(ServerConfig.MAX_CLIENTS_LIMIT, HEADER_BYTES, NetcodeProtocol.MAX_PAYLOAD_BYTES);
     }
@@ -197,9 +205,8 @@ final class LoadCommand implements Command {
         }
 
         int run(ConnectTokenGenerator tokens, PrintStream out, PrintStream err) throws IOException {
-            int expireSeconds = seconds + 120;
             for (Member member : members) {
-                ConnectToken token = tokens.generate(member.index + 1L, List.of(server), expireSeconds,
+                ConnectToken token = tokens.generate(member.index + 1L, List.of(server), TOKEN_EXPIRE_SECONDS,
                         TOKEN_TIMEOUT_SECONDS, null);
                 member.client.connect(token);
             }
@@ -245,8 +252,8 @@ final class LoadCommand implements Command {
             String p50 = rttCount == 0 ? "nan" : millis(percentile(sorted, rttCount, 0.50));
             String p99 = rttCount == 0 ? "nan" : millis(percentile(sorted, rttCount, 0.99));
             double pps = echoed / (double) seconds;
-            Printer.line(out, String.format(Locale.ROOT, "load sent=%d echoed=%d loss=%.2f rtt_p50_ms=%s rtt_p99_ms=%s pps=%.1f",
-                    sent, echoed, loss, p50, p99, pps));
+            Printer.line(out, String.format(Locale.ROOT, "load sent=%d echoed=%d loss=%.2f rtt_p50_ms=%s rtt_p99_ms=%s pps=%.1f connected=%d",
+                    sent, echoed, loss, p50, p99, pps, connected));
             if (corrupt > 0) {
                 err.println("netcode-cli load: " + corrupt + " echoes did not match a payload sent");
             }

@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.offset;
 class LoadCommandTest {
 
     private static final Pattern LOAD_LINE = Pattern.compile("load sent=(\\d+) echoed=(\\d+) loss=(\\d+\\.\\d{2}) "
-            + "rtt_p50_ms=(\\d+\\.\\d{3}) rtt_p99_ms=(\\d+\\.\\d{3}) pps=(\\d+\\.\\d)");
+            + "rtt_p50_ms=(\\d+\\.\\d{3}) rtt_p99_ms=(\\d+\\.\\d{3}) pps=(\\d+\\.\\d) connected=(\\d+)");
 
     @Test
     void aFewClientsForTwoSecondsGetTheirEchoesBack() throws Exception {
@@ -40,6 +40,7 @@ class LoadCommandTest {
             assertThat(loss).isLessThanOrEqualTo(1.0);
             assertThat(p50).isPositive().isLessThanOrEqualTo(p99);
             assertThat(pps).isCloseTo(echoed / 2.0, offset(0.1));
+            assertThat(m.group(7)).isEqualTo("4");
 
             server.out.awaitCount(line -> line.startsWith("disconnect "), 4, Duration.ofSeconds(5));
             assertThat(server.stop()).isZero();
@@ -60,7 +61,8 @@ class LoadCommandTest {
             assertThat(load.exitCode()).isEqualTo(1);
             assertThat(load.errText()).contains("1/2 clients connected").contains("connection_denied=1");
             assertThat(load.outLines()).hasSize(1);
-            assertThat(load.outLines().get(0)).matches(LOAD_LINE).startsWith("load sent=10 echoed=10 loss=0.00 ");
+            assertThat(load.outLines().get(0)).matches(LOAD_LINE).startsWith("load sent=10 echoed=10 loss=0.00 ")
+                    .endsWith(" connected=1");
         }
     }
 }

@@ -30,6 +30,9 @@ final class Sodium {
         }
     }
 
+    /** Read here, so the JNI library loads with libsodium (server start-up), not on the first packet. */
+    private static final boolean JNI = SodiumJni.AVAILABLE;
+
     static final long CHACHA_ENCRYPT = address("crypto_aead_chacha20poly1305_ietf_encrypt");
     static final long CHACHA_DECRYPT = address("crypto_aead_chacha20poly1305_ietf_decrypt");
     static final long XCHACHA_ENCRYPT = address("crypto_aead_xchacha20poly1305_ietf_encrypt");
@@ -44,7 +47,7 @@ final class Sodium {
      * 24-byte one when {@code extended}. Returns libsodium's result, 0 on success.
      */
     static int aeadEncrypt(boolean extended, long c, long m, long mlen, long ad, long adlen, long npub, long k) {
-        if (SodiumJni.AVAILABLE) {
+        if (JNI) {
             return SodiumJni.encrypt(extended ? XCHACHA_ENCRYPT : CHACHA_ENCRYPT, c, m, mlen, ad, adlen, npub, k);
         }
         return extended ? crypto_aead_xchacha20poly1305_ietf_encrypt(c, 0, m, mlen, ad, adlen, 0, npub, k)
@@ -57,7 +60,7 @@ final class Sodium {
      * result: 0 when the message is authentic, -1 when it is not.
      */
     static int aeadDecrypt(boolean extended, long m, long c, long clen, long ad, long adlen, long npub, long k) {
-        if (SodiumJni.AVAILABLE) {
+        if (JNI) {
             return SodiumJni.decrypt(extended ? XCHACHA_DECRYPT : CHACHA_DECRYPT, m, c, clen, ad, adlen, npub, k);
         }
         return extended ? crypto_aead_xchacha20poly1305_ietf_decrypt(m, 0, 0, c, clen, ad, adlen, npub, k)

@@ -25,9 +25,9 @@ import dev.netcode.packet.PacketType;
 import dev.netcode.packet.ReplayProtection;
 import dev.netcode.server.ClientSlot;
 import dev.netcode.server.DisconnectReason;
+import dev.netcode.server.ServerAudit;
 import dev.netcode.server.ServerConfig;
 import dev.netcode.server.ServerEventHandler;
-import dev.netcode.server.ServerInvariants;
 import dev.netcode.server.ServerStateMachine;
 import dev.netcode.token.ConnectToken;
 
@@ -56,7 +56,7 @@ import dev.netcode.token.ConnectToken;
  * completes a handshake (it would need the server's secret challenge key); A stays connected in
  * slot 0 with its mapping unless it sent a genuine disconnect or stayed silent for its whole
  * timeout (then it is timed out, and its keys go with its slot); slots, the connected count and the
- * mapping table agree ({@link ServerInvariants}). For A's datagrams the outcome is also checked
+ * mapping table agree ({@link ServerAudit#slotAndMappingProblems}). For A's datagrams the outcome is also checked
  * against an independent reader with A's key and its own replay window: the same drop reason for
  * what it refuses, a slot credit (and the same payload bytes) for each keep-alive, payload or
  * disconnect it accepts.
@@ -171,7 +171,7 @@ class ServerReceiveFuzzTest {
                             clock.time - aHeardAt).isEqualTo(!silentTooLong);
                     if (silentTooLong) {
                         assertThat(events.disconnected).containsExactly(DisconnectReason.TIMED_OUT);
-                        assertThat(ServerInvariants.hasMapping(server, CLIENT_A)).as("A's keys outlived its slot")
+                        assertThat(ServerAudit.hasMapping(server, CLIENT_A)).as("A's keys outlived its slot")
                                 .isFalse();
                         aConnected = false;
                     }
@@ -255,7 +255,7 @@ class ServerReceiveFuzzTest {
                     if (ORACLE_PACKET.type() == PacketType.DISCONNECT) {
                         assertThat(server.isClientConnected(0)).isFalse();
                         assertThat(events.disconnected).containsExactly(DisconnectReason.CLIENT_DISCONNECT);
-                        assertThat(ServerInvariants.hasMapping(server, CLIENT_A)).as("A's keys outlived its slot")
+                        assertThat(ServerAudit.hasMapping(server, CLIENT_A)).as("A's keys outlived its slot")
                                 .isFalse();
                         aConnected = false;
                     }
@@ -273,7 +273,7 @@ class ServerReceiveFuzzTest {
                 assertThat(events.disconnected).isEmpty();
             }
             assertThat(server.connectedClientCount()).isEqualTo(aConnected ? 1 : 0);
-            assertThat(ServerInvariants.problems(server)).isEmpty();
+            assertThat(ServerAudit.slotAndMappingProblems(server)).isEmpty();
         }
     }
 }

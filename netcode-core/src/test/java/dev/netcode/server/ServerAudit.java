@@ -2,16 +2,19 @@ package dev.netcode.server;
 
 import java.lang.reflect.Field;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import dev.netcode.address.NetcodeAddress;
 
 /**
  * A read-only census of a {@link ServerStateMachine}'s tables, for the leak checks of the reliability
  * tests: slots, the address → slot index, encryption mappings and the connect-token history, each
- * entry classified, plus every inconsistency found between them ({@link ServerInvariants}' checks and
- * a few more). Call it on the server's thread (for a {@link NetcodeServer}: inside {@link NetcodeServer#call}).
+ * entry classified, plus every inconsistency found between them ({@link #slotAndMappingProblems}, which
+ * the fuzz targets run alone, and a few more). Call it on the server's thread (for a
+ * {@link NetcodeServer}: inside {@link NetcodeServer#call}).
  *
  * <p>Nothing is modified: mappings are read by index, never looked up (a lookup refreshes them).
  *
@@ -48,7 +51,7 @@ public record ServerAudit(int connectedSlots, int connectedCount, int addressInd
     public static ServerAudit of(ServerStateMachine server, long unixNow) {
         double now = server.time();
         // Slots against mappings (ownership, keys, counts): the fuzz tests' checks.
-        List<String> problems = new ArrayList<>(ServerInvariants.problems(server));
+        List<String> problems = new ArrayList<>(slotAndMappingProblems(server));
         List<ClientSlot> connected = server.connectedSlots();
 
         // The address -> slot index, which a leak would turn into "address already connected" forever.
@@ -130,6 +133,85 @@ public record ServerAudit(int connectedSlots, int connectedCount, int addressInd
                 historyConsumed, historyReusable, historyFree, List.copyOf(consumedTokens), List.copyOf(problems));
     }
 
+    /**
+     * Every inconsistency between the slots, the connected count and the mapping table; empty when none.
+     * Cheap enough for the fuzz targets to run after every input.
+     */
+    public static List<String> slotAndMappingProblems(ServerStateMachine server) {
+        List<String> problems = new ArrayList<>();
+        EncryptionMappings mappings = server.encryptionMappings();
+        int connected = 0;
+        Set<NetcodeAddress> addresses = new HashSet<>();
+        Set<Long> clientIds = new HashSet<>();
+        for (int i = 0; i < server.maxClients(); i++) {
+            ClientSlot slot = server.slot(i);
+            if (!slot.connected) {
+                if (slot.mapping != null || slot.address != null) {
+                    problems.add("free slot " + i + " still holds an address or mapping");
+                }
+                continue;
+            }
+            connected++;
+            if (!clientIds.add(slot.clientId)) {
+                problems.add("client id " + Long.toUnsignedString(slot.clientId) + " in two slots");
+            }
+            if (slot.loopback) {
+                continue;
+            }
+            if (!addresses.add(slot.address)) {
+                problems.add("address " + slot.address + " in two slots");
+            }
+            EncryptionMappings.Entry mapping = slot.mapping;
+            if (mapping == null) {
+                problems.add("slot " + i + " has no mapping");
+                continue;
+            }
+            if (!slot.address.equals(mapping.address)) {
+                problems.add("slot " + i + " at " + slot.address + " owns the mapping of " + mapping.address);
+            }
+            if (mapping.ownerSlot != i) {
+                problems.add("slot " + i + "'s mapping names owner " + mapping.ownerSlot);
+            }
+            if (mapping.expireTime != EncryptionMappings.NEVER) {
+                problems.add("slot " + i + "'s mapping expires at " + mapping.expireTime);
+            }
+            if (mappings.get(mapping.index) != mapping) {
+                problems.add("slot " + i + "'s mapping is not in the table");
+            }
+        }
+        if (connected != server.connectedClientCount()) {
+            problems.add("connected count " + server.connectedClientCount() + " but " + connected + " slots connected");
+        }
+        int inUse = 0;
+        for (int i = 0; i < mappings.capacity(); i++) {
+            EncryptionMappings.Entry entry = mappings.get(i);
+            if (entry.address != null) {
+                inUse++;
+            }
+            if (entry.ownerSlot >= 0) {
+                ClientSlot owner = entry.ownerSlot < server.maxClients() ? server.slot(entry.ownerSlot) : null;
+                if (owner == null || !owner.connected || owner.mapping != entry) {
+                    problems.add("mapping " + i + " (" + entry.address + ") owned by slot " + entry.ownerSlot
+                            + " which does not hold it");
+                }
+            }
+        }
+        if (inUse != mappings.size()) {
+            problems.add(inUse + " mappings hold an address but the index has " + mappings.size());
+        }
+        return problems;
+    }
+
+    /** Whether a mapping entry (live or expired) holds {@code address}, without refreshing it. */
+    public static boolean hasMapping(ServerStateMachine server, NetcodeAddress address) {
+        EncryptionMappings mappings = server.encryptionMappings();
+        for (int i = 0; i < mappings.capacity(); i++) {
+            if (address.equals(mappings.get(i).address)) {
+                return true;
+            }
+        }
+        return false;
+    }
     @SuppressWarnings("unchecked")
     private static Map<NetcodeAddress, ClientSlot> addressIndex(ServerStateMachine server) {
         try {

@@ -56,7 +56,9 @@ public final class NetcodeListenerAutoConfiguration {
             ObjectProvider<NetcodeServer> server, ApplicationEventPublisher publisher,
             NetcodeListenerErrorHandler errorHandler, NetcodeProperties properties) {
         NetcodeProperties.Listener listener = properties.getListener();
-        return new NetcodeListenerDispatcher(registry, server::getObject, publisher, errorHandler,
-                listener.getThreads(), listener.getQueueCapacity());
+        NetcodeListenerDispatcher dispatcher = new NetcodeListenerDispatcher(registry, server::getObject, publisher,
+                errorHandler, listener.getThreads(), listener.getQueueCapacity());
+        dispatcher.setShutdownTimeout(listener.getShutdownTimeout());
+        return dispatcher;
     }
 }

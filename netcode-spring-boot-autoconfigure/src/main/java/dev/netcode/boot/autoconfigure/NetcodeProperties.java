@@ -218,6 +218,12 @@ public class NetcodeProperties {
          */
         private int queueCapacity = 256;
 
+        /**
+         * How long shutdown waits for queued events to reach the listeners before it stops their
+         * threads; events still queued then are discarded.
+         */
+        private Duration shutdownTimeout = Duration.ofSeconds(5);
+
         public int getThreads() {
             return this.threads;
         }
@@ -232,6 +238,14 @@ public class NetcodeProperties {
 
         public void setQueueCapacity(int queueCapacity) {
             this.queueCapacity = queueCapacity;
+        }
+
+        public Duration getShutdownTimeout() {
+            return this.shutdownTimeout;
+        }
+
+        public void setShutdownTimeout(Duration shutdownTimeout) {
+            this.shutdownTimeout = shutdownTimeout;
         }
     }
 }

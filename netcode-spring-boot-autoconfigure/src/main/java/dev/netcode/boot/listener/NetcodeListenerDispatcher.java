@@ -131,7 +131,12 @@ public class NetcodeListenerDispatcher implements ServerEventHandler, Disposable
 
     /** How long {@link #destroy()} waits for queued events to be delivered; 5 seconds by default. */
     public void setShutdownTimeout(Duration shutdownTimeout) {
-        this.shutdownTimeout = Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+        Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+        if (shutdownTimeout.isNegative()) {
+            throw new IllegalArgumentException(
+                    "netcode.listener.shutdown-timeout must not be negative, got " + shutdownTimeout);
+        }
+        this.shutdownTimeout = shutdownTimeout;
     }
 
     // ---- on the server's network thread ------------------------------------------------------

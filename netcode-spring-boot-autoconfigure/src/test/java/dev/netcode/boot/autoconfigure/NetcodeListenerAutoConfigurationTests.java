@@ -1,5 +1,7 @@
 package dev.netcode.boot.autoconfigure;
 
+import java.time.Duration;
+
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -42,12 +44,24 @@ class NetcodeListenerAutoConfigurationTests {
 
     @Test
     void listenerPropertiesConfigureTheDispatcher() {
-        this.contextRunner.withPropertyValues("netcode.listener.threads=2", "netcode.listener.queue-capacity=32")
+        this.contextRunner
+            .withPropertyValues("netcode.listener.threads=2", "netcode.listener.queue-capacity=32",
+                    "netcode.listener.shutdown-timeout=750ms")
             .run((context) -> {
                 NetcodeListenerDispatcher dispatcher = context.getBean(NetcodeListenerDispatcher.class);
                 assertThat(ReflectionTestUtils.getField(dispatcher, "threadCount")).isEqualTo(2);
                 assertThat(ReflectionTestUtils.getField(dispatcher, "queueCapacity")).isEqualTo(32);
+                assertThat(ReflectionTestUtils.getField(dispatcher, "shutdownTimeout"))
+                    .isEqualTo(Duration.ofMillis(750));
             });
+    }
+
+    @Test
+    void negativeShutdownTimeoutFailsStartUp() {
+        this.contextRunner.withPropertyValues("netcode.listener.shutdown-timeout=-1s")
+            .run((context) -> assertThat(context).getFailure()
+                .rootCause()
+                .hasMessageContaining("netcode.listener.shutdown-timeout must not be negative"));
     }
 
     @Test

@@ -60,7 +60,7 @@ class NetcodePropertiesTests {
                 "netcode.server.max-connect-token-lifetime", "netcode.token.path", "netcode.token.expiry",
                 "netcode.token.timeout", "netcode.token.rate-limit.enabled",
                 "netcode.token.rate-limit.requests-per-minute", "netcode.listener.threads",
-                "netcode.listener.queue-capacity");
+                "netcode.listener.queue-capacity", "netcode.listener.shutdown-timeout");
         byName.forEach((name, property) -> assertThat(property.path("description").asString()).as(name).isNotBlank());
         assertThat(byName.get("netcode.private-key").has("defaultValue")).isFalse();
         assertThat(byName.get("netcode.server.enabled")).isNotNull();

@@ -1,10 +1,6 @@
 package dev.netcode.boot.token;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 
 import org.junit.jupiter.api.Test;
 
@@ -108,29 +104,5 @@ class ConnectTokenRateLimiterTests {
     void rejectsANonPositiveRate() {
         assertThatIllegalArgumentException().isThrownBy(() -> new ConnectTokenRateLimiter(0, this.clock))
             .withMessage("requests per minute must be at least 1, got 0");
-    }
-
-    static final class TestClock extends Clock {
-
-        private Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        void advance(Duration duration) {
-            this.now = this.now.plus(duration);
-        }
-
-        @Override
-        public Instant instant() {
-            return this.now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
     }
 }

@@ -1,11 +1,10 @@
 package dev.netcode.boot.autoconfigure.token;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
+
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
+
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
@@ -50,6 +49,7 @@ import dev.netcode.boot.token.ClientIdResolver;
 import dev.netcode.boot.token.ConnectTokenIssuer;
 import dev.netcode.boot.token.ConnectTokenRateLimiter;
 import dev.netcode.boot.token.NetcodeTokenController;
+import dev.netcode.boot.token.TestClock;
 import dev.netcode.boot.token.PrincipalNameClientIdResolver;
 import dev.netcode.boot.token.UserDataProvider;
 import dev.netcode.crypto.Aead;
@@ -431,30 +431,6 @@ class NetcodeTokenEndpointAutoConfigurationTests {
         @Bean
         NetcodeTokenController myTokenController(ConnectTokenIssuer issuer) {
             return new NetcodeTokenController(issuer, (authentication) -> 7L, null, null);
-        }
-    }
-
-    static final class TestClock extends Clock {
-
-        private Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        void advance(Duration duration) {
-            this.now = this.now.plus(duration);
-        }
-
-        @Override
-        public Instant instant() {
-            return this.now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
         }
     }
 }

@@ -1,9 +1,9 @@
 /*
  * JNI trampolines from dev.netcode.crypto.SodiumJni into libsodium's combined-mode AEAD functions.
  *
- * Java calls libsodium through JNA by default; JNA classifies all nine arguments through libffi on
- * every call, which costs more than ChaCha20-Poly1305 itself on a small packet. These functions are
- * plain JNI: the arguments arrive as registers and go straight on to libsodium. They do not link
+ * Without this library, Java calls libsodium through JNA, which classifies all nine arguments
+ * through libffi on every call: that costs as much as ChaCha20-Poly1305 itself on a small packet.
+ * These functions are plain JNI: the arguments arrive in registers and go straight on to libsodium. They do not link
  * against libsodium: Java passes the address of the function to call, looked up in the libsodium
  * that lazysodium loaded, so this library works with whichever copy that is (system or bundled).
  *

@@ -20,7 +20,7 @@ import com.sun.jna.Pointer;
  * through a direct {@link ByteBuffer} over it, whose bulk and absolute accessors the JIT turns into
  * plain memory copies. The only crossing into native code per call is libsodium's function itself,
  * called with raw addresses through {@link Sodium}: by JNI where this build carries its small JNI
- * library ({@link SodiumJni}), which puts a 100-byte packet within ~1.2x of libsodium's own cost,
+ * library ({@link SodiumJni}), which puts a 100-byte packet within ~1.1x of libsodium's own cost,
  * else by JNA, which adds ~300 ns per call (BENCHMARKS.md).
  */
 public final class Aead implements AutoCloseable {

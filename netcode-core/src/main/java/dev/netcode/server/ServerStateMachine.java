@@ -44,6 +44,9 @@ public final class ServerStateMachine implements Transport.DatagramHandler, Auto
     private static final int MAX_RECEIVE_PER_UPDATE = 64 * 256;
     private static final int TAG_OFFSET_IN_PRIVATE = ConnectTokenPrivate.SEALED_BYTES;
 
+    /** Seconds of server time between two "table full" warnings. */
+    static final double CAPACITY_WARNING_INTERVAL = 60.0;
+
     private final ServerConfig config;
     private final Transport transport;
     private final byte[] privateKey;
@@ -73,6 +76,9 @@ public final class ServerStateMachine implements Transport.DatagramHandler, Auto
     private Map<NetcodeAddress, ClientSlot> slotsByAddress = new HashMap<>();
     private EncryptionMappings mappings = new EncryptionMappings(0);
     private ConnectTokenHistory tokenHistory = new ConnectTokenHistory(0);
+    /** When the last "table full" warning was logged, on the update clock, and refusals since. */
+    private double lastCapacityWarningTime = Double.NEGATIVE_INFINITY;
+    private long capacityRefusalsSinceWarning;
 
     /**
      * @param transport where datagrams come from and go to; the server closes it on {@link #close()}
@@ -303,7 +309,8 @@ public final class ServerStateMachine implements Transport.DatagramHandler, Auto
         int historyIndex = tokenHistory.admit(buf, privateOffset + TAG_OFFSET_IN_PRIVATE, from,
                 packet.expireTimestamp(), time, config.unixClock().getAsLong());
         if (historyIndex == ConnectTokenHistory.FULL) {
-            drops.increment(DropReason.TOKEN_HISTORY_FULL);
+            refuseForCapacity(DropReason.TOKEN_HISTORY_FULL, "connect-token history", tokenHistory.capacity(),
+                    "tokens used within their lifetime; shorter token lifetimes free entries sooner");
             return;
         }
         if (historyIndex == ConnectTokenHistory.REFUSED) {
@@ -319,7 +326,8 @@ public final class ServerStateMachine implements Transport.DatagramHandler, Auto
         EncryptionMappings.Entry mapping = mappings.add(from, serverToClientKey, token.clientToServerKey(), time,
                 timeout >= 0 ? time + timeout : EncryptionMappings.NEVER, timeout);
         if (mapping == null) {
-            drops.increment(DropReason.ENCRYPTION_MAPPING_FULL);
+            refuseForCapacity(DropReason.ENCRYPTION_MAPPING_FULL, "encryption-mapping table", mappings.capacity(),
+                    "sessions and handshakes in progress");
             return;
         }
         mapping.tokenHistoryIndex = historyIndex;
@@ -394,6 +402,22 @@ public final class ServerStateMachine implements Transport.DatagramHandler, Auto
             }
         }
         return false;
+    }
+
+    /**
+     * Drops a request whose token is valid because a table is full. Unlike other drops this turns
+     * away genuine players (only holders of tokens minted with our key get this far), so it is
+     * logged, at most once a minute with the count since the last warning.
+     */
+    private void refuseForCapacity(DropReason reason, String table, int capacity, String holding) {
+        drops.increment(reason);
+        capacityRefusalsSinceWarning++;
+        if (time - lastCapacityWarningTime >= CAPACITY_WARNING_INTERVAL) {
+            log.warn("ignoring connection requests with valid tokens: the {} is full ({} entries: {}); {} refused "
+                    + "since the last warning", table, capacity, holding, capacityRefusalsSinceWarning);
+            lastCapacityWarningTime = time;
+            capacityRefusalsSinceWarning = 0;
+        }
     }
 
     private void sendDenied(NetcodeAddress to, byte[] key) {

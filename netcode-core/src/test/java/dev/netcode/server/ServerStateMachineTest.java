@@ -1,5 +1,8 @@
 package dev.netcode.server;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -12,6 +15,7 @@ import dev.netcode.NetcodeProtocol;
 import dev.netcode.address.NetcodeAddress;
 import dev.netcode.client.ClientState;
 import dev.netcode.packet.DropReason;
+import dev.netcode.packet.PacketCodec;
 import dev.netcode.testing.ProtocolHarness;
 import dev.netcode.testing.ProtocolHarness.RecordingClient;
 import dev.netcode.testing.ProtocolHarness.RecordingServer;
@@ -186,6 +190,58 @@ class ServerStateMachineTest {
         assertThat(rs.events().connected).hasSize(20);
         assertThat(server.dropCounters().get(DropReason.TOKEN_HISTORY_FULL)).isZero();
         assertThat(server.dropCounters().get(DropReason.ENCRYPTION_MAPPING_FULL)).isZero();
+    }
+
+    /**
+     * A full table turns away holders of valid tokens: counted, and logged at most once a minute of
+     * server time, with the refusals since the last warning.
+     */
+    @Test
+    void fullMappingTableRefusesValidTokensAndWarnsAtMostOncePerMinute() {
+        ServerStateMachine server = h.server(ADDRESS).server();
+        server.start(1);
+        int capacity = server.encryptionMappings().capacity();
+        AtomicInteger port = new AtomicInteger(10_000);
+        byte[] request = new byte[NetcodeProtocol.MAX_PACKET_BYTES];
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try (PacketCodec codec = new PacketCodec(ProtocolHarness.PROTOCOL_ID)) {
+            Runnable sendRequest = () -> {
+                int from = port.getAndIncrement();
+                int length = codec.writeConnectionRequest(request, h.token(from, ADDRESS));
+                server.onDatagram(NetcodeAddress.parse("127.0.0.2:" + from), request, 0, length);
+            };
+            for (int i = 0; i < capacity + 3; i++) {
+                sendRequest.run();
+            }
+            assertThat(server.dropCounters().get(DropReason.ENCRYPTION_MAPPING_FULL)).isEqualTo(3);
+            assertThat(warnings(captured)).singleElement().asString()
+                    .contains("the encryption-mapping table is full (" + capacity + " entries")
+                    .endsWith("1 refused since the last warning");
+
+            h.tick(10); // the pending handshakes' mappings live 15 s
+            sendRequest.run();
+            sendRequest.run();
+            assertThat(server.dropCounters().get(DropReason.ENCRYPTION_MAPPING_FULL)).isEqualTo(5);
+            assertThat(warnings(captured)).hasSize(1);
+
+            h.advanceUnixTime(61); // every token so far expires, and with it its history entry
+            h.tick(ServerStateMachine.CAPACITY_WARNING_INTERVAL - 10 + 1);
+            for (int i = 0; i < capacity + 1; i++) {
+                sendRequest.run();
+            }
+            assertThat(server.dropCounters().get(DropReason.ENCRYPTION_MAPPING_FULL)).isEqualTo(6);
+            assertThat(warnings(captured)).hasSize(2).last().asString().endsWith("5 refused since the last warning"); // 2 + 2 + 1
+        }
+        finally {
+            System.setErr(stderr);
+        }
+    }
+
+    private static List<String> warnings(ByteArrayOutputStream captured) {
+        return captured.toString(StandardCharsets.UTF_8).lines()
+                .filter(line -> line.contains("ignoring connection requests with valid tokens")).toList();
     }
 
     // ---- event handlers that throw --------------------------------------------------------------

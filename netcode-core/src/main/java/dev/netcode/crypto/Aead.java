@@ -46,6 +46,14 @@ public final class Aead implements AutoCloseable {
         Sodium.load();
     }
 
+    /**
+     * How this process calls libsodium: {@code "JNI"} (netcode's JNI library, the fast path) or
+     * {@code "JNA"} (where that library was not built or could not load; ~300 ns more per packet).
+     */
+    public static String nativeBinding() {
+        return Sodium.usesJni() ? "JNI" : "JNA";
+    }
+
     private final Memory memory = new Memory(SCRATCH_BYTES);
     private final ByteBuffer scratch = memory.getByteBuffer(0, SCRATCH_BYTES).order(ByteOrder.LITTLE_ENDIAN);
     private final long key = Pointer.nativeValue(memory) + KEY_OFFSET;

@@ -72,6 +72,10 @@ final class Sodium {
         return Pointer.nativeValue(Native.getNativeLibrary(Sodium.class).getFunction(function));
     }
 
+    static boolean usesJni() {
+        return JNI;
+    }
+
     /** Forces the static initialiser, so a missing native library fails early and clearly. */
     static void load() {
     }

@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import dev.netcode.Bytes;
 import dev.netcode.NetcodeProtocol;
 import dev.netcode.address.NetcodeAddress;
+import dev.netcode.crypto.Aead;
 import dev.netcode.crypto.SecureRandomBytes;
 import dev.netcode.packet.DropCounters;
 import dev.netcode.packet.DropReason;
@@ -151,8 +152,9 @@ public final class ServerStateMachine implements Transport.DatagramHandler, Auto
         globalSequence = NetcodeProtocol.GLOBAL_SEQUENCE_SEED;
         minConnectTokenExpireTimestamp = config.unixClock().getAsLong() + config.maxConnectTokenLifetime();
         running = true;
-        log.info("netcode server started on {} (public {}), {} slots, protocol id 0x{}", transport.localAddress(),
-                serverAddresses, maxClients, Long.toHexString(config.protocolId()));
+        log.info("netcode server started on {} (public {}), {} slots, protocol id 0x{}, libsodium via {}",
+                transport.localAddress(), serverAddresses, maxClients, Long.toHexString(config.protocolId()),
+                Aead.nativeBinding());
     }
 
     /**

@@ -29,6 +29,7 @@ class SodiumJniTest {
         }
         assumeTrue(built, "this build has no JNI library for the platform");
         assertThat(SodiumJni.AVAILABLE).isTrue();
+        assertThat(Aead.nativeBinding()).isEqualTo("JNI");
     }
 
     @Test
@@ -87,7 +88,7 @@ class SodiumJniTest {
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).as(output).isZero();
-        assertThat(output).contains("jni=false").containsPattern("vectors=[1-9]");
+        assertThat(output).contains("binding=JNA").containsPattern("vectors=[1-9]");
     }
 
     private static int jniOpen(boolean extended, long buf, int size, long ad, long nonce, long key) {
@@ -109,7 +110,7 @@ class SodiumJniTest {
         public static void main(String[] args) {
             try (Aead aead = new Aead()) {
                 int vectors = AeadTest.checkReferenceVectors(aead);
-                System.out.println("jni=" + SodiumJni.AVAILABLE + " vectors=" + vectors);
+                System.out.println("binding=" + Aead.nativeBinding() + " vectors=" + vectors);
             }
         }
     }

@@ -19,6 +19,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class SodiumJniTest {
 
     private static final int[] SIZES = { 0, 1, 15, 16, 63, 64, 65, 100, 300, 1024, 1200 };
+    /** As much associated data as a payload packet has. */
+    private static final int AD_BYTES = 21;
 
     @Test
     void theJniLibraryLoadsWheneverTheBuildCarriesIt() {
@@ -38,14 +40,14 @@ class SodiumJniTest {
         SplittableRandom random = new SplittableRandom(7);
         try (Memory memory = new Memory(4096)) {
             long key = Pointer.nativeValue(memory);
-            long nonce = key + 32;
-            long ad = nonce + 24;
-            long viaJni = ad + 64;
-            long viaJna = viaJni + 1300;
+            long nonce = key + Aead.KEY_BYTES;
+            long ad = nonce + Aead.XNONCE_BYTES;
+            long viaJni = ad + AD_BYTES;
+            long viaJna = viaJni + 1200 + Aead.MAC_BYTES;
             for (boolean extended : new boolean[] { false, true }) {
                 for (int size : SIZES) {
                     String what = (extended ? "XChaCha20 " : "ChaCha20 ") + size + " bytes";
-                    byte[] keyNonceAd = new byte[32 + 24 + 21];
+                    byte[] keyNonceAd = new byte[Aead.KEY_BYTES + Aead.XNONCE_BYTES + AD_BYTES];
                     byte[] message = new byte[size];
                     random.nextBytes(keyNonceAd);
                     random.nextBytes(message);
@@ -53,15 +55,8 @@ class SodiumJniTest {
                     memory.write(viaJni - key, message, 0, size);
                     memory.write(viaJna - key, message, 0, size);
 
-                    int jniSealed = SodiumJni.encrypt(extended ? Sodium.XCHACHA_ENCRYPT : Sodium.CHACHA_ENCRYPT, viaJni,
-                            viaJni, size, ad, 21, nonce, key);
-                    int jnaSealed = extended
-                            ? Sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(viaJna, 0, viaJna, size, ad, 21, 0,
-                                    nonce, key)
-                            : Sodium.crypto_aead_chacha20poly1305_ietf_encrypt(viaJna, 0, viaJna, size, ad, 21, 0,
-                                    nonce, key);
-                    assertThat(jniSealed).as(what).isZero();
-                    assertThat(jnaSealed).as(what).isZero();
+                    assertThat(jniSeal(extended, viaJni, size, ad, nonce, key)).as(what).isZero();
+                    assertThat(jnaSeal(extended, viaJna, size, ad, nonce, key)).as(what).isZero();
                     byte[] sealed = memory.getByteArray(viaJni - key, size + Aead.MAC_BYTES);
                     assertThat(memory.getByteArray(viaJna - key, size + Aead.MAC_BYTES)).as(what).isEqualTo(sealed);
 
@@ -91,17 +86,29 @@ class SodiumJniTest {
         assertThat(output).contains("binding=JNA").containsPattern("vectors=[1-9]");
     }
 
+    // In place: size bytes of message at buf become size + 16 bytes sealed, and back.
+
+    private static int jniSeal(boolean extended, long buf, int size, long ad, long nonce, long key) {
+        return SodiumJni.encrypt(extended ? Sodium.XCHACHA_ENCRYPT : Sodium.CHACHA_ENCRYPT, buf, buf, size, ad,
+                AD_BYTES, nonce, key);
+    }
+
+    private static int jnaSeal(boolean extended, long buf, int size, long ad, long nonce, long key) {
+        return extended
+                ? Sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(buf, 0, buf, size, ad, AD_BYTES, 0, nonce, key)
+                : Sodium.crypto_aead_chacha20poly1305_ietf_encrypt(buf, 0, buf, size, ad, AD_BYTES, 0, nonce, key);
+    }
+
     private static int jniOpen(boolean extended, long buf, int size, long ad, long nonce, long key) {
         return SodiumJni.decrypt(extended ? Sodium.XCHACHA_DECRYPT : Sodium.CHACHA_DECRYPT, buf, buf,
-                size + Aead.MAC_BYTES, ad, 21, nonce, key);
+                size + Aead.MAC_BYTES, ad, AD_BYTES, nonce, key);
     }
 
     private static int jnaOpen(boolean extended, long buf, int size, long ad, long nonce, long key) {
+        int sealed = size + Aead.MAC_BYTES;
         return extended
-                ? Sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(buf, 0, 0, buf, size + Aead.MAC_BYTES, ad, 21,
-                        nonce, key)
-                : Sodium.crypto_aead_chacha20poly1305_ietf_decrypt(buf, 0, 0, buf, size + Aead.MAC_BYTES, ad, 21,
-                        nonce, key);
+                ? Sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(buf, 0, 0, buf, sealed, ad, AD_BYTES, nonce, key)
+                : Sodium.crypto_aead_chacha20poly1305_ietf_decrypt(buf, 0, 0, buf, sealed, ad, AD_BYTES, nonce, key);
     }
 
     /** Run in a JVM of its own with {@code -Dnetcode.crypto.jni=false}. */

@@ -77,8 +77,8 @@ if [[ "${SKIP_AEAD:-0}" != 1 ]]; then
             [[ $binding == jna ]] && flag=false
             java -jar "$BENCH_JAR" AeadBenchmark -jvmArgsAppend "-Dnetcode.crypto.jni=$flag" -wi 3 -i 10 -rf json \
                 -rff "$OUT/aead-$binding-$round.json" >/dev/null
-            python3 benchmarks/jmh_summary.py "$OUT/aead-$binding-$round.json" | grep '^| Aead' | sed "s/^/round $round $binding: /" \
-                | tee -a "$OUT/aead.txt"
+            python3 benchmarks/jmh_summary.py "$OUT/aead-$binding-$round.json" | grep '^| Aead' \
+                | sed "s/^/round $round $binding: /" | tee -a "$OUT/aead.txt"
         done
     done
 fi
@@ -164,8 +164,8 @@ if [[ "${SKIP_E2E:-0}" != 1 ]]; then
     echo "server,clients,connected,rate,offered_pps,echoed_pps,loss_pct,rtt_p50_ms,rtt_p99_ms,server_cpu_s,server_cpu_us_per_packet,load_cpu_s" \
         >"$OUT/e2e.csv"
     # shellcheck disable=SC2086 # SERVER_JAVA_OPTS is a list of options
-    java ${SERVER_JAVA_OPTS:-} -jar "$SERVER_CLI_JAR" server --bind "127.0.0.1:$JAVA_PORT" --key "$KEY" --protocol "$PROTOCOL" --max-clients 256 \
-        --seconds 0 >"$OUT/java-server.txt" 2>&1 &
+    java ${SERVER_JAVA_OPTS:-} -jar "$SERVER_CLI_JAR" server --bind "127.0.0.1:$JAVA_PORT" --key "$KEY" \
+        --protocol "$PROTOCOL" --max-clients 256 --seconds 0 >"$OUT/java-server.txt" 2>&1 &
     java_pid=$!
     trap 'stop $java_pid' EXIT
     wait_for "$OUT/java-server.txt" listening

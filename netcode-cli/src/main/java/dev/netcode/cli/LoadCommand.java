@@ -41,9 +41,9 @@ import dev.netcode.transport.Transport;
  * </pre>
  * where loss is the percentage of payloads sent whose echo never came back, pps the echoes
  * received per second of the sending phase, and C how many of the M clients connected (only they
- * send; fewer than M also makes the exit status 1). Each payload carries the client's number, its sequence
- * number and its send time ({@link System#nanoTime()}), then bytes derived from the sequence; an
- * echo counts once, and only if it matches byte for byte.
+ * send; fewer than M also makes the exit status 1). Each payload carries the client's number, its
+ * sequence number and its send time ({@link System#nanoTime()}), then bytes derived from the
+ * sequence; an echo counts once, and only if it matches byte for byte.
  *
  * <p><b>Threading.</b> Everything runs on the calling thread; there is no thread per client and no
  * busy loop. Each client is an ordinary {@link ClientStateMachine} on a small {@link Transport} of our

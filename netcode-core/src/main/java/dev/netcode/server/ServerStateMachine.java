@@ -77,6 +77,8 @@ public final class ServerStateMachine implements Transport.DatagramHandler, Auto
     private Map<NetcodeAddress, ClientSlot> slotsByAddress = new HashMap<>();
     private EncryptionMappings mappings = new EncryptionMappings(0);
     private ConnectTokenHistory tokenHistory = new ConnectTokenHistory(0);
+    /** When the next keep-alive or timeout falls due; see {@link #nextUpdateTime()}. */
+    private double nextDeadline = Double.POSITIVE_INFINITY;
     /** When the last "table full" warning was logged, on the update clock, and refusals since. */
     private double lastCapacityWarningTime = Double.NEGATIVE_INFINITY;
     private long capacityRefusalsSinceWarning;
@@ -200,6 +202,16 @@ public final class ServerStateMachine implements Transport.DatagramHandler, Auto
         transport.receive(this, MAX_RECEIVE_PER_UPDATE);
         sendKeepAlives();
         checkTimeouts();
+    }
+
+    /**
+     * The latest time (on the update clock) by which {@link #update} must run again, as of the last
+     * update: when the earliest keep-alive or client timeout falls due. Datagrams need an update as
+     * they arrive, whatever this says; with no client connected it is {@code +Infinity}. A real-time
+     * loop can sleep until then instead of polling ({@link NetcodeServer} does).
+     */
+    public double nextUpdateTime() {
+        return running ? nextDeadline : Double.POSITIVE_INFINITY;
     }
 
     /** Processes one datagram; called by the transport. Never throws for anything a peer can send. */
@@ -437,14 +449,25 @@ public final class ServerStateMachine implements Transport.DatagramHandler, Auto
         }
     }
 
+    /** Times out silent clients, and notes when the next keep-alive or timeout falls due. */
     private void checkTimeouts() {
+        double next = Double.POSITIVE_INFINITY;
         for (ClientSlot slot : slots) {
-            if (slot.connected && !slot.loopback && slot.timeoutSeconds > 0
-                    && slot.lastReceiveTime + slot.timeoutSeconds <= time) {
-                log.info("client {} in slot {} timed out", Long.toUnsignedString(slot.clientId), slot.index());
-                disconnect(slot, DisconnectReason.TIMED_OUT, false);
+            if (!slot.connected || slot.loopback) {
+                continue;
             }
+            if (slot.timeoutSeconds > 0) {
+                double timeoutTime = slot.lastReceiveTime + slot.timeoutSeconds;
+                if (timeoutTime <= time) {
+                    log.info("client {} in slot {} timed out", Long.toUnsignedString(slot.clientId), slot.index());
+                    disconnect(slot, DisconnectReason.TIMED_OUT, false);
+                    continue;
+                }
+                next = Math.min(next, timeoutTime);
+            }
+            next = Math.min(next, slot.lastSendTime + NetcodeProtocol.PACKET_SEND_INTERVAL);
         }
+        nextDeadline = next;
     }
 
     // ---- sending ------------------------------------------------------------------------------

@@ -10,9 +10,11 @@ import org.junit.jupiter.api.Test;
 import dev.netcode.address.NetcodeAddress;
 import dev.netcode.client.ClientEventHandler;
 import dev.netcode.client.ClientState;
+import dev.netcode.client.ClientStateMachine;
 import dev.netcode.client.NetcodeClient;
 import dev.netcode.crypto.SecureRandomBytes;
 import dev.netcode.token.ConnectTokenGenerator;
+import dev.netcode.transport.UdpTransport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -87,6 +89,45 @@ class NetcodeServerTest {
         }
         finally {
             server[0].stop();
+        }
+    }
+
+    /**
+     * Between datagrams the server's thread sleeps until the next keep-alive or timeout is due, and
+     * must wake for both: an idle session outlives its 1 s timeout on keep-alives alone, and a client
+     * that falls silent is timed out about 1 s later, with no datagram to wake the server.
+     */
+    @Test
+    void idleSessionLivesOnKeepAlivesAndASilentClientTimesOutOnTime() throws Exception {
+        CountDownLatch timedOut = new CountDownLatch(1);
+        ServerConfig config = ServerConfig.builder(PROTOCOL_ID, key).eventHandler(new ServerEventHandler() {
+            @Override
+            public void onClientDisconnected(ClientSlot slot, DisconnectReason reason) {
+                if (reason == DisconnectReason.TIMED_OUT) {
+                    timedOut.countDown();
+                }
+            }
+        }).build();
+        try (NetcodeServer server = NetcodeServer.start(config, LOCALHOST_ANY_PORT, 8);
+                UdpTransport transport = UdpTransport.bind(LOCALHOST_ANY_PORT);
+                ClientStateMachine client = new ClientStateMachine(transport, 0.0)) {
+            // This client runs on the test's thread: it talks only while the test updates it.
+            client.connect(new ConnectTokenGenerator(key, PROTOCOL_ID)
+                    .generate(9, List.of(server.localAddress()), 60, 1, null));
+            long start = System.nanoTime();
+            double now = 0.0;
+            while (now < 2.5 && !client.state().isError()) {
+                now = (System.nanoTime() - start) / 1e9;
+                client.update(now);
+                Thread.sleep(5);
+            }
+            assertThat(client.state()).as("after 2.5 s idle with a 1 s timeout").isEqualTo(ClientState.CONNECTED);
+            assertThat(server.connectedClientCount()).isEqualTo(1);
+
+            long silentSince = System.nanoTime();
+            assertThat(timedOut.await(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - silentSince)).isBetween(800L, 2_000L);
+            assertThat(server.connectedClientCount()).isZero();
         }
     }
 

@@ -244,6 +244,38 @@ class ServerStateMachineTest {
                 .filter(line -> line.contains("ignoring connection requests with valid tokens")).toList();
     }
 
+    // ---- when the next update is due --------------------------------------------------------------
+
+    /** What a real-time loop may sleep until: the earliest keep-alive or timeout, +Infinity when idle. */
+    @Test
+    void nextUpdateTimeIsTheEarliestKeepAliveOrTimeout() {
+        RecordingServer rs = h.server(ADDRESS);
+        ServerStateMachine server = rs.server();
+        assertThat(server.nextUpdateTime()).as("not running").isInfinite();
+        server.start(4);
+        server.update(h.time());
+        assertThat(server.nextUpdateTime()).as("no clients").isEqualTo(Double.POSITIVE_INFINITY);
+
+        RecordingClient client = h.client();
+        connect(h, client, h.token(1, ADDRESS)); // timeout 15 s
+        ClientSlot slot = server.slot(0);
+        assertThat(server.nextUpdateTime()).isEqualTo(slot.lastSendTime + NetcodeProtocol.PACKET_SEND_INTERVAL)
+                .isGreaterThan(h.time()).isLessThanOrEqualTo(h.time() + NetcodeProtocol.PACKET_SEND_INTERVAL);
+
+        // A client that stops talking: keep-alives still fall due first, until the timeout is nearer.
+        h.network.setPacketLossPercent(100);
+        double lastHeard = slot.lastReceiveTime;
+        while (server.slot(0).isConnected() && h.time() < lastHeard + 14.95) {
+            h.tick();
+            assertThat(server.nextUpdateTime()).isLessThanOrEqualTo(lastHeard + 15);
+        }
+        h.tick(lastHeard + 15 - h.time());
+        assertThat(server.slot(0).isConnected()).isFalse();
+        assertThat(server.nextUpdateTime()).isEqualTo(Double.POSITIVE_INFINITY);
+        server.stop();
+        assertThat(server.nextUpdateTime()).isInfinite();
+    }
+
     // ---- event handlers that throw --------------------------------------------------------------
 
     @Test

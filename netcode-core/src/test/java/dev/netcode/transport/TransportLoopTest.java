@@ -1,0 +1,107 @@
+package dev.netcode.transport;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import org.junit.jupiter.api.Test;
+
+import dev.netcode.address.NetcodeAddress;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+/**
+ * Tests for {@link TransportLoop}: after each update it waits as long as the state machine's next
+ * deadline allows, within [1 ms, max], rounded up. The transport here returns from
+ * {@link Transport#awaitDatagram} at once and records what it was asked, so nothing sleeps.
+ */
+class TransportLoopTest {
+
+    @Test
+    void waitIsTheTimeToTheDeadlineRoundedUpWithinOneMillisecondAndTheMaximum() {
+        assertThat(TransportLoop.waitMillis(0.0304, 100)).isEqualTo(31);
+        assertThat(TransportLoop.waitMillis(0.030, 100)).isEqualTo(30);
+        assertThat(TransportLoop.waitMillis(0.0000001, 100)).isEqualTo(1);
+        assertThat(TransportLoop.waitMillis(0.0, 100)).as("due now: the update just ran").isEqualTo(1);
+        assertThat(TransportLoop.waitMillis(-5.0, 100)).as("overdue").isEqualTo(1);
+        assertThat(TransportLoop.waitMillis(0.5, 100)).isEqualTo(100);
+        assertThat(TransportLoop.waitMillis(Double.POSITIVE_INFINITY, 100)).isEqualTo(100);
+        assertThatIllegalArgumentException().isThrownBy(() -> new TransportLoop("t", new RecordingTransport(), 0,
+                now -> { }, () -> 0, 0, () -> { }));
+    }
+
+    @Test
+    void loopAsksTheTransportToWaitUntilTheNextUpdateTime() throws Exception {
+        RecordingTransport transport = new RecordingTransport();
+        TransportLoop[] loop = new TransportLoop[1];
+        loop[0] = new TransportLoop("loop-test", transport, 0.0, now -> { }, () -> loop[0].now() + 0.040, 100,
+                () -> { });
+        loop[0].start();
+        try {
+            assertThat(transport.awaitRecorded()).isTrue();
+            // 40 ms ahead when asked, a moment (or, on a busy machine, a preemption) earlier than the loop
+            // subtracts its own clock: never more than 40, and 40 or just under when nothing intervened.
+            assertThat(transport.waits).allSatisfy(w -> assertThat(w).isBetween(1L, 40L));
+            assertThat(transport.waits.stream().mapToLong(Long::longValue).max().getAsLong()).isGreaterThanOrEqualTo(35);
+        }
+        finally {
+            loop[0].stop(5_000);
+        }
+        assertThat(loop[0].isAlive()).isFalse();
+
+        RecordingTransport idle = new RecordingTransport();
+        TransportLoop defaults = new TransportLoop("loop-test-defaults", idle, 0.0, now -> { }, () -> { });
+        defaults.start();
+        try {
+            assertThat(idle.awaitRecorded()).isTrue();
+            assertThat(idle.waits).allSatisfy(w -> assertThat(w).isEqualTo(TransportLoop.DEFAULT_MAX_WAIT_MILLIS));
+        }
+        finally {
+            defaults.stop(5_000);
+        }
+    }
+
+    /** Records each {@code awaitDatagram} timeout and returns at once. */
+    private static final class RecordingTransport implements Transport {
+
+        final List<Long> waits = new CopyOnWriteArrayList<>();
+        private final CountDownLatch recorded = new CountDownLatch(20);
+
+        /** Waits until 20 timeouts are recorded. */
+        boolean awaitRecorded() throws InterruptedException {
+            return recorded.await(5, TimeUnit.SECONDS);
+        }
+
+        @Override
+        public NetcodeAddress localAddress() {
+            return NetcodeAddress.parse("127.0.0.1:1");
+        }
+
+        @Override
+        public void send(NetcodeAddress to, byte[] buf, int offset, int length) {
+        }
+
+        @Override
+        public int receive(DatagramHandler handler, int max) {
+            return 0;
+        }
+
+        @Override
+        public void awaitDatagram(long timeoutMillis) {
+            if (recorded.getCount() > 0) {
+                waits.add(timeoutMillis);
+                recorded.countDown();
+            }
+            else {
+                LockSupport.parkNanos(1_000_000); // enough recorded; just don't spin
+            }
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}

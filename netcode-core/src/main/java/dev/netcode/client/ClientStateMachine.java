@@ -179,6 +179,28 @@ public final class ClientStateMachine implements Transport.DatagramHandler, Auto
         }
     }
 
+    /**
+     * The latest time (on the update clock) by which {@link #update} must run again, as of now: the
+     * next handshake packet or keep-alive, the timeout, or the connect token's expiry while
+     * connecting, whichever comes first; {@code +Infinity} when the client is not connecting or
+     * connected (or is a loopback client). Datagrams need an update as they arrive, whatever this says.
+     */
+    public double nextUpdateTime() {
+        boolean connecting = state == ClientState.SENDING_CONNECTION_REQUEST
+                || state == ClientState.SENDING_CONNECTION_RESPONSE;
+        if (loopback || !(connecting || state == ClientState.CONNECTED)) {
+            return Double.POSITIVE_INFINITY;
+        }
+        double next = lastSendTime + NetcodeProtocol.PACKET_SEND_INTERVAL;
+        if (token != null && token.timeoutSeconds() > 0) {
+            next = Math.min(next, lastReceiveTime + token.timeoutSeconds());
+        }
+        if (connecting && token != null) {
+            next = Math.min(next, connectStartTime + tokenLifetime());
+        }
+        return next;
+    }
+
     /** Seconds between the token's creation and expiry: how long one connection attempt may take. */
     private double tokenLifetime() {
         long lifetime = token.expireTimestamp() - token.createTimestamp();

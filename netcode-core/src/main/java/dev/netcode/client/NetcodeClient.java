@@ -16,6 +16,12 @@ import dev.netcode.transport.UdpTransport;
  */
 public final class NetcodeClient implements AutoCloseable {
 
+    /**
+     * Longest sleep between two updates; otherwise the loop sleeps until a datagram, a command or
+     * {@link ClientStateMachine#nextUpdateTime()}. A safety net only.
+     */
+    private static final long MAX_IDLE_WAIT_MILLIS = 100;
+
     private final ClientStateMachine client;
     private final TransportLoop loop;
     private final Object stateMonitor = new Object();
@@ -28,7 +34,7 @@ public final class NetcodeClient implements AutoCloseable {
                 client.time(), now -> {
                     client.update(now);
                     publishState();
-                }, () -> {
+                }, client::nextUpdateTime, MAX_IDLE_WAIT_MILLIS, () -> {
                     client.close();
                     publishState();
                 });

@@ -79,8 +79,11 @@ public final class TransportLoop {
     private void run() {
         try {
             while (running) {
-                runCommands();
+                // Commands run right after an update, so they see the state machine's clock fresh
+                // (the loop may have slept up to its maximum wait); whatever they change is picked
+                // up by the deadline read below.
                 update.accept(now());
+                runCommands();
                 try {
                     transport.awaitDatagram(waitMillis(nextUpdateTime.getAsDouble() - now(), maxWaitMillis));
                 }

@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 
+import dev.netcode.NetcodeProtocol;
 import dev.netcode.address.NetcodeAddress;
 import dev.netcode.client.ClientState;
 import dev.netcode.client.ClientStateMachine;
@@ -629,5 +630,36 @@ class ClientServerLifecycleTest {
         connect(client, token);
         assertThat(server.slot(0).clientId()).isEqualTo(1L);
         assertThat(server.dropCounters().get(DropReason.TOKEN_PREDATES_START)).isZero();
+    }
+
+    /** What a real-time loop may sleep until on the client side: the next packet, timeout or token expiry. */
+    @Test
+    void clientNextUpdateTimeFollowsItsTimers() {
+        h.server(ADDRESS).server().start(4);
+        RecordingClient client = h.client();
+        ClientStateMachine machine = client.client();
+        assertThat(machine.nextUpdateTime()).as("before connecting").isEqualTo(Double.POSITIVE_INFINITY);
+
+        connect(client, h.token(1, ADDRESS));
+        assertThat(machine.nextUpdateTime()).as("connected: the next keep-alive").isGreaterThan(h.time())
+                .isLessThanOrEqualTo(h.time() + NetcodeProtocol.PACKET_SEND_INTERVAL);
+
+        // While requests go unanswered, the token's expiry (2 s after minting) is what ends the
+        // attempt: the next update is never due later than that.
+        h.network.setPacketLossPercent(100);
+        RecordingClient late = h.client();
+        late.client().connect(h.token(2, 2, 15, ADDRESS));
+        double connectingSince = h.time();
+        while (late.state().isActive()) {
+            assertThat(late.client().nextUpdateTime()).isLessThanOrEqualTo(connectingSince + 2.0 + 1e-9);
+            h.tick();
+        }
+        assertThat(late.state()).isEqualTo(ClientState.CONNECT_TOKEN_EXPIRED);
+        assertThat(late.client().nextUpdateTime()).isEqualTo(Double.POSITIVE_INFINITY);
+        h.network.setPacketLossPercent(0);
+
+        assertThat(client.state()).as("keep-alives lost for 2 s of a 15 s timeout").isEqualTo(ClientState.CONNECTED);
+        machine.disconnect();
+        assertThat(machine.nextUpdateTime()).as("after disconnecting").isEqualTo(Double.POSITIVE_INFINITY);
     }
 }

@@ -16,12 +16,6 @@ import dev.netcode.transport.UdpTransport;
  */
 public final class NetcodeClient implements AutoCloseable {
 
-    /**
-     * Longest sleep between two updates; otherwise the loop sleeps until a datagram, a command or
-     * {@link ClientStateMachine#nextUpdateTime()}. A safety net only.
-     */
-    private static final long MAX_IDLE_WAIT_MILLIS = 100;
-
     private final ClientStateMachine client;
     private final TransportLoop loop;
     private final Object stateMonitor = new Object();
@@ -34,7 +28,7 @@ public final class NetcodeClient implements AutoCloseable {
                 client.time(), now -> {
                     client.update(now);
                     publishState();
-                }, client::nextUpdateTime, MAX_IDLE_WAIT_MILLIS, () -> {
+                }, client::nextUpdateTime, () -> {
                     client.close();
                     publishState();
                 });

@@ -33,11 +33,7 @@ public final class NetcodeServer implements AutoCloseable {
 
     /** How long {@link #snapshot()} and other blocking queries wait for the server's thread. */
     private static final long QUERY_TIMEOUT_MILLIS = 5_000;
-    /**
-     * Longest sleep between two updates; otherwise the loop sleeps until a datagram, a command or the
-     * next keep-alive or timeout ({@link ServerStateMachine#nextUpdateTime()}). A safety net only.
-     */
-    private static final long MAX_IDLE_WAIT_MILLIS = 100;
+
 
     private final ServerConfig config;
     private final Supplier<? extends Transport> transportFactory;
@@ -95,7 +91,7 @@ public final class NetcodeServer implements AutoCloseable {
             throw ex;
         }
         TransportLoop newLoop = new TransportLoop("netcode-server-" + transport.localAddress().port(), transport, 0.0,
-                newMachine::update, newMachine::nextUpdateTime, MAX_IDLE_WAIT_MILLIS, newMachine::close);
+                newMachine::update, newMachine::nextUpdateTime, newMachine::close);
         machine = newMachine;
         loop = newLoop;
         newLoop.start();

@@ -22,13 +22,15 @@ public final class TransportLoop {
 
     private static final Logger log = LoggerFactory.getLogger(TransportLoop.class);
 
-    /** Longest wait between two updates when the caller gives no deadline (the client runtime). */
-    public static final long DEFAULT_MAX_WAIT_MILLIS = 5;
+    /**
+     * Longest sleep between two updates. Only a safety net: the state machine's own deadline
+     * (keep-alives go out at 10 Hz) is normally sooner.
+     */
+    public static final long MAX_WAIT_MILLIS = 100;
 
     private final Transport transport;
     private final DoubleConsumer update;
     private final DoubleSupplier nextUpdateTime;
-    private final long maxWaitMillis;
     private final Runnable onExit;
     private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
     private final Thread thread;
@@ -39,28 +41,15 @@ public final class TransportLoop {
     /**
      * @param startTime the update clock's value now; it advances with {@link System#nanoTime()}
      * @param update called on the loop's thread with the current time
+     * @param nextUpdateTime read on the loop's thread after each update: when (on the update clock)
+     *        the state machine must be updated again if no datagram or command comes first
      * @param onExit called once on the loop's thread when the loop ends, for closing what it drives
      */
     public TransportLoop(String threadName, Transport transport, double startTime, DoubleConsumer update,
-            Runnable onExit) {
-        this(threadName, transport, startTime, update, () -> Double.POSITIVE_INFINITY, DEFAULT_MAX_WAIT_MILLIS,
-                onExit);
-    }
-
-    /**
-     * As {@link #TransportLoop(String, Transport, double, DoubleConsumer, Runnable)}, sleeping after
-     * each update until {@code nextUpdateTime} (on the update clock, read right after the update),
-     * but never longer than {@code maxWaitMillis}.
-     */
-    public TransportLoop(String threadName, Transport transport, double startTime, DoubleConsumer update,
-            DoubleSupplier nextUpdateTime, long maxWaitMillis, Runnable onExit) {
-        if (maxWaitMillis < 1) {
-            throw new IllegalArgumentException("maxWaitMillis must be at least 1, got " + maxWaitMillis);
-        }
+            DoubleSupplier nextUpdateTime, Runnable onExit) {
         this.transport = Objects.requireNonNull(transport, "transport");
         this.update = Objects.requireNonNull(update, "update");
         this.nextUpdateTime = Objects.requireNonNull(nextUpdateTime, "nextUpdateTime");
-        this.maxWaitMillis = maxWaitMillis;
         this.onExit = Objects.requireNonNull(onExit, "onExit");
         this.startTime = startTime;
         this.thread = new Thread(this::run, threadName);
@@ -80,12 +69,12 @@ public final class TransportLoop {
         try {
             while (running) {
                 // Commands run right after an update, so they see the state machine's clock fresh
-                // (the loop may have slept up to its maximum wait); whatever they change is picked
+                // (the loop may have slept up to MAX_WAIT_MILLIS); whatever they change is picked
                 // up by the deadline read below.
                 update.accept(now());
                 runCommands();
                 try {
-                    transport.awaitDatagram(waitMillis(nextUpdateTime.getAsDouble() - now(), maxWaitMillis));
+                    transport.awaitDatagram(waitMillis(nextUpdateTime.getAsDouble() - now(), MAX_WAIT_MILLIS));
                 }
                 catch (InterruptedException ex) {
                     Thread.currentThread().interrupt();

@@ -22,6 +22,7 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.util.Assert;
 
 import dev.netcode.address.NetcodeAddress;
+import dev.netcode.crypto.Aead;
 import dev.netcode.packet.DropReason;
 import dev.netcode.server.ClientSlot;
 import dev.netcode.server.NetcodeServer;
@@ -164,6 +165,8 @@ public class NetcodeEndpoint {
 
         private final TotalsDescriptor totals;
 
+        private final String crypto = "libsodium via " + Aead.nativeBinding();
+
         private NetcodeServerDescriptor(long protocolId, boolean running, @Nullable NetcodeAddress boundAddress,
                 List<NetcodeAddress> publicAddresses, int maxClients, int connectedClients,
                 List<ClientDescriptor> clients, TotalsDescriptor totals) {
@@ -224,6 +227,15 @@ public class NetcodeEndpoint {
 
         public TotalsDescriptor getTotals() {
             return this.totals;
+        }
+
+        /**
+         * Return how this process calls libsodium: {@code libsodium via JNI} (netcode's JNI
+         * library, the fast path) or {@code libsodium via JNA} (~300 ns more per packet).
+         * @return the crypto binding
+         */
+        public String getCrypto() {
+            return this.crypto;
         }
 
     }

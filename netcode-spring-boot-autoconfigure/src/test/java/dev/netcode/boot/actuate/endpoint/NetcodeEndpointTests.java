@@ -18,6 +18,7 @@ import dev.netcode.boot.testsupport.UdpTestClients;
 import dev.netcode.client.ClientEventHandler;
 import dev.netcode.client.ClientState;
 import dev.netcode.client.NetcodeClient;
+import dev.netcode.crypto.Aead;
 import dev.netcode.crypto.SecureRandomBytes;
 import dev.netcode.server.NetcodeServer;
 import dev.netcode.server.ServerConfig;
@@ -158,6 +159,8 @@ class NetcodeEndpointTests {
         JsonNode tree = mapper.readTree(json);
         assertThat(tree.get("running").asBoolean()).isTrue();
         assertThat(tree.get("protocolId").asString()).isEqualTo("0x1122334455667788");
+        assertThat(tree.get("crypto").asString()).isEqualTo("libsodium via " + Aead.nativeBinding())
+            .isIn("libsodium via JNI", "libsodium via JNA");
         JsonNode client = tree.get("clients").get(0);
         assertThat(client.get("clientId").isString()).isTrue();
         assertThat(client.get("clientId").asString()).isEqualTo("18364758544493064720");

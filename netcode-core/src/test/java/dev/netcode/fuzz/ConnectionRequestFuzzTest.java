@@ -37,8 +37,6 @@ class ConnectionRequestFuzzTest {
 
     private static final int PRIVATE_OFFSET = 54;
     private static final long[] CLOCKS = {UNIX_NOW, UNIX_NOW + 29, UNIX_NOW + 30, 0, -1L, UNIX_NOW - 1};
-    private static final int CANARY_BYTES = 32;
-    private static final byte CANARY = (byte) 0xC3;
 
     private static final PacketCodec CODEC = new PacketCodec(PROTOCOL_ID);
     private static final Aead AEAD = new Aead();
@@ -55,14 +53,11 @@ class ConnectionRequestFuzzTest {
         byte[] datagram = Arrays.copyOfRange(data, 1, data.length);
         int length = datagram.length;
         // The server reads into a buffer at least as long as the longest packet it accepts.
-        byte[] buf = Arrays.copyOf(datagram, Math.max(length, NetcodeProtocol.MAX_PACKET_BYTES) + CANARY_BYTES);
-        Arrays.fill(buf, length, buf.length, CANARY);
+        byte[] buf = FuzzFixtures.withCanary(datagram, NetcodeProtocol.MAX_PACKET_BYTES);
 
         boolean accepted = CODEC.readConnectionRequest(buf, length, PRIVATE_KEY, now, minExpire, PACKET);
 
-        for (int i = length; i < buf.length; i++) {
-            assertThat(buf[i]).as("byte %d past the datagram", i).isEqualTo(CANARY);
-        }
+        FuzzFixtures.assertCanaryIntact(buf, length);
         if (!accepted) {
             assertThat(PACKET.dropReason()).isNotNull();
             assertThat(Arrays.equals(buf, 0, length, datagram, 0, length)).as("refused request was modified")

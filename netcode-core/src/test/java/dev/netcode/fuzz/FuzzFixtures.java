@@ -11,6 +11,8 @@ import dev.netcode.token.ConnectToken;
 import dev.netcode.token.ConnectTokenPrivate;
 import dev.netcode.transport.Transport;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
  * What the fuzz targets share: the fixed inputs of the shared test vectors (so every vector packet
  * is a genuine packet for the fuzzed endpoints), deterministic connect tokens, the input framing of
@@ -46,7 +48,28 @@ final class FuzzFixtures {
     /** At most this many datagrams per input, to keep one execution short. */
     static final int MAX_RECORDS = 16;
 
+    /** Canary bytes placed after a datagram, to catch a reader that writes past its length. */
+    private static final int CANARY_BYTES = 32;
+    private static final byte CANARY = (byte) 0xC3;
+
     private FuzzFixtures() {
+    }
+
+    /**
+     * A read buffer holding {@code datagram} at 0, at least {@code capacity} bytes long, followed by
+     * canary bytes up to its end ({@link #assertCanaryIntact} checks them).
+     */
+    static byte[] withCanary(byte[] datagram, int capacity) {
+        byte[] buf = Arrays.copyOf(datagram, Math.max(datagram.length, capacity) + CANARY_BYTES);
+        Arrays.fill(buf, datagram.length, buf.length, CANARY);
+        return buf;
+    }
+
+    /** Fails if anything after the first {@code length} bytes of a {@link #withCanary} buffer changed. */
+    static void assertCanaryIntact(byte[] buf, int length) {
+        for (int i = length; i < buf.length; i++) {
+            assertThat(buf[i]).as("byte %d past the datagram", i).isEqualTo(CANARY);
+        }
     }
 
     static byte[] range(int first, int count) {

@@ -36,8 +36,6 @@ import dev.netcode.packet.ReplayProtection;
  */
 class PacketReaderFuzzTest {
 
-    private static final int CANARY_BYTES = 32;
-    private static final byte CANARY = (byte) 0xC3;
 
     private static final PacketCodec CODEC = new PacketCodec(PROTOCOL_ID);
     private static final Aead AEAD = new Aead();
@@ -64,15 +62,12 @@ class PacketReaderFuzzTest {
         byte[] datagram = Arrays.copyOfRange(data, 1, data.length);
         int length = datagram.length;
 
-        byte[] buf = Arrays.copyOf(datagram, length + CANARY_BYTES);
-        Arrays.fill(buf, length, buf.length, CANARY);
+        byte[] buf = FuzzFixtures.withCanary(datagram, length);
         long recentBefore = replay == null ? 0 : replay.mostRecentSequence();
 
         boolean accepted = CODEC.readEncrypted(buf, length, key, allowed, replay, PACKET);
 
-        for (int i = length; i < buf.length; i++) {
-            assertThat(buf[i]).as("byte %d past the datagram", i).isEqualTo(CANARY);
-        }
+        FuzzFixtures.assertCanaryIntact(buf, length);
         if (!accepted) {
             DropReason reason = PACKET.dropReason();
             assertThat(reason).isNotNull();

@@ -39,6 +39,7 @@ class NetcodeListenerAutoConfigurationTests {
                 .isInstanceOf(LoggingNetcodeListenerErrorHandler.class);
             assertThat(context.getBean(NetcodeServer.class).config().eventHandler())
                 .isSameAs(context.getBean(NetcodeListenerDispatcher.class));
+            assertThat(context.getBean(NetcodeServer.class).isRunning()).isTrue();
         });
     }
 

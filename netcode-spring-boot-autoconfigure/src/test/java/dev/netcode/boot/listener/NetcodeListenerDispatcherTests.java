@@ -44,16 +44,6 @@ class NetcodeListenerDispatcherTests {
         .withPropertyValues("netcode.server.bind-address=127.0.0.1:0");
 
     @Test
-    void dispatcherIsTheServersEventHandler() {
-        this.contextRunner.run((context) -> {
-            assertThat(context).hasSingleBean(NetcodeListenerDispatcher.class);
-            assertThat(context.getBean(NetcodeServer.class).config().eventHandler())
-                .isSameAs(context.getBean(NetcodeListenerDispatcher.class));
-            assertThat(context.getBean(NetcodeServer.class).isRunning()).isTrue();
-        });
-    }
-
-    @Test
     void payloadReachesListenerWithSessionClientIdAndBytes() {
         this.contextRunner.withBean(RecordingListener.class).run((context) -> {
             RecordingListener listener = context.getBean(RecordingListener.class);

@@ -144,8 +144,7 @@ public final class ClientStateMachine implements Transport.DatagramHandler, Auto
         transport.receive(this, MAX_RECEIVE_PER_UPDATE);
         sendPackets();
 
-        if ((state == ClientState.SENDING_CONNECTION_REQUEST || state == ClientState.SENDING_CONNECTION_RESPONSE)
-                && tokenLifetime() <= time - connectStartTime) {
+        if (isConnecting() && tokenLifetime() <= time - connectStartTime) {
             log.info("connect token expired before the server let us in");
             disconnectInternal(ClientState.CONNECT_TOKEN_EXPIRED, false);
             return;
@@ -186,22 +185,25 @@ public final class ClientStateMachine implements Transport.DatagramHandler, Auto
      * connected (or is a loopback client). Datagrams need an update as they arrive, whatever this says.
      */
     public double nextUpdateTime() {
-        boolean connecting = state == ClientState.SENDING_CONNECTION_REQUEST
-                || state == ClientState.SENDING_CONNECTION_RESPONSE;
-        if (loopback || !(connecting || state == ClientState.CONNECTED)) {
+        if (loopback || !state.isActive()) {
             return Double.POSITIVE_INFINITY;
         }
         double next = lastSendTime + NetcodeProtocol.PACKET_SEND_INTERVAL;
         if (token != null && token.timeoutSeconds() > 0) {
             next = Math.min(next, lastReceiveTime + token.timeoutSeconds());
         }
-        if (connecting && token != null) {
+        if (isConnecting() && token != null) {
             next = Math.min(next, connectStartTime + tokenLifetime());
         }
         return next;
     }
 
     /** Seconds between the token's creation and expiry: how long one connection attempt may take. */
+    /** Sending connection requests or responses: the handshake is under way. */
+    private boolean isConnecting() {
+        return state == ClientState.SENDING_CONNECTION_REQUEST || state == ClientState.SENDING_CONNECTION_RESPONSE;
+    }
+
     private double tokenLifetime() {
         long lifetime = token.expireTimestamp() - token.createTimestamp();
         return lifetime >= 0 ? lifetime : (double) (lifetime >>> 1) * 2.0;
@@ -266,7 +268,7 @@ public final class ClientStateMachine implements Transport.DatagramHandler, Auto
         }
         switch (packet.type()) {
             case CONNECTION_DENIED -> {
-                if (state == ClientState.SENDING_CONNECTION_REQUEST || state == ClientState.SENDING_CONNECTION_RESPONSE) {
+                if (isConnecting()) {
                     pendingDisconnectState = ClientState.CONNECTION_DENIED;
                     lastReceiveTime = time;
                     return;

@@ -186,6 +186,21 @@ public final class NetcodeServer implements AutoCloseable {
         send(clientIndex, payload, 0, payload.length);
     }
 
+    /**
+     * Sends {@code payload[offset, offset + length)} (1..1200 bytes) to client {@code clientId} in slot
+     * {@code clientIndex}; nothing happens if that client has left the slot, even if another took it.
+     */
+    public void send(int clientIndex, long clientId, byte[] payload, int offset, int length) {
+        PacketCodec.checkPayloadLength(length);
+        TransportLoop current = loop;
+        if (current != null && current.isLoopThread()) {
+            machine.sendPayload(clientIndex, clientId, payload, offset, length);
+            return;
+        }
+        byte[] copy = Arrays.copyOfRange(payload, offset, offset + length);
+        execute(target -> target.sendPayload(clientIndex, clientId, copy, 0, copy.length));
+    }
+
     /** Sends {@code payload} to every connected client. */
     public void broadcast(byte[] payload, int offset, int length) {
         PacketCodec.checkPayloadLength(length);
@@ -202,9 +217,21 @@ public final class NetcodeServer implements AutoCloseable {
         broadcast(payload, 0, payload.length);
     }
 
-    /** Disconnects the client in slot {@code clientIndex} (10 disconnect packets, reason server disconnect). */
+    /**
+     * Disconnects whichever client is in slot {@code clientIndex} (10 disconnect packets, reason server
+     * disconnect). To disconnect a particular player, use {@link #disconnect(int, long)}.
+     */
     public void disconnect(int clientIndex) {
         execute(target -> target.disconnectClient(clientIndex));
+    }
+
+    /**
+     * Disconnects network client {@code clientId} if it still holds slot {@code clientIndex}; completes
+     * with whether it did (false when the slot is free, holds another client, or the server is stopped).
+     */
+    public CompletableFuture<Boolean> disconnect(int clientIndex, long clientId) {
+        return call(target -> target.disconnectClient(clientIndex, clientId))
+                .exceptionally(stopped -> false);
     }
 
     /** Disconnects every network client. */

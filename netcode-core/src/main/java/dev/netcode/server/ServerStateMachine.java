@@ -521,6 +521,22 @@ public final class ServerStateMachine implements Transport.DatagramHandler, Auto
         sendPayload(clientIndex, payload, 0, payload.length);
     }
 
+    /**
+     * As {@link #sendPayload(int, byte[], int, int)}, but only while slot {@code clientIndex} still
+     * holds client {@code clientId}: a slot freed and taken by the next player never gets a payload
+     * meant for the previous one.
+     *
+     * @return whether the payload was sent
+     */
+    public boolean sendPayload(int clientIndex, long clientId, byte[] payload, int offset, int length) {
+        PacketCodec.checkPayloadLength(length);
+        if (!holds(clientIndex, clientId)) {
+            return false;
+        }
+        sendPayload(clientIndex, payload, offset, length);
+        return true;
+    }
+
     /** Sends a payload to every connected client. */
     public void broadcastPayload(byte[] payload, int offset, int length) {
         PacketCodec.checkPayloadLength(length);
@@ -541,6 +557,26 @@ public final class ServerStateMachine implements Transport.DatagramHandler, Auto
             return;
         }
         disconnect(slot, DisconnectReason.SERVER_DISCONNECT, true);
+    }
+
+    /**
+     * As {@link #disconnectClient(int)}, but only while slot {@code clientIndex} still holds network
+     * client {@code clientId}.
+     *
+     * @return whether that client was disconnected
+     */
+    public boolean disconnectClient(int clientIndex, long clientId) {
+        if (!holds(clientIndex, clientId) || slots[clientIndex].loopback) {
+            return false;
+        }
+        disconnectClient(clientIndex);
+        return true;
+    }
+
+    /** Whether slot {@code clientIndex} is occupied by client {@code clientId}. */
+    public boolean holds(int clientIndex, long clientId) {
+        ClientSlot slot = connectedSlot(clientIndex);
+        return slot != null && slot.clientId == clientId;
     }
 
     /** Disconnects every network client; loopback clients stay. */

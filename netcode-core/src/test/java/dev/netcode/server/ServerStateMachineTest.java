@@ -192,6 +192,33 @@ class ServerStateMachineTest {
         assertThat(server.dropCounters().get(DropReason.ENCRYPTION_MAPPING_FULL)).isZero();
     }
 
+    /** Commands that name the client as well as the slot never reach the next player of a reused slot. */
+    @Test
+    void slotAndClientIdCommandsRefuseTheNextPlayerOfAReusedSlot() {
+        RecordingServer rs = h.server(ADDRESS);
+        ServerStateMachine server = rs.server();
+        server.start(1);
+        RecordingClient first = h.client();
+        connect(h, first, h.token(7001, ADDRESS));
+        server.disconnectClient(0);
+        assertThat(h.tickUntil(() -> first.state() == ClientState.DISCONNECTED, 10)).isTrue();
+        RecordingClient second = h.client();
+        connect(h, second, h.token(7002, ADDRESS));
+        long sentBefore = server.slot(0).packetsSent();
+
+        assertThat(server.holds(0, 7001)).isFalse();
+        assertThat(server.sendPayload(0, 7001, new byte[] { 1 }, 0, 1)).isFalse();
+        assertThat(server.disconnectClient(0, 7001)).isFalse();
+        assertThat(server.slot(0).packetsSent()).isEqualTo(sentBefore);
+        assertThat(server.isClientConnected(0)).isTrue();
+
+        assertThat(server.sendPayload(0, 7002, new byte[] { 2 }, 0, 1)).isTrue();
+        h.tick();
+        assertThat(second.events().payloads).anySatisfy(p -> assertThat(p).containsExactly(2));
+        assertThat(server.disconnectClient(0, 7002)).isTrue();
+        assertThat(server.isClientConnected(0)).isFalse();
+    }
+
     /**
      * A full table turns away holders of valid tokens: counted, and logged at most once a minute of
      * server time, with the refusals since the last warning.

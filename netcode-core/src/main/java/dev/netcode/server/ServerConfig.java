@@ -20,6 +20,35 @@ public final class ServerConfig {
     /** Largest slot count a server accepts; the reference's fixed maximum is 256. */
     public static final int MAX_CLIENTS_LIMIT = 4096;
 
+    /**
+     * Handshakes one client id may have pending at once; a newer request evicts that id's older
+     * pending handshake (whose token is then refused), so one account cannot fill the tables.
+     */
+    public static final int MAX_PENDING_PER_CLIENT_ID = 1;
+
+    /**
+     * Handshakes one source IP (an IPv6 /64) may have pending at once; requests beyond are dropped.
+     * A handshake lasts a round trip, so this leaves room for many players behind one NAT.
+     */
+    public static final int MAX_PENDING_PER_IP = 16;
+
+    /**
+     * Entries in the address → session keys table of a server with {@code maxClients} slots: sessions
+     * plus pending handshakes. The reference fixes it at 4 × 256 whatever the slot count; scaling it down
+     * with small servers would let a handful of tokens fill it.
+     */
+    public static int encryptionMappingCapacity(int maxClients) {
+        return 4 * Math.max(NetcodeProtocol.DEFAULT_MAX_CLIENTS, maxClients);
+    }
+
+    /**
+     * Entries in the connect-token history of a server with {@code maxClients} slots: every token seen
+     * stays there until it expires (8 × 256 in the reference).
+     */
+    public static int tokenHistoryCapacity(int maxClients) {
+        return 8 * Math.max(NetcodeProtocol.DEFAULT_MAX_CLIENTS, maxClients);
+    }
+
     private final long protocolId;
     private final byte[] privateKey;
     private final List<NetcodeAddress> serverAddresses;

@@ -143,11 +143,8 @@ public final class ServerStateMachine implements Transport.DatagramHandler, Auto
             slots[i] = new ClientSlot(this, i);
         }
         slotsByAddress = new HashMap<>(maxClients * 2);
-        // The reference's tables are fixed at 4 x / 8 x NETCODE_MAX_CLIENTS (1024 / 2048) whatever the slot
-        // count; scaling them down with small servers lets a handful of tokens fill them.
-        int tableClients = Math.max(NetcodeProtocol.DEFAULT_MAX_CLIENTS, maxClients);
-        mappings = new EncryptionMappings(tableClients * 4);
-        tokenHistory = new ConnectTokenHistory(tableClients * 8);
+        mappings = new EncryptionMappings(ServerConfig.encryptionMappingCapacity(maxClients));
+        tokenHistory = new ConnectTokenHistory(ServerConfig.tokenHistoryCapacity(maxClients));
         connectedCount = 0;
         challengeSequence = 0;
         SecureRandomBytes.fill(challengeKey);

@@ -177,6 +177,19 @@ public final class NetcodeAddress {
         return ip.clone();
     }
 
+    /**
+     * Whether {@code other} is on the same host as far as one party can tell: the same IPv4 address,
+     * or the same IPv6 /64 (the smallest block a host is normally given, so any of its addresses).
+     * Ports are ignored.
+     */
+    public boolean sameHost(NetcodeAddress other) {
+        if (ip.length != other.ip.length) {
+            return false;
+        }
+        int prefix = ip.length == 4 ? 4 : 8;
+        return Arrays.equals(ip, 0, prefix, other.ip, 0, prefix);
+    }
+
     public NetcodeAddress withPort(int newPort) {
         if (newPort < 0 || newPort > 0xFFFF) {
             throw new IllegalArgumentException("port out of range: " + newPort);

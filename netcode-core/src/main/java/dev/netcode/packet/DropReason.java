@@ -46,6 +46,19 @@ public enum DropReason {
     BAD_BODY_LENGTH,
     /** A response whose challenge token does not authenticate. */
     CHALLENGE_TOKEN_INVALID,
+    /**
+     * A response whose challenge token was issued for another handshake: another address or
+     * session keys, or a token that has since been used, superseded or replaced (our hardening; the
+     * reference accepts any challenge token it can decrypt).
+     */
+    CHALLENGE_TOKEN_MISMATCH,
+    /** A response whose challenge token belongs to a connect token that has expired since (our hardening). */
+    CHALLENGE_TOKEN_EXPIRED,
+    /**
+     * A request for a new handshake from a host (IPv4 address or IPv6 /64) that already has
+     * {@code ServerConfig.MAX_PENDING_PER_IP} handshakes in progress.
+     */
+    TOO_MANY_PENDING_FROM_HOST,
     /** A valid packet that is not expected in the current state (e.g. from an address that is not connected). */
     UNEXPECTED,
     /** A client packet from an address other than the server it is talking to. */

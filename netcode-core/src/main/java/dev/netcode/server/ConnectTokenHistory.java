@@ -71,7 +71,11 @@ final class ConnectTokenHistory {
         return reusable;
     }
 
-    /** Marks the entry of a token whose client just got a slot. */
+    /**
+     * Marks the entry of a token consumed: its client got a slot, or its handshake was given up (superseded
+     * by a newer one of the same client, or left over from before a restart). Either way the token is
+     * refused from now until it expires.
+     */
     void consume(int index) {
         if (index >= 0 && index < states.length && states[index] != FREE) {
             states[index] = CONSUMED;
@@ -79,17 +83,34 @@ final class ConnectTokenHistory {
     }
 
     /**
-     * Marks entry {@code index} consumed if it is still pending for {@code from}, and says whether it
-     * was. A handshake can complete after its token expired (responses carry no expiry), and an
-     * expired entry may meanwhile have been reused for another client's token, which must stay pending
-     * for that client rather than be consumed by this one.
+     * Whether entry {@code index} is still pending for the token that {@code from} first presented with
+     * expiry {@code expireTimestamp} and whose tag starts with {@code tag[tagOffset, tagOffset + tagBytes)}.
+     * A connection response names the entry its challenge was issued for; the entry may since have been
+     * consumed, or (once its token expired) reused for another token.
      */
-    boolean consume(int index, NetcodeAddress from) {
-        if (index < 0 || index >= states.length || states[index] != PENDING || !from.equals(addresses[index])) {
-            return false;
+    boolean isPendingFor(int index, NetcodeAddress from, long expireTimestamp, byte[] tag, int tagOffset,
+            int tagBytes) {
+        return index >= 0 && index < states.length && states[index] == PENDING && from.equals(addresses[index])
+                && expireTimestamps[index] == expireTimestamp
+                && Arrays.equals(tags, index * TAG_BYTES, index * TAG_BYTES + tagBytes, tag, tagOffset,
+                        tagOffset + tagBytes);
+    }
+
+    /**
+     * This table with the entries of {@code previous} (a stopped run's) carried over as consumed, so a
+     * restart, however quick, never lets a token seen before it open a session: the new run starts
+     * its sequences afresh, and a second session under the same keys would repeat nonces. The table
+     * grows to hold them all when the previous run's was larger.
+     */
+    static ConnectTokenHistory carryingOver(ConnectTokenHistory previous, int capacity) {
+        ConnectTokenHistory next = new ConnectTokenHistory(Math.max(capacity, previous.capacity()));
+        System.arraycopy(previous.tags, 0, next.tags, 0, previous.tags.length);
+        System.arraycopy(previous.addresses, 0, next.addresses, 0, previous.addresses.length);
+        System.arraycopy(previous.expireTimestamps, 0, next.expireTimestamps, 0, previous.expireTimestamps.length);
+        for (int i = 0; i < previous.states.length; i++) {
+            next.states[i] = previous.states[i] == FREE ? FREE : CONSUMED;
         }
-        states[index] = CONSUMED;
-        return true;
+        return next;
     }
 
     boolean isPending(int index) {
@@ -127,13 +148,5 @@ final class ConnectTokenHistory {
             }
         }
         return used;
-    }
-
-    void reset() {
-        Arrays.fill(states, FREE);
-        Arrays.fill(tags, (byte) 0);
-        Arrays.fill(addresses, null);
-        Arrays.fill(expireTimestamps, 0);
-        Arrays.fill(createTimes, 0);
     }
 }

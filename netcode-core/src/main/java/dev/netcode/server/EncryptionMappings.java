@@ -32,6 +32,10 @@ final class EncryptionMappings {
         double lastAccessTime;
         int ownerSlot = -1;
         int tokenHistoryIndex = -1;
+        /** The client id of the token that made the entry; meaningful while no slot owns it. */
+        long clientId;
+        /** When the entry was made for its current token (update clock). */
+        double createTime;
 
         Entry(int index) {
             this.index = index;
@@ -50,6 +54,13 @@ final class EncryptionMappings {
             lastAccessTime = 0;
             ownerSlot = -1;
             tokenHistoryIndex = -1;
+            clientId = 0;
+            createTime = 0;
+        }
+
+        /** A live entry that no slot owns yet: a handshake in progress. */
+        boolean isPending(double now) {
+            return address != null && ownerSlot < 0 && !isExpired(now);
         }
     }
 
@@ -110,6 +121,40 @@ final class EncryptionMappings {
         entry.expireTime = expireTime;
         entry.timeout = timeout;
         return entry;
+    }
+
+    /** Handshakes in progress from the host of {@code address} (same IPv4 address or IPv6 /64). */
+    int pendingFromHost(NetcodeAddress address, double now) {
+        int pending = 0;
+        for (Entry entry : entries) {
+            if (entry.isPending(now) && entry.address.sameHost(address)) {
+                pending++;
+            }
+        }
+        return pending;
+    }
+
+    /** Handshakes in progress for {@code clientId}. */
+    int pendingFor(long clientId, double now) {
+        int pending = 0;
+        for (Entry entry : entries) {
+            if (entry.isPending(now) && entry.clientId == clientId) {
+                pending++;
+            }
+        }
+        return pending;
+    }
+
+    /** The oldest handshake in progress for {@code clientId}, or {@code null}. */
+    Entry oldestPendingFor(long clientId, double now) {
+        Entry oldest = null;
+        for (Entry entry : entries) {
+            if (entry.isPending(now) && entry.clientId == clientId
+                    && (oldest == null || entry.createTime < oldest.createTime)) {
+                oldest = entry;
+            }
+        }
+        return oldest;
     }
 
     /** Removes the entry for {@code address}, live or not; returns whether there was one. */

@@ -27,7 +27,8 @@ import dev.netcode.transport.UdpTransport;
  * at once without copying, sends from other threads are copied and queued.
  *
  * <p>A server can be started again after {@link #stop()}: every start binds a fresh transport and
- * a fresh state machine (new challenge key, global sequence 2^63, the restart rule).
+ * a fresh state machine (new challenge key, global sequence 2^63, the restart rule) that keeps
+ * refusing every token the previous one saw.
  */
 public final class NetcodeServer implements AutoCloseable {
 
@@ -84,6 +85,9 @@ public final class NetcodeServer implements AutoCloseable {
         ServerStateMachine newMachine;
         try {
             newMachine = new ServerStateMachine(config, transport, 0.0, statistics);
+            if (machine != null) {
+                newMachine.carryOver(machine);
+            }
             newMachine.start(maxClients);
         }
         catch (RuntimeException ex) {

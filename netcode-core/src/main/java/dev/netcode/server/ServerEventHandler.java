@@ -15,7 +15,11 @@ public interface ServerEventHandler {
     default void onPayload(ClientSlot slot, byte[] buf, int offset, int length) {
     }
 
-    /** The client in {@code slot} is gone; the slot is freed right after this returns. */
+    /**
+     * The client in {@code slot} is gone. The slot is already free ({@link ClientSlot#isConnected()} is
+     * false, the connected count lowered, sends to it do nothing) while its client id, address and user
+     * data stay readable until this returns.
+     */
     default void onClientDisconnected(ClientSlot slot, DisconnectReason reason) {
     }
 }

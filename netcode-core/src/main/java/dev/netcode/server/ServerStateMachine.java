@@ -126,8 +126,11 @@ public final class ServerStateMachine implements Transport.DatagramHandler, Auto
     /**
      * Starts accepting clients into {@code maxClients} slots (1 to {@link ServerConfig#MAX_CLIENTS_LIMIT}).
      * A running server is stopped first. Every start draws a new challenge key, resets the global
-     * sequence to 2^63 (so nonces never repeat across restarts) and applies the restart rule: tokens
-     * expiring before now + {@link ServerConfig#maxConnectTokenLifetime()} are refused.
+     * sequence to 2^63 and applies the restart rule: tokens expiring before now +
+     * {@link ServerConfig#maxConnectTokenLifetime()} are refused. The rule works in whole seconds, so
+     * tokens seen by earlier runs of this object (or of the one passed to {@link #carryOver}) stay
+     * refused until they expire: a restart within the same second never lets one open a second session
+     * whose sequences, and so nonces, would start again under the same keys.
      */
     public void start(int maxClients) {
         if (maxClients < 1 || maxClients > ServerConfig.MAX_CLIENTS_LIMIT) {
@@ -144,7 +147,7 @@ public final class ServerStateMachine implements Transport.DatagramHandler, Auto
         }
         slotsByAddress = new HashMap<>(maxClients * 2);
         mappings = new EncryptionMappings(ServerConfig.encryptionMappingCapacity(maxClients));
-        tokenHistory = new ConnectTokenHistory(ServerConfig.tokenHistoryCapacity(maxClients));
+        tokenHistory = ConnectTokenHistory.carryingOver(tokenHistory, ServerConfig.tokenHistoryCapacity(maxClients));
         connectedCount = 0;
         challengeSequence = 0;
         SecureRandomBytes.fill(challengeKey);
@@ -157,8 +160,8 @@ public final class ServerStateMachine implements Transport.DatagramHandler, Auto
     }
 
     /**
-     * Disconnects every network client (sending disconnect packets), forgets all mappings and token
-     * history, and wipes the challenge key.
+     * Disconnects every network client (sending disconnect packets), forgets all mappings and wipes the
+     * challenge key. The token history is kept for the next start.
      */
     public void stop() {
         if (!running) {
@@ -171,12 +174,20 @@ public final class ServerStateMachine implements Transport.DatagramHandler, Auto
             }
         }
         mappings.reset();
-        tokenHistory.reset();
         Arrays.fill(challengeKey, (byte) 0);
         globalSequence = NetcodeProtocol.GLOBAL_SEQUENCE_SEED;
         running = false;
         maxClients = 0;
         log.info("netcode server on {} stopped", transport.localAddress());
+    }
+
+    /**
+     * Takes over the token history of {@code previous}, a server with the same key that this one
+     * replaces and whose thread has ended (as {@link NetcodeServer} does on every restart), so the
+     * tokens it saw stay refused; call before {@link #start}.
+     */
+    public void carryOver(ServerStateMachine previous) {
+        tokenHistory = previous.tokenHistory;
     }
 
     /** Stops, wipes the private key, and closes the transport. */
@@ -245,7 +256,7 @@ public final class ServerStateMachine implements Transport.DatagramHandler, Auto
         if (buf[0] == 0) {
             if (codec.readConnectionRequest(buf, length, privateKey, config.unixClock().getAsLong(),
                     minConnectTokenExpireTimestamp, packet)) {
-                processConnectionRequest(from, buf);
+                processConnectionRequest(from, buf, mapping);
             }
             else {
                 drops.increment(packet.dropReason());
@@ -298,7 +309,11 @@ public final class ServerStateMachine implements Transport.DatagramHandler, Auto
         slot.bytesReceived += length;
     }
 
-    private void processConnectionRequest(NetcodeAddress from, byte[] buf) {
+    /**
+     * A request with a valid token: admit the token, keep (or make) the mapping for the handshake, and
+     * answer with a challenge bound to both. {@code live} is the mapping {@code from} already has.
+     */
+    private void processConnectionRequest(NetcodeAddress from, byte[] buf, EncryptionMappings.Entry live) {
         int privateOffset = packet.privateTokenOffset();
         ConnectTokenPrivate token = ConnectTokenPrivate.read(buf, privateOffset);
         if (token == null) {
@@ -313,12 +328,21 @@ public final class ServerStateMachine implements Transport.DatagramHandler, Auto
             drops.increment(DropReason.ADDRESS_ALREADY_CONNECTED);
             return;
         }
-        if (isClientIdConnected(token.clientId())) {
+        long clientId = token.clientId();
+        if (isClientIdConnected(clientId)) {
             drops.increment(DropReason.CLIENT_ID_ALREADY_CONNECTED);
             return;
         }
-        int historyIndex = tokenHistory.admit(buf, privateOffset + TAG_OFFSET_IN_PRIVATE, from,
-                packet.expireTimestamp(), time, config.unixClock().getAsLong());
+        // A new handshake from a host that has its share of them in progress is turned away before
+        // its token takes a history entry; retransmissions (a live mapping) always get through.
+        if (live == null && mappings.pendingFromHost(from, time) >= ServerConfig.MAX_PENDING_PER_IP) {
+            drops.increment(DropReason.TOO_MANY_PENDING_FROM_HOST);
+            return;
+        }
+        int tagOffset = privateOffset + TAG_OFFSET_IN_PRIVATE;
+        long expireTimestamp = packet.expireTimestamp();
+        long unixNow = config.unixClock().getAsLong();
+        int historyIndex = tokenHistory.admit(buf, tagOffset, from, expireTimestamp, time, unixNow);
         if (historyIndex == ConnectTokenHistory.FULL) {
             refuseForCapacity(DropReason.TOKEN_HISTORY_FULL, "connect-token history", tokenHistory.capacity(),
                     "tokens used within their lifetime; shorter token lifetimes free entries sooner");
@@ -333,23 +357,72 @@ public final class ServerStateMachine implements Transport.DatagramHandler, Auto
             sendDenied(from, serverToClientKey);
             return;
         }
-        int timeout = token.timeoutSeconds();
-        EncryptionMappings.Entry mapping = mappings.add(from, serverToClientKey, token.clientToServerKey(), time,
-                timeout >= 0 ? time + timeout : EncryptionMappings.NEVER, timeout);
-        if (mapping == null) {
-            refuseForCapacity(DropReason.ENCRYPTION_MAPPING_FULL, "encryption-mapping table", mappings.capacity(),
-                    "sessions and handshakes in progress");
-            return;
+        // A retransmitted request (its live mapping is for this token) gets a new challenge but no more
+        // time: the handshake must finish within the mapping's life (re-sent requests used to extend it).
+        EncryptionMappings.Entry mapping = live;
+        if (mapping == null || mapping.tokenHistoryIndex != historyIndex) {
+            mapping = startHandshake(from, token, historyIndex, expireTimestamp - unixNow, live);
+            if (mapping == null) {
+                return;
+            }
         }
-        mapping.tokenHistoryIndex = historyIndex;
-
-        ChallengeToken.write(challengeTokenBuffer, 0, token.clientId(), token.userData());
+        ChallengeToken.write(challengeTokenBuffer, 0, clientId, token.userData());
+        HandshakeBinding.write(challengeTokenBuffer, 0, historyIndex, mapping.index, expireTimestamp, buf, tagOffset);
         ChallengeToken.encrypt(codec.aead(), challengeTokenBuffer, 0, challengeSequence, challengeKey);
         int length = codec.writeChallenge(sendBuffer, globalSequence++, challengeSequence, challengeTokenBuffer, 0,
                 serverToClientKey);
         challengeSequence++;
         send(from, length);
-        log.debug("sent challenge to {} for client {}", from, Long.toUnsignedString(token.clientId()));
+        log.debug("sent challenge to {} for client {}", from, Long.toUnsignedString(clientId));
+    }
+
+    /**
+     * Makes the mapping for a new handshake: the first request with this token from {@code from}.
+     * {@code replaced} is a live mapping of {@code from} for another token, which the new one takes
+     * over. At most {@link ServerConfig#MAX_PENDING_PER_CLIENT_ID} handshakes stay pending per client
+     * id: beyond that the id's oldest is given up, so one account cannot fill the table.
+     *
+     * @return the mapping, or {@code null} when the table is full
+     */
+    private EncryptionMappings.Entry startHandshake(NetcodeAddress from, ConnectTokenPrivate token, int historyIndex,
+            long secondsToExpiry, EncryptionMappings.Entry replaced) {
+        long clientId = token.clientId();
+        if (replaced != null) {
+            giveUp(replaced, from);
+        }
+        while (mappings.pendingFor(clientId, time) >= ServerConfig.MAX_PENDING_PER_CLIENT_ID) {
+            EncryptionMappings.Entry oldest = mappings.oldestPendingFor(clientId, time);
+            if (oldest == replaced) {
+                break;
+            }
+            giveUp(oldest, from);
+            mappings.remove(oldest.address);
+        }
+        // A pending mapping lasts the token's timeout, and never past the token's expiry (unsigned: a
+        // token that never expires has 2^64 - 1 there).
+        int timeout = token.timeoutSeconds();
+        double lifetime = secondsToExpiry >= 0 ? secondsToExpiry : Double.POSITIVE_INFINITY;
+        double expireTime = timeout >= 0 ? time + Math.min(timeout, lifetime)
+                : lifetime == Double.POSITIVE_INFINITY ? EncryptionMappings.NEVER : time + lifetime;
+        EncryptionMappings.Entry mapping = mappings.add(from, token.serverToClientKey(), token.clientToServerKey(),
+                time, expireTime, timeout);
+        if (mapping == null) {
+            refuseForCapacity(DropReason.ENCRYPTION_MAPPING_FULL, "encryption-mapping table", mappings.capacity(),
+                    "sessions and handshakes in progress");
+            return null;
+        }
+        mapping.tokenHistoryIndex = historyIndex;
+        mapping.clientId = clientId;
+        mapping.createTime = time;
+        return mapping;
+    }
+
+    /** Ends the pending handshake of {@code mapping}: its token is refused from now on. */
+    private void giveUp(EncryptionMappings.Entry mapping, NetcodeAddress newcomer) {
+        tokenHistory.consume(mapping.tokenHistoryIndex);
+        statistics.handshakesSuperseded.incrementAndGet();
+        log.debug("gave up the pending handshake of client {} from {}: {} started a newer one",
+                Long.toUnsignedString(mapping.clientId), mapping.address, newcomer);
     }
 
     private void processConnectionResponse(NetcodeAddress from, byte[] buf, ClientSlot slot,
@@ -361,6 +434,19 @@ public final class ServerStateMachine implements Transport.DatagramHandler, Auto
         int tokenOffset = packet.challengeTokenOffset();
         if (!ChallengeToken.decrypt(codec.aead(), buf, tokenOffset, packet.challengeSequence(), challengeKey)) {
             drops.increment(DropReason.CHALLENGE_TOKEN_INVALID);
+            return;
+        }
+        long expireTimestamp = HandshakeBinding.expireTimestamp(buf, tokenOffset);
+        if (Long.compareUnsigned(expireTimestamp, config.unixClock().getAsLong()) <= 0) {
+            drops.increment(DropReason.CHALLENGE_TOKEN_EXPIRED);
+            return;
+        }
+        int historyIndex = HandshakeBinding.historyIndex(buf, tokenOffset);
+        if (HandshakeBinding.mappingIndex(buf, tokenOffset) != mapping.index
+                || mapping.tokenHistoryIndex != historyIndex
+                || !tokenHistory.isPendingFor(historyIndex, from, expireTimestamp, buf,
+                        HandshakeBinding.tagPrefixOffset(tokenOffset), HandshakeBinding.TAG_PREFIX_BYTES)) {
+            drops.increment(DropReason.CHALLENGE_TOKEN_MISMATCH);
             return;
         }
         long clientId = Bytes.readU64(buf, tokenOffset);
@@ -384,10 +470,7 @@ public final class ServerStateMachine implements Transport.DatagramHandler, Auto
         free.mapping = mapping;
         mapping.ownerSlot = free.index();
         mapping.expireTime = EncryptionMappings.NEVER;
-        if (!tokenHistory.consume(mapping.tokenHistoryIndex, from)) {
-            // The token expired during the handshake and its entry went to another token: leave that one be.
-            mapping.tokenHistoryIndex = -1;
-        }
+        tokenHistory.consume(historyIndex);
         slotsByAddress.put(from, free);
         connectedCount++;
         statistics.connectionsAccepted.incrementAndGet();
@@ -600,18 +683,22 @@ public final class ServerStateMachine implements Transport.DatagramHandler, Auto
             log.info("client {} in slot {} disconnected ({})", Long.toUnsignedString(slot.clientId), slot.index(),
                     reason);
         }
-        try {
-            events.onClientDisconnected(slot, reason);
-        }
-        catch (RuntimeException ex) {
-            handlerFailed("onClientDisconnected", ex);
-        }
+        // Free first, then tell: the handler sees the slot free and the count lowered (a game that
+        // reacts by reading either must see the client gone), with the client's id, address and user
+        // data still readable on the slot for the duration of the call.
         if (!slot.loopback) {
             slotsByAddress.remove(slot.address);
             mappings.remove(slot.address);
         }
-        slot.clear();
+        slot.connected = false;
         connectedCount--;
+        try {
+            events.onClientDisconnected(slot, reason);
+        }
+        catch (RuntimeException | Error ex) {
+            handlerFailed("onClientDisconnected", ex);
+        }
+        slot.clear();
     }
 
     // An application bug must not take the server down or leave a slot half-updated.
@@ -620,7 +707,7 @@ public final class ServerStateMachine implements Transport.DatagramHandler, Auto
         try {
             events.onClientConnected(slot);
         }
-        catch (RuntimeException ex) {
+        catch (RuntimeException | Error ex) {
             handlerFailed("onClientConnected", ex);
         }
     }
@@ -629,12 +716,16 @@ public final class ServerStateMachine implements Transport.DatagramHandler, Auto
         try {
             events.onPayload(slot, buf, offset, length);
         }
-        catch (RuntimeException ex) {
+        catch (RuntimeException | Error ex) {
             handlerFailed("onPayload", ex);
         }
     }
 
-    private void handlerFailed(String method, RuntimeException ex) {
+    /**
+     * An {@code Error} is caught too: a handler's assertion or stack overflow must not end the server's
+     * thread for good, and what the state machine holds is consistent at every handler call.
+     */
+    private void handlerFailed(String method, Throwable ex) {
         handlerErrors.incrementAndGet();
         log.warn("server event handler {} threw; the server carries on", method, ex);
     }

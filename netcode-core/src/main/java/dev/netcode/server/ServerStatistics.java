@@ -16,6 +16,7 @@ public final class ServerStatistics {
     final AtomicLong connectionsAccepted = new AtomicLong();
     final AtomicLong connectionsDenied = new AtomicLong();
     final AtomicLong handlerErrors = new AtomicLong();
+    final AtomicLong handshakesSuperseded = new AtomicLong();
 
     /** Datagrams dropped, by reason. */
     public DropCounters drops() {
@@ -40,8 +41,17 @@ public final class ServerStatistics {
         return connectionsDenied.get();
     }
 
-    /** Exceptions thrown by the {@link ServerEventHandler}, caught and logged. */
+    /** Exceptions and errors thrown by the {@link ServerEventHandler}, caught and logged. */
     public long handlerErrors() {
         return handlerErrors.get();
+    }
+
+    /**
+     * Pending handshakes given up for a newer one (their tokens are refused from then on): another
+     * token from the same address, or the same client id from elsewhere beyond
+     * {@link ServerConfig#MAX_PENDING_PER_CLIENT_ID}.
+     */
+    public long handshakesSuperseded() {
+        return handshakesSuperseded.get();
     }
 }

@@ -11,10 +11,18 @@ import dev.netcode.crypto.Aead;
  * and user data, sealed with the server's per-start challenge key so the server keeps no state
  * for half-open handshakes. Plaintext: client id (u64) at 0, user data (256) at 8, zeros to 300;
  * bytes 0..283 are sealed with ChaCha20-Poly1305 (no associated data), the tag takes 284..299.
+ *
+ * <p>Clients echo the sealed token without reading it, so the 20 bytes after the user data
+ * ({@link #RESERVED_OFFSET}, zero in the reference) are the server's own: ours binds the token to
+ * one handshake there (see {@code dev.netcode.server.HandshakeBinding}).
  */
 public final class ChallengeToken {
 
     public static final int SEALED_BYTES = NetcodeProtocol.CHALLENGE_TOKEN_BYTES - NetcodeProtocol.MAC_BYTES;
+    /** Where the sealed bytes after client id and user data start. */
+    public static final int RESERVED_OFFSET = 8 + NetcodeProtocol.USER_DATA_BYTES;
+    /** Sealed bytes after client id and user data: zero in the reference, the server's to use. */
+    public static final int RESERVED_BYTES = SEALED_BYTES - RESERVED_OFFSET;
     private static final byte[] NO_ASSOCIATED_DATA = new byte[0];
 
     private final long clientId;

@@ -15,18 +15,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Regression test for a token-history bug found while writing the soak test: a handshake may
- * complete after its token expired (a connection response carries no expiry), and by then the
- * token's history entry may have been reused for another client's token. Completing the handshake
- * used to mark that entry consumed, so the other client's own, unused token was refused
- * ({@link DropReason#TOKEN_ALREADY_USED}) and it timed out. Now only an entry still pending for the
- * connecting address is consumed.
+ * complete after its token expired (the reference's connection response carries no expiry), and by
+ * then the token's history entry may have been reused for another client's token. Completing the
+ * handshake used to mark that entry consumed, so the other client's own, unused token was refused
+ * ({@link DropReason#TOKEN_ALREADY_USED}) and it timed out. Since challenge tokens carry their
+ * connect token's expiry and history entry, the late response is refused outright
+ * ({@link DropReason#CHALLENGE_TOKEN_EXPIRED}) and the entry stays the other client's.
  */
 class LateHandshakeTokenEntryTest {
 
     private static final String SERVER = "10.0.0.1:40000";
 
     @Test
-    void handshakeCompletingAfterItsTokenExpiredDoesNotConsumeTheEntryOfAnotherClientsToken() {
+    void handshakeCompletingAfterItsTokenExpiredIsRefusedAndLeavesTheEntryToAnotherClientsToken() {
         ProtocolHarness h = new ProtocolHarness();
         ServerStateMachine server = h.server(SERVER).server();
         server.start(4);
@@ -53,14 +54,17 @@ class LateHandshakeTokenEntryTest {
         h.tick();
         h.tick();
 
-        // The late handshake completes, as the reference allows ...
+        // The late responses arrive: the reference would let them complete the handshake; ours refuses them ...
         holdLate.set(false);
-        assertThat(h.tickUntil(() -> late.state() == ClientState.CONNECTED, 20)).isTrue();
-        // ... and the other client, retransmitting its request, still gets in.
+        assertThat(h.tickUntil(() -> server.dropCounters().get(DropReason.CHALLENGE_TOKEN_EXPIRED) > 0, 20)).isTrue();
+        assertThat(late.state()).isEqualTo(ClientState.SENDING_CONNECTION_RESPONSE);
+        // ... and the other client, retransmitting its request, gets in with the entry its token took.
         holdOther.set(false);
         assertThat(h.tickUntil(() -> other.state() == ClientState.CONNECTED || other.state().isError(), 300)).isTrue();
         assertThat(other.state()).isEqualTo(ClientState.CONNECTED);
-        assertThat(server.connectedClientCount()).isEqualTo(2);
+        assertThat(h.tickUntil(() -> late.state().isError(), 300)).isTrue();
+        assertThat(server.connectedClientCount()).isEqualTo(1);
+        assertThat(server.slot(0).clientId()).isEqualTo(2L);
         assertThat(server.dropCounters().get(DropReason.TOKEN_ALREADY_USED)).isZero();
     }
 }

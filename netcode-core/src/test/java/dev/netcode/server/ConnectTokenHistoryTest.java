@@ -137,16 +137,23 @@ class ConnectTokenHistoryTest {
     }
 
     @Test
-    void resetFreesEverything() {
-        ConnectTokenHistory history = new ConnectTokenHistory(4);
-        for (int n = 0; n < 4; n++) {
-            history.consume(history.admit(tag(n), 0, A, EXPIRE, 1.0, UNIX_NOW));
-        }
-        assertThat(history.admit(tag(9), 0, A, EXPIRE, 1.0, UNIX_NOW)).isEqualTo(ConnectTokenHistory.FULL);
-        history.reset();
-        assertThat(history.used()).isZero();
-        int index = history.admit(tag(0), 0, B, EXPIRE, 2.0, UNIX_NOW);
-        assertThat(index).isZero();
-        assertThat(history.isPending(index)).isTrue();
+    void carryingOverRefusesEveryTokenSeenBeforeUntilItExpires() {
+        ConnectTokenHistory previous = new ConnectTokenHistory(4);
+        int consumed = previous.admit(tag(0), 0, A, EXPIRE, 1.0, UNIX_NOW);
+        previous.consume(consumed);
+        int pending = previous.admit(tag(1), 0, B, EXPIRE, 1.0, UNIX_NOW);
+
+        ConnectTokenHistory next = ConnectTokenHistory.carryingOver(previous, 2);
+        assertThat(next.capacity()).as("never smaller than the previous run's").isEqualTo(4);
+        assertThat(next.admit(tag(0), 0, A, EXPIRE, 0.0, UNIX_NOW)).isEqualTo(ConnectTokenHistory.REFUSED);
+        assertThat(next.admit(tag(1), 0, B, EXPIRE, 0.0, UNIX_NOW))
+                .as("a handshake pending before the restart does not go on after it")
+                .isEqualTo(ConnectTokenHistory.REFUSED);
+        assertThat(next.isConsumed(pending)).isTrue();
+        int fresh = next.admit(tag(2), 0, A, EXPIRE, 0.0, UNIX_NOW);
+        assertThat(next.isPending(fresh)).isTrue();
+        // Once the old tokens expire their entries are reused.
+        assertThat(next.admit(tag(3), 0, A, EXPIRE, 0.0, EXPIRE)).isNotNegative();
+        assertThat(next.admit(tag(4), 0, A, EXPIRE + 30, 0.0, EXPIRE)).isNotNegative();
     }
 }

@@ -4,15 +4,19 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.Test;
 
+import dev.netcode.NetcodeProtocol;
 import dev.netcode.address.NetcodeAddress;
 import dev.netcode.client.ClientEventHandler;
 import dev.netcode.client.ClientState;
 import dev.netcode.client.ClientStateMachine;
 import dev.netcode.client.NetcodeClient;
 import dev.netcode.crypto.SecureRandomBytes;
+import dev.netcode.packet.DropReason;
+import dev.netcode.packet.PacketCodec;
 import dev.netcode.token.ConnectTokenGenerator;
 import dev.netcode.transport.UdpTransport;
 
@@ -149,6 +153,90 @@ class NetcodeServerTest {
         }
         finally {
             server.stop();
+        }
+    }
+
+    /**
+     * The restart rule works in whole seconds: a stop and start within one second used to let a token
+     * the previous run had seen open a session again, with every sequence (and so nonce) starting over.
+     */
+    @Test
+    void aRestartWithinTheSameSecondRefusesATokenTheLastRunSaw() throws Exception {
+        long unixNow = System.currentTimeMillis() / 1000;
+        NetcodeAddress publicAddress = NetcodeAddress.parse("127.0.0.1:40000");
+        ServerConfig config = ServerConfig.builder(PROTOCOL_ID, key).serverAddress(publicAddress)
+                .unixClock(() -> unixNow).build();
+        var token = new ConnectTokenGenerator(key, PROTOCOL_ID, () -> unixNow)
+                .generate(17, List.of(publicAddress), 30, 5, null);
+        NetcodeServer server = NetcodeServer.start(config, LOCALHOST_ANY_PORT, 4);
+        try (UdpTransport attacker = UdpTransport.bind(LOCALHOST_ANY_PORT);
+                PacketCodec codec = new PacketCodec(PROTOCOL_ID)) {
+            byte[] request = new byte[NetcodeProtocol.MAX_PACKET_BYTES];
+            int length = codec.writeConnectionRequest(request, token);
+            ServerStatistics statistics = server.statistics();
+            // UDP may lose a request: send until the server has answered one with a challenge.
+            assertThat(sendUntil(attacker, server, request, length, () -> statistics.packetsSent() > 0)).isTrue();
+
+            server.stop();
+            server.start();
+            long sentBefore = statistics.packetsSent();
+            assertThat(sendUntil(attacker, server, request, length,
+                    () -> statistics.drops().get(DropReason.TOKEN_ALREADY_USED) > 0)).isTrue();
+            assertThat(statistics.packetsSent()).as("no challenge after the restart").isEqualTo(sentBefore);
+            assertThat(server.stateMachine().minConnectTokenExpireTimestamp()).as("the rule alone lets it through")
+                    .isEqualTo(token.expireTimestamp());
+        }
+        finally {
+            server.stop();
+        }
+    }
+
+    private static boolean sendUntil(UdpTransport from, NetcodeServer server, byte[] datagram, int length,
+            BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+            from.send(server.localAddress(), datagram, 0, length);
+            from.awaitDatagram(20);
+            from.receive((sender, buf, offset, received) -> { }, 64);
+        }
+        return condition.getAsBoolean();
+    }
+
+    /** An {@code Error} from an event handler used to end the server's thread for good. */
+    @Test
+    void anErrorThrownByAnEventHandlerLeavesTheServerRunning() throws Exception {
+        CountDownLatch echoed = new CountDownLatch(1);
+        ServerConfig config = ServerConfig.builder(PROTOCOL_ID, key).eventHandler(new ServerEventHandler() {
+            private boolean thrown;
+
+            @Override
+            public void onPayload(ClientSlot slot, byte[] buf, int offset, int length) {
+                if (!thrown) {
+                    thrown = true;
+                    throw new StackOverflowError("a game's runaway recursion");
+                }
+                slot.send(buf, offset, length);
+            }
+        }).build();
+        try (NetcodeServer server = NetcodeServer.start(config, LOCALHOST_ANY_PORT, 4);
+                NetcodeClient client = NetcodeClient.start(LOCALHOST_ANY_PORT, new ClientEventHandler() {
+                    @Override
+                    public void onPayload(byte[] buf, int offset, int length, long sequence) {
+                        echoed.countDown();
+                    }
+                })) {
+            client.connect(new ConnectTokenGenerator(key, PROTOCOL_ID).generate(8, List.of(server.localAddress()), 60, 5,
+                    null).toBytes());
+            assertThat(client.awaitState(state -> state == ClientState.CONNECTED || state.isError(), 10_000))
+                    .isEqualTo(ClientState.CONNECTED);
+            // Payloads may be lost: keep sending until one is echoed (the first one only ever throws).
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!echoed.await(50, TimeUnit.MILLISECONDS) && System.nanoTime() < deadline) {
+                client.sendPayload(new byte[] { 1 }, 0, 1);
+            }
+            assertThat(echoed.getCount()).isZero();
+            assertThat(server.isRunning()).isTrue();
+            assertThat(server.statistics().handlerErrors()).isOne();
         }
     }
 }

@@ -237,7 +237,9 @@ class ServerStateMachineTest {
             Runnable sendRequest = () -> {
                 int from = port.getAndIncrement();
                 int length = codec.writeConnectionRequest(request, h.token(from, ADDRESS));
-                server.onDatagram(NetcodeAddress.parse("127.0.0.2:" + from), request, 0, length);
+                // one host each: a host may only have ServerConfig.MAX_PENDING_PER_IP handshakes pending
+                server.onDatagram(NetcodeAddress.parse("127.1." + (from >> 8 & 0xFF) + "." + (from & 0xFF) + ":" + from),
+                        request, 0, length);
             };
             for (int i = 0; i < capacity + 3; i++) {
                 sendRequest.run();
@@ -301,6 +303,53 @@ class ServerStateMachineTest {
         assertThat(server.nextUpdateTime()).isEqualTo(Double.POSITIVE_INFINITY);
         server.stop();
         assertThat(server.nextUpdateTime()).isInfinite();
+    }
+
+    /**
+     * The disconnect event comes after the slot is freed: a handler that reads the count or the
+     * slot sees the client gone, while the slot still tells who it was.
+     */
+    @Test
+    void disconnectEventSeesTheSlotFreedAndTheCountLowered() {
+        List<String> seen = new ArrayList<>();
+        ServerStateMachine[] server = new ServerStateMachine[1];
+        ServerEventHandler handler = new ServerEventHandler() {
+            @Override
+            public void onClientDisconnected(ClientSlot slot, DisconnectReason reason) {
+                seen.add(slot.clientId() + " " + slot.address() + " connected=" + slot.isConnected() + " count="
+                        + server[0].connectedClientCount() + " free=" + !server[0].isClientConnected(slot.index())
+                        + " id=" + server[0].findClientIndex(slot.clientId()));
+            }
+        };
+        server[0] = h.server(ADDRESS, b -> b.eventHandler(handler)).server();
+        server[0].start(2);
+        RecordingClient client = h.client();
+        connect(h, client, h.token(31, ADDRESS));
+        server[0].disconnectClient(0);
+        assertThat(seen).containsExactly("31 " + client.client().localAddress() + " connected=false count=0 free=true id=-1");
+        assertThat(server[0].slot(0).clientId()).as("cleared after the event").isZero();
+    }
+
+    /** An {@code Error} from a handler (an assertion, a stack overflow) is caught like an exception. */
+    @Test
+    void eventHandlerThrowingAnErrorNeverBreaksTheServer() {
+        ServerEventHandler handler = new ServerEventHandler() {
+            @Override
+            public void onPayload(ClientSlot slot, byte[] buf, int offset, int length) {
+                throw new AssertionError("a game's assertion");
+            }
+        };
+        ServerStateMachine server = h.server(ADDRESS, b -> b.eventHandler(handler)).server();
+        server.start(1);
+        RecordingClient client = h.client();
+        connect(h, client, h.token(32, ADDRESS));
+        client.client().sendPayload(new byte[] { 1 });
+        h.tick();
+        assertThat(server.handlerErrors()).isOne();
+        assertThat(server.isClientConnected(0)).isTrue();
+        server.sendPayload(0, new byte[] { 9 });
+        h.tick();
+        assertThat(client.events().payloads).containsExactly(new byte[] { 9 });
     }
 
     // ---- event handlers that throw --------------------------------------------------------------

@@ -85,6 +85,12 @@ public class NetcodeServerMetrics implements MeterBinder {
             .baseUnit("connections")
             .tags(this.tags)
             .register(registry);
+        FunctionCounter
+            .builder("netcode.server.handshakes.superseded", statistics, ServerStatistics::handshakesSuperseded)
+            .description("Pending handshakes given up because the same client started a newer one")
+            .baseUnit("connections")
+            .tags(this.tags)
+            .register(registry);
         DropCounters drops = statistics.drops();
         for (DropReason reason : DropReason.values()) {
             FunctionCounter.builder("netcode.server.packets.dropped", drops, (counters) -> counters.get(reason))

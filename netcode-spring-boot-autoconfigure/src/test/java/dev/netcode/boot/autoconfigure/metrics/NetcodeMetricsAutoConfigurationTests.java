@@ -47,6 +47,7 @@ class NetcodeMetricsAutoConfigurationTests {
             assertThat(registry.get("netcode.server.connections").gauge().value()).isZero();
             assertThat(registry.get("netcode.server.connections.accepted").functionCounter().count()).isZero();
             assertThat(registry.get("netcode.server.connections.denied").functionCounter()).isNotNull();
+            assertThat(registry.get("netcode.server.handshakes.superseded").functionCounter()).isNotNull();
             assertThat(registry.get("netcode.server.packets.sent").functionCounter()).isNotNull();
             NetcodeServer server = context.getBean(NetcodeServer.class);
             byte[] token = context.getBean(ConnectTokenIssuer.class).issue(5, null).token();

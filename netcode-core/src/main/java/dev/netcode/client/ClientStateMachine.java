@@ -24,9 +24,16 @@ import dev.netcode.transport.Transport;
  * until one lets it in, then exchanges encrypted payloads and keep-alives with it.
  *
  * <p>Like the server it is a state machine driven by an explicit clock ({@link #update}, seconds on
- * any monotonic base) and is not thread-safe. States and transitions follow the reference exactly,
- * including its quirks (a disconnect packet while other servers remain in the token moves on to
- * the next server).
+ * any monotonic base) and is not thread-safe. States and transitions follow the reference, with two
+ * deliberate deviations that keep a token's keys from ever encrypting two packets under one nonce:
+ * <ul>
+ * <li>Once a session was connected, the client never moves on to the token's next server: a kick
+ * (disconnect packet) ends in {@link ClientState#DISCONNECTED} as if no server were left, just as a
+ * silent server ends in {@link ClientState#CONNECTION_TIMED_OUT}. The reference falls back after a
+ * kick, and the next server then repeats the server-to-client nonces the first one used, since every
+ * server starts its sequences at the same values. Before a connection, fallback is the reference's.
+ * <li>{@link #connect(ConnectToken)} refuses a token this client already used (see there).
+ * </ul>
  */
 public final class ClientStateMachine implements Transport.DatagramHandler, AutoCloseable {
 
@@ -44,11 +51,15 @@ public final class ClientStateMachine implements Transport.DatagramHandler, Auto
     private final byte[] clientToServerKey = new byte[NetcodeProtocol.KEY_BYTES];
     private final byte[] serverToClientKey = new byte[NetcodeProtocol.KEY_BYTES];
     private final DropCounters drops = new DropCounters();
+    private final UsedConnectTokens usedTokens = new UsedConnectTokens();
+    private final byte[] tokenTag = new byte[NetcodeProtocol.MAC_BYTES];
     private Consumer<byte[]> loopbackSender;
 
     private ClientState state = ClientState.DISCONNECTED;
     private double time;
     private ConnectToken token;
+    /** Whether anything was encrypted with the current token's client-to-server key. */
+    private boolean tokenUsed;
     private int serverAddressIndex;
     private NetcodeAddress serverAddress;
     private long sequence;
@@ -80,7 +91,8 @@ public final class ClientStateMachine implements Transport.DatagramHandler, Auto
 
     /**
      * Starts connecting with a 2048-byte connect token. Any current connection is closed first.
-     * An invalid token ends in {@link ClientState#INVALID_CONNECT_TOKEN} at once.
+     * An invalid token, or one this client already used (see {@link #connect(ConnectToken)}), ends
+     * in {@link ClientState#INVALID_CONNECT_TOKEN} at once, without sending anything.
      */
     public void connect(byte[] connectToken) {
         disconnect();
@@ -96,10 +108,33 @@ public final class ClientStateMachine implements Transport.DatagramHandler, Auto
         connect(parsed);
     }
 
-    /** {@link #connect(byte[])} with a token already read. */
+    /**
+     * {@link #connect(byte[])} with a token already read.
+     *
+     * <p>A token is good for one attempt: once this client has sent anything encrypted with the
+     * token's client-to-server key (a connection response, keep-alive, payload or disconnect
+     * packet), connecting with it again is refused: the state becomes
+     * {@link ClientState#INVALID_CONNECT_TOKEN} at once, with an INFO log, and nothing is sent.
+     * A new attempt would start the packet sequence, which is the nonce, at 0 again under the same
+     * key, and a server that accepts the token a second time (another server of the token, or one
+     * that allows a token again from the address that used it, as the reference does) would repeat
+     * its own nonces too. Get a fresh token for every connection. A token whose attempt sent only
+     * connection requests may be used again: it timed out or was denied before the client answered a
+     * challenge, and was not ended by {@link #disconnect()} or another {@code connect} (those send
+     * disconnect packets). Requests are not encrypted with that key and use no nonce under it, so a
+     * retry repeats nothing. This client remembers its last 64 used tokens; tokens live seconds, so
+     * that covers every token that is still valid.
+     */
     public void connect(ConnectToken connectToken) {
         disconnect();
+        UsedConnectTokens.tagOf(connectToken, tokenTag);
+        if (usedTokens.contains(tokenTag)) {
+            log.info("connect token refused: this client already used it; connect with a fresh token");
+            setState(ClientState.INVALID_CONNECT_TOKEN);
+            return;
+        }
         token = connectToken;
+        tokenUsed = false;
         codec.protocolId(token.protocolId());
         System.arraycopy(token.clientToServerKey(), 0, clientToServerKey, 0, NetcodeProtocol.KEY_BYTES);
         System.arraycopy(token.serverToClientKey(), 0, serverToClientKey, 0, NetcodeProtocol.KEY_BYTES);
@@ -120,9 +155,14 @@ public final class ClientStateMachine implements Transport.DatagramHandler, Auto
         replayProtection.reset();
     }
 
-    /** Moves on to the token's next server address; false when there is none left. */
+    /**
+     * Moves on to the token's next server address; false when there is none left, or when this
+     * session was connected: the next server would repeat the server-to-client nonces (sequences)
+     * the last one used under the token's key (a deliberate deviation from the reference).
+     */
     private boolean connectToNextServer() {
-        if (token == null || serverAddressIndex + 1 >= token.serverAddresses().size()) {
+        if (token == null || state == ClientState.CONNECTED
+                || serverAddressIndex + 1 >= token.serverAddresses().size()) {
             return false;
         }
         serverAddressIndex++;
@@ -198,12 +238,12 @@ public final class ClientStateMachine implements Transport.DatagramHandler, Auto
         return next;
     }
 
-    /** Seconds between the token's creation and expiry: how long one connection attempt may take. */
     /** Sending connection requests or responses: the handshake is under way. */
     private boolean isConnecting() {
         return state == ClientState.SENDING_CONNECTION_REQUEST || state == ClientState.SENDING_CONNECTION_RESPONSE;
     }
 
+    /** Seconds between the token's creation and expiry: how long one connection attempt may take. */
     private double tokenLifetime() {
         long lifetime = token.expireTimestamp() - token.createTimestamp();
         return lifetime >= 0 ? lifetime : (double) (lifetime >>> 1) * 2.0;
@@ -219,12 +259,24 @@ public final class ClientStateMachine implements Transport.DatagramHandler, Auto
                 sequence++; // a request carries no sequence but uses one up, as in the reference
                 send(length);
             }
-            case SENDING_CONNECTION_RESPONSE -> send(codec.writeResponse(sendBuffer, sequence++, challengeSequence,
-                    challengeToken, 0, clientToServerKey));
-            case CONNECTED -> send(codec.writeKeepAlive(sendBuffer, sequence++, 0, 0, clientToServerKey));
+            case SENDING_CONNECTION_RESPONSE -> send(codec.writeResponse(sendBuffer, nextSealedSequence(),
+                    challengeSequence, challengeToken, 0, clientToServerKey));
+            case CONNECTED -> send(codec.writeKeepAlive(sendBuffer, nextSealedSequence(), 0, 0, clientToServerKey));
             default -> {
             }
         }
+    }
+
+    /**
+     * The sequence (nonce) for the next packet encrypted with the client-to-server key. The first
+     * one marks the token used, so that {@link #connect} never starts it again at 0.
+     */
+    private long nextSealedSequence() {
+        if (!tokenUsed) {
+            usedTokens.add(tokenTag);
+            tokenUsed = true;
+        }
+        return sequence++;
     }
 
     private void send(int length) {
@@ -347,7 +399,7 @@ public final class ClientStateMachine implements Transport.DatagramHandler, Auto
             loopbackSender.accept(Arrays.copyOfRange(payload, offset, offset + length));
             return;
         }
-        send(codec.writePayload(sendBuffer, sequence++, payload, offset, length, clientToServerKey));
+        send(codec.writePayload(sendBuffer, nextSealedSequence(), payload, offset, length, clientToServerKey));
     }
 
     public void sendPayload(byte[] payload) {
@@ -369,7 +421,7 @@ public final class ClientStateMachine implements Transport.DatagramHandler, Auto
         if (!loopback && sendDisconnectPackets) {
             for (int i = 0; i < NetcodeProtocol.NUM_DISCONNECT_PACKETS; i++) {
                 transport.send(serverAddress, sendBuffer, 0,
-                        codec.writeDisconnect(sendBuffer, sequence++, clientToServerKey));
+                        codec.writeDisconnect(sendBuffer, nextSealedSequence(), clientToServerKey));
             }
         }
         resetConnectionData(target);

@@ -66,7 +66,11 @@ public final class NetcodeClient implements AutoCloseable {
         loop.execute(command);
     }
 
-    /** Starts connecting with a 2048-byte connect token. */
+    /**
+     * Starts connecting with a 2048-byte connect token, as {@link ClientStateMachine#connect(byte[])}
+     * does: a token this client already used is refused ({@link ClientState#INVALID_CONNECT_TOKEN}),
+     * so get a fresh one for every connection.
+     */
     public void connect(byte[] connectToken) {
         byte[] copy = connectToken.clone();
         execute(() -> {

@@ -271,7 +271,8 @@ class ClientReceiveFuzzTest {
                 assertThat(transport.sent.size() - sentBefore).as("packets sent per update").isEqualTo(1);
             }
             // Then, in this order: the token's lifetime for one attempt, a pending denied or
-            // disconnect, and the timeout; each moves on to the token's next server where one is left.
+            // disconnect, and the timeout; while connecting, each moves on to the token's next server
+            // where one is left (a connected session never does: the next server would reuse nonces).
             boolean connecting = state == ClientState.SENDING_CONNECTION_REQUEST
                     || state == ClientState.SENDING_CONNECTION_RESPONSE;
             if (connecting && FuzzFixtures.TOKEN_EXPIRY <= time - connectStart) {
@@ -279,7 +280,7 @@ class ClientReceiveFuzzTest {
             }
             else if (pending != null) {
                 ClientState target = pending;
-                if (!nextServer()) {
+                if (state == ClientState.CONNECTED || !nextServer()) {
                     stop(target);
                 }
             }

@@ -37,6 +37,7 @@ import static dev.netcode.client.ClientState.CONNECTION_RESPONSE_TIMED_OUT;
 import static dev.netcode.client.ClientState.CONNECTION_TIMED_OUT;
 import static dev.netcode.client.ClientState.CONNECT_TOKEN_EXPIRED;
 import static dev.netcode.client.ClientState.DISCONNECTED;
+import static dev.netcode.client.ClientState.INVALID_CONNECT_TOKEN;
 import static dev.netcode.client.ClientState.SENDING_CONNECTION_REQUEST;
 import static dev.netcode.client.ClientState.SENDING_CONNECTION_RESPONSE;
 import static dev.netcode.reliability.Reliability.fmt;
@@ -48,8 +49,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * minutes, one explicit clock for everything (the Unix clock of token expiry follows it). Clients
  * connect, play (payloads echoed by the server), disconnect cleanly, give up mid-handshake, crash
  * (stop being updated past the timeout, then come back as zombies), vanish (socket closed, a new
- * client with the same id on a new address), reuse their last token, and present stale tokens close
- * to expiry; the server kicks players at random. More clients than slots, so some are denied.
+ * client with the same id on a new address), reuse their last token (refused by the client itself
+ * once it encrypted anything with it), and present stale tokens close to expiry; the server kicks
+ * players at random. More clients than slots, so some are denied.
  *
  * <p>Checked all along: every state transition a client makes is one the protocol allows; a
  * consumed token never opens a second session; a client is only ever connected to a slot the server
@@ -82,7 +84,8 @@ class SoakChurnSimulationTest {
     private static final Map<ClientState, Set<ClientState>> ALLOWED = new EnumMap<>(ClientState.class);
 
     static {
-        Set<ClientState> idle = EnumSet.of(SENDING_CONNECTION_REQUEST);
+        // INVALID_CONNECT_TOKEN: the client refuses a token it already used (checked: only on reuse).
+        Set<ClientState> idle = EnumSet.of(SENDING_CONNECTION_REQUEST, INVALID_CONNECT_TOKEN);
         for (ClientState state : ClientState.values()) {
             if (!state.isActive()) {
                 ALLOWED.put(state, idle);
@@ -96,7 +99,8 @@ class SoakChurnSimulationTest {
     }
 
     private static final Set<ClientState> FINAL = EnumSet.of(DISCONNECTED, CONNECTED, CONNECTION_DENIED,
-            CONNECTION_TIMED_OUT, CONNECTION_REQUEST_TIMED_OUT, CONNECTION_RESPONSE_TIMED_OUT, CONNECT_TOKEN_EXPIRED);
+            INVALID_CONNECT_TOKEN, CONNECTION_TIMED_OUT, CONNECTION_REQUEST_TIMED_OUT, CONNECTION_RESPONSE_TIMED_OUT,
+            CONNECT_TOKEN_EXPIRED);
 
     private final long seed = Reliability.setting("netcode.soak.seed", 0x50AC, 0x50AC);
     private final SplittableRandom random = new SplittableRandom(seed);
@@ -391,6 +395,9 @@ class SoakChurnSimulationTest {
         public void onStateChanged(ClientState previous, ClientState current) {
             if (!ALLOWED.get(previous).contains(current)) {
                 violations.add(fmt("t=%.1f client %d went %s -> %s", time, id, previous, current));
+            }
+            if (current == INVALID_CONNECT_TOKEN && token != previousToken) {
+                violations.add(fmt("t=%.1f client %d refused a token it never used", time, id));
             }
             if (current == CONNECTED) {
                 if (!consumed.add(token)) {

@@ -7,7 +7,8 @@ import dev.netcode.client.NetcodeClient;
 
 /**
  * A {@link NetcodeClient} on 127.0.0.1 that reports the outcome of each connect: the first state
- * after it that is {@link ClientState#CONNECTED} or an end (an error, or disconnected). Waiting on
+ * after it that is {@link ClientState#CONNECTED} or an end (an error, including a token refused at
+ * once, or disconnected). Waiting on
  * {@link NetcodeClient#awaitState} alone cannot tell the outcome of a reconnect from the end state
  * of the previous attempt, which the client is still in when the connect command is queued.
  */
@@ -55,7 +56,7 @@ final class TrackedClient implements ClientEventHandler, AutoCloseable {
 
     @Override
     public void onStateChanged(ClientState previous, ClientState current) {
-        if (current == ClientState.CONNECTED || (previous.isActive() && !current.isActive())) {
+        if (current == ClientState.CONNECTED || current.isError() || (previous.isActive() && !current.isActive())) {
             synchronized (this) {
                 if (outcome == null) {
                     outcome = current;

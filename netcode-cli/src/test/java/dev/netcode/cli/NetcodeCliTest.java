@@ -152,7 +152,8 @@ class NetcodeCliTest {
                 Arguments.of("server bad key", replace(serverArgs(), "--key", KEY + "00"), "--key"),
                 Arguments.of("server no key from any source", without(serverArgs(), "--key"),
                         "missing the private key"),
-                Arguments.of("server --key and --key-file", with(serverArgs(), "--key-file", "netcode.key"), "not both"),
+                Arguments.of("server --key and --key-file", with(serverArgs(), "--key-file", "netcode.key"),
+                        "not both"),
                 Arguments.of("server positional argument", with(serverArgs(), "extra"), "unexpected argument"),
                 // client
                 Arguments.of("client missing --token", List.of("client", "--payloads", "1", "--payload-bytes", "10",

@@ -127,8 +127,9 @@ final class EchoServerCommand implements Command {
         }
         try {
             // Stops the server on its own thread: clients still connected get disconnect packets and
-            // a 'disconnect ... reason=server_disconnect' line each, before the summary.
-            runtime.stop(5_000);
+            // a 'disconnect ... reason=server_disconnect' line each, before the summary. Closing
+            // also wipes the key in the server's config.
+            runtime.close();
             echo.line("summary connected=" + echo.connected.get() + " payloads_in=" + echo.payloadsIn.get()
                     + " payloads_out=" + echo.payloadsOut.get());
             return NetcodeCli.EXIT_OK;

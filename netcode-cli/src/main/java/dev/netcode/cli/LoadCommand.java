@@ -127,8 +127,9 @@ final class LoadCommand implements Command {
         if ((long) rate * seconds > Integer.MAX_VALUE / 2) {
             throw new UsageException("--rate times --seconds is too large");
         }
-        try (Driver driver = new Driver(server, clients, rate, seconds, payloadBytes)) {
-            return driver.run(new ConnectTokenGenerator(key, protocolId), out, err);
+        try (Driver driver = new Driver(server, clients, rate, seconds, payloadBytes);
+                ConnectTokenGenerator tokens = new ConnectTokenGenerator(key, protocolId)) {
+            return driver.run(tokens, out, err);
         }
         catch (IOException ex) {
             err.println("netcode-cli load: " + ex);

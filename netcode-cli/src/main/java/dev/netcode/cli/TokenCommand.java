@@ -82,8 +82,10 @@ final class TokenCommand implements Command {
         byte[] userData = args.optionalHex("user-data", NetcodeProtocol.USER_DATA_BYTES);
         Path file = Path.of(args.required("out"));
 
-        ConnectToken token = new ConnectTokenGenerator(key, protocolId).generate(clientId, servers, internal, expire,
-                timeout, userData);
+        ConnectToken token;
+        try (ConnectTokenGenerator generator = new ConnectTokenGenerator(key, protocolId)) {
+            token = generator.generate(clientId, servers, internal, expire, timeout, userData);
+        }
         byte[] bytes = token.toBytes();
         try {
             SecretFile.replace(file, bytes, err);

@@ -1,5 +1,13 @@
 package dev.netcode.cli;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,9 +23,15 @@ import dev.netcode.address.NetcodeAddress;
  * The shared argument parser: {@code --flag value} or {@code --flag=value} pairs, nothing
  * positional. Every flag a command accepts is declared up front, once-only or repeatable; anything
  * else is a {@link UsageException}, as is every value that does not parse. Error messages name the
- * flag and the problem but never echo the value of {@code --key}.
+ * flag and the problem but never echo a key, whichever of its sources it came from.
  */
 final class Args {
+
+    /** The environment variable the private key is read from when neither flag gives it. */
+    static final String KEY_ENVIRONMENT_VARIABLE = "NETCODE_PRIVATE_KEY";
+
+    /** More than a key line could ever be: a bigger {@code --key-file} is the wrong file. */
+    private static final int MAX_KEY_FILE_BYTES = 1024;
 
     private final Map<String, List<String>> values;
 
@@ -86,17 +100,79 @@ final class Args {
 
     // ---- typed values ---------------------------------------------------------------------------
 
-    /** A 32-byte key given as 64 hex digits. The message never contains the value. */
-    byte[] key(String flag) throws UsageException {
-        String text = required(flag).trim();
+    /**
+     * The 32-byte private key, as 64 hex digits from exactly one source: {@code --key-file FILE}
+     * (surrounding whitespace ignored), {@code --key K} (which every local user sees in the process
+     * list), or, when neither flag is given, the environment variable
+     * {@value #KEY_ENVIRONMENT_VARIABLE}. No message ever contains the key or the file's contents.
+     */
+    byte[] privateKey(Map<String, String> environment) throws UsageException {
+        String text = optional("key");
+        String file = optional("key-file");
+        if (text != null && file != null) {
+            throw new UsageException("give the key once: --key-file FILE or --key K, not both");
+        }
+        if (file != null) {
+            return readKeyFile(file);
+        }
+        if (text != null) {
+            return parseKey("--key", text);
+        }
+        String fromEnvironment = environment.get(KEY_ENVIRONMENT_VARIABLE);
+        if (fromEnvironment == null) {
+            throw new UsageException("missing the private key: give --key-file FILE, set " + KEY_ENVIRONMENT_VARIABLE
+                    + ", or give --key K (visible to other users in the process list)");
+        }
+        return parseKey("$" + KEY_ENVIRONMENT_VARIABLE, fromEnvironment);
+    }
+
+    private static byte[] readKeyFile(String file) throws UsageException {
+        // A path of 64 hex digits is most likely the key itself given by mistake: never repeat it.
+        String source = "--key-file " + (file.trim().length() == 2 * NetcodeProtocol.KEY_BYTES && isHex(file.trim())
+                ? "(a path of 64 hex digits, not shown: is it the key itself?)" : file);
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(Path.of(file))) {
+            bytes = in.readNBytes(MAX_KEY_FILE_BYTES + 1);
+        }
+        catch (NoSuchFileException ex) {
+            throw new UsageException("cannot read " + source + ": no such file");
+        }
+        catch (AccessDeniedException ex) {
+            throw new UsageException("cannot read " + source + ": permission denied");
+        }
+        catch (IOException | InvalidPathException ex) {
+            throw new UsageException("cannot read " + source + ": " + ex.getClass().getSimpleName());
+        }
+        if (bytes.length > MAX_KEY_FILE_BYTES) {
+            throw new UsageException(source + " is not a key file (more than " + MAX_KEY_FILE_BYTES + " bytes)");
+        }
+        return parseKey(source, new String(bytes, StandardCharsets.US_ASCII));
+    }
+
+    /** 64 hex digits; {@code source} names where they came from in the messages, which never contain them. */
+    private static byte[] parseKey(String source, String raw) throws UsageException {
+        String text = raw.trim();
         if (text.length() != 2 * NetcodeProtocol.KEY_BYTES) {
-            throw new UsageException("--" + flag + " must be " + 2 * NetcodeProtocol.KEY_BYTES
+            throw new UsageException(source + " must be " + 2 * NetcodeProtocol.KEY_BYTES
                     + " hex digits (a 32-byte key), got " + text.length() + " characters");
         }
         if (!isHex(text)) {
-            throw new UsageException("--" + flag + " must be hex digits only (0-9, a-f)");
+            throw new UsageException(source + " must be hex digits only (0-9, a-f)");
         }
         return Bytes.fromHex(text);
+    }
+
+    /**
+     * The usage lines of the key flags, flag names padded to {@code width} columns.
+     *
+     * @param what whose key it is, e.g. "the private key shared with the servers"
+     */
+    static String keyUsage(String what, int width) {
+        String format = "  %-" + width + "s%s";
+        return String.join("\n",
+                format.formatted("--key-file FILE", "file holding " + what + " (64 hex digits)"),
+                format.formatted("", "with neither flag: the environment variable " + KEY_ENVIRONMENT_VARIABLE),
+                format.formatted("--key K", "the key itself, which other users can see in the process list"));
     }
 
     /** A protocol id: up to 16 hex digits, with or without {@code 0x}; unsigned 64-bit. */

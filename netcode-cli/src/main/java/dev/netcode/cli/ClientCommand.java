@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -76,7 +77,8 @@ final class ClientCommand implements Command {
     }
 
     @Override
-    public int run(String[] argv, PrintStream out, PrintStream err) throws UsageException {
+    public int run(String[] argv, PrintStream out, PrintStream err, Map<String, String> environment)
+            throws UsageException {
         Args args = Args.parse(argv, ONCE, Set.of());
         Path tokenFile = Path.of(args.required("token"));
         int payloads = args.intIn("payloads", 0, 10_000_000);

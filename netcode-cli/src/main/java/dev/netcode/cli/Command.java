@@ -1,6 +1,7 @@
 package dev.netcode.cli;
 
 import java.io.PrintStream;
+import java.util.Map;
 
 /** One subcommand of {@link NetcodeCli}. */
 interface Command {
@@ -17,8 +18,9 @@ interface Command {
     /**
      * Runs the command with the arguments after its name.
      *
+     * @param environment the process's environment variables ({@link System#getenv()}, or a test's own map)
      * @return {@link NetcodeCli#EXIT_OK} or {@link NetcodeCli#EXIT_FAILURE}
      * @throws UsageException for bad or missing arguments, before anything has been done
      */
-    int run(String[] args, PrintStream out, PrintStream err) throws UsageException;
+    int run(String[] args, PrintStream out, PrintStream err, Map<String, String> environment) throws UsageException;
 }

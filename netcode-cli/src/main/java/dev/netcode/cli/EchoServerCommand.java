@@ -3,6 +3,7 @@ package dev.netcode.cli;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -35,7 +36,8 @@ import dev.netcode.server.NetcodeServer;
  */
 final class EchoServerCommand implements Command {
 
-    private static final Set<String> ONCE = Set.of("bind", "public", "key", "protocol", "max-clients", "seconds");
+    private static final Set<String> ONCE = Set.of("bind", "public", "key", "key-file", "protocol", "max-clients",
+            "seconds");
 
     @Override
     public String name() {
@@ -50,24 +52,27 @@ final class EchoServerCommand implements Command {
     @Override
     public String usage() {
         return """
-                usage: netcode-cli server --bind ADDR [--public ADDR] --key K --protocol P --max-clients N --seconds T
+                usage: netcode-cli server --bind ADDR [--public ADDR] [--key-file FILE | --key K] --protocol P
+                                          --max-clients N --seconds T
                   --bind ADDR        local address to bind (port 0 picks a free port, printed on the 'listening' line)
                   --public ADDR      the address connect tokens list for this server (their --internal address);
                                      default the bind address; required when binding a wildcard (0.0.0.0, [::])
-                  --key K            private key shared with the token minter (64 hex digits)
+                %2$s
                   --protocol P       protocol id (hex, optional 0x)
                   --max-clients N    client slots, 1..%d
                   --seconds T        run for T seconds, then print the summary and exit; 0 runs until stopped
                 prints: listening addr=ADDR | connect index=I id=ID addr=ADDR | disconnect index=I id=ID reason=R
-                        | summary connected=N payloads_in=N payloads_out=N""".formatted(ServerConfig.MAX_CLIENTS_LIMIT);
+                        | summary connected=N payloads_in=N payloads_out=N""".formatted(ServerConfig.MAX_CLIENTS_LIMIT,
+                Args.keyUsage("the private key shared with the token minter", 19));
     }
 
     @Override
-    public int run(String[] argv, PrintStream out, PrintStream err) throws UsageException {
+    public int run(String[] argv, PrintStream out, PrintStream err, Map<String, String> environment)
+            throws UsageException {
         Args args = Args.parse(argv, ONCE, Set.of());
         NetcodeAddress bind = args.address("bind");
         NetcodeAddress publicAddress = args.optionalAddress("public");
-        byte[] key = args.key("key");
+        byte[] key = args.privateKey(environment);
         long protocolId = args.protocolId("protocol");
         int maxClients = args.intIn("max-clients", 1, ServerConfig.MAX_CLIENTS_LIMIT);
         int seconds = args.intIn("seconds", 0, Integer.MAX_VALUE);
@@ -122,8 +127,9 @@ final class EchoServerCommand implements Command {
         }
         try {
             // Stops the server on its own thread: clients still connected get disconnect packets and
-            // a 'disconnect ... reason=server_disconnect' line each, before the summary.
-            runtime.stop(5_000);
+            // a 'disconnect ... reason=server_disconnect' line each, before the summary. Closing
+            // also wipes the key in the server's config.
+            runtime.close();
             echo.line("summary connected=" + echo.connected.get() + " payloads_in=" + echo.payloadsIn.get()
                     + " payloads_out=" + echo.payloadsOut.get());
             return NetcodeCli.EXIT_OK;

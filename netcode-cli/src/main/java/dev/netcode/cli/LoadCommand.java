@@ -79,8 +79,8 @@ final class LoadCommand implements Command {
      */
     static final int TOKEN_EXPIRE_SECONDS = 30;
 
-    private static final Set<String> ONCE = Set.of("server", "key", "protocol", "clients", "rate", "seconds",
-            "payload-bytes");
+    private static final Set<String> ONCE = Set.of("server", "key", "key-file", "protocol", "clients", "rate",
+            "seconds", "payload-bytes");
 
     @Override
     public String name() {
@@ -95,9 +95,10 @@ final class LoadCommand implements Command {
     @Override
     public String usage() {
         return """
-                usage: netcode-cli load --server ADDR --key K --protocol P --clients M --rate R --seconds T --payload-bytes B
+                usage: netcode-cli load --server ADDR [--key-file FILE | --key K] --protocol P --clients M --rate R
+                                        --seconds T --payload-bytes B
                   --server ADDR       echo server address (the tokens minted in-process list it)
-                  --key K             the server's private key (64 hex digits)
+                %4$s
                   --protocol P        protocol id (hex, optional 0x)
                   --clients M         clients, with ids 1..M, 1..%d (the server needs M free slots)
                   --rate R            payloads per second per client, 1..1000
@@ -105,17 +106,19 @@ final class LoadCommand implements Command {
                   --payload-bytes B   payload size, %d..%d
                 prints: load sent=N echoed=N loss=PCT rtt_p50_ms=X rtt_p99_ms=Y pps=Z connected=C
                 exit 0 if every client connected and echoes came back, 1 otherwise"""
-                .formatted(ServerConfig.MAX_CLIENTS_LIMIT, HEADER_BYTES, NetcodeProtocol.MAX_PAYLOAD_BYTES);
+                .formatted(ServerConfig.MAX_CLIENTS_LIMIT, HEADER_BYTES, NetcodeProtocol.MAX_PAYLOAD_BYTES,
+                        Args.keyUsage("the server's private key", 20));
     }
 
     @Override
-    public int run(String[] argv, PrintStream out, PrintStream err) throws UsageException {
+    public int run(String[] argv, PrintStream out, PrintStream err, Map<String, String> environment)
+            throws UsageException {
         Args args = Args.parse(argv, ONCE, Set.of());
         NetcodeAddress server = args.address("server");
         if (server.port() == 0 || server.toInetAddress().isAnyLocalAddress()) {
             throw new UsageException("--server must be a concrete address with a port, got " + server);
         }
-        byte[] key = args.key("key");
+        byte[] key = args.privateKey(environment);
         long protocolId = args.protocolId("protocol");
         int clients = args.intIn("clients", 1, ServerConfig.MAX_CLIENTS_LIMIT);
         int rate = args.intIn("rate", 1, 1000);
@@ -124,8 +127,9 @@ final class LoadCommand implements Command {
         if ((long) rate * seconds > Integer.MAX_VALUE / 2) {
             throw new UsageException("--rate times --seconds is too large");
         }
-        try (Driver driver = new Driver(server, clients, rate, seconds, payloadBytes)) {
-            return driver.run(new ConnectTokenGenerator(key, protocolId), out, err);
+        try (Driver driver = new Driver(server, clients, rate, seconds, payloadBytes);
+                ConnectTokenGenerator tokens = new ConnectTokenGenerator(key, protocolId)) {
+            return driver.run(tokens, out, err);
         }
         catch (IOException ex) {
             err.println("netcode-cli load: " + ex);

@@ -3,14 +3,15 @@ package dev.netcode.cli;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code netcode-cli}: command line tools for operators and interop tests around the netcode.io
  * 1.02 protocol: a key generator, a connect-token minter, an echo server, a test client and a load
  * generator.
  *
- * <p>{@link #run} is the whole program with its streams and exit code passed in, so tests run
- * commands in-process; {@link #main} only wires it to the console and {@link System#exit}. Exit
+ * <p>{@link #run} is the whole program with its streams, environment and exit code passed in, so
+ * tests run commands in-process; {@link #main} only wires it to the console and {@link System#exit}. Exit
  * codes: {@value #EXIT_OK} success, {@value #EXIT_FAILURE} runtime failure, {@value #EXIT_USAGE}
  * bad or missing arguments (after the usage on stderr).
  */
@@ -27,7 +28,7 @@ public final class NetcodeCli {
     }
 
     public static void main(String[] args) {
-        int code = run(args, System.out, System.err);
+        int code = run(args, System.out, System.err, System.getenv());
         System.out.flush();
         System.err.flush();
         System.exit(code);
@@ -36,9 +37,10 @@ public final class NetcodeCli {
     /**
      * Runs one command line.
      *
+     * @param environment environment variables; only {@value Args#KEY_ENVIRONMENT_VARIABLE} is read
      * @return the exit code
      */
-    public static int run(String[] args, PrintStream out, PrintStream err) {
+    public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> environment) {
         if (args.length == 0) {
             err.println(usage());
             return EXIT_USAGE;
@@ -60,7 +62,7 @@ public final class NetcodeCli {
             return EXIT_OK;
         }
         try {
-            return command.run(rest, out, err);
+            return command.run(rest, out, err, environment);
         }
         catch (UsageException ex) {
             err.println("netcode-cli " + name + ": " + ex.getMessage());
@@ -84,8 +86,10 @@ public final class NetcodeCli {
         for (Command command : COMMANDS) {
             sb.append(String.format("  %-8s %s%n", command.name(), command.summary()));
         }
-        sb.append("\n'netcode-cli <command> --help' shows a command's flags. Keys are 64 hex digits, protocol ids hex\n")
-                .append("(optional 0x), addresses a.b.c.d:port or [ipv6]:port.\n")
+        sb.append("\n'netcode-cli <command> --help' shows a command's flags. Keys are 64 hex digits, read from\n")
+                .append("--key-file FILE, from $").append(Args.KEY_ENVIRONMENT_VARIABLE)
+                .append(" or from --key K (which other users see in the process list).\n")
+                .append("Protocol ids are hex (optional 0x), addresses a.b.c.d:port or [ipv6]:port.\n")
                 .append("Exit codes: 0 success, 1 runtime failure, 2 bad or missing arguments.");
         return sb.toString();
     }

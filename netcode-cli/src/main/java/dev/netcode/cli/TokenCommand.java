@@ -2,10 +2,9 @@ package dev.netcode.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -18,12 +17,13 @@ import dev.netcode.token.ConnectTokenGenerator;
  * {@code token}: mints one 2048-byte connect token, as a game backend would, and writes it to a
  * file. The public addresses ({@code --server}) are what the client connects to; the internal ones
  * ({@code --internal}, default the same) go into the sealed private part and must match what each
- * server is configured with ({@code server --public}, or its bind address).
+ * server is configured with ({@code server --public}, or its bind address). The file holds the
+ * session keys, so only its owner may read it ({@link SecretFile}).
  */
 final class TokenCommand implements Command {
 
-    private static final Set<String> ONCE = Set.of("key", "protocol", "client-id", "expire", "timeout", "user-data",
-            "out");
+    private static final Set<String> ONCE = Set.of("key", "key-file", "protocol", "client-id", "expire", "timeout",
+            "user-data", "out");
     private static final Set<String> REPEATABLE = Set.of("server", "internal");
 
     @Override
@@ -39,10 +39,10 @@ final class TokenCommand implements Command {
     @Override
     public String usage() {
         return """
-                usage: netcode-cli token --key K --protocol P --client-id N --server ADDR [--server ADDR ...]
-                                         [--internal ADDR ...] --expire SECONDS --timeout SECONDS
-                                         [--user-data HEX] --out FILE
-                  --key K            private key shared with the servers (64 hex digits)
+                usage: netcode-cli token [--key-file FILE | --key K] --protocol P --client-id N --server ADDR
+                                         [--server ADDR ...] [--internal ADDR ...] --expire SECONDS
+                                         --timeout SECONDS [--user-data HEX] --out FILE
+                %s
                   --protocol P       protocol id (hex, optional 0x)
                   --client-id N      unsigned 64-bit client id (decimal, or hex with 0x)
                   --server ADDR      public server address the client connects to; repeatable, 1..32, in order
@@ -52,13 +52,16 @@ final class TokenCommand implements Command {
                                      refuses tokens expiring less than 30 s after it started (restart rule)
                   --timeout SECONDS  connection timeout for both sides; -1 disables timeouts
                   --user-data HEX    up to 256 bytes handed to the server (default: zeros)
-                  --out FILE         where to write the 2048 bytes""".stripTrailing();
+                  --out FILE         where to write the 2048 bytes (it holds the session keys): created rw-------,
+                                     an existing file is replaced by a new one""".formatted(
+                Args.keyUsage("the private key shared with the servers", 19));
     }
 
     @Override
-    public int run(String[] argv, PrintStream out, PrintStream err) throws UsageException {
+    public int run(String[] argv, PrintStream out, PrintStream err, Map<String, String> environment)
+            throws UsageException {
         Args args = Args.parse(argv, ONCE, REPEATABLE);
-        byte[] key = args.key("key");
+        byte[] key = args.privateKey(environment);
         long protocolId = args.protocolId("protocol");
         long clientId = args.unsignedLong("client-id");
         List<NetcodeAddress> servers = args.addresses("server");
@@ -79,12 +82,13 @@ final class TokenCommand implements Command {
         byte[] userData = args.optionalHex("user-data", NetcodeProtocol.USER_DATA_BYTES);
         Path file = Path.of(args.required("out"));
 
-        ConnectToken token = new ConnectTokenGenerator(key, protocolId).generate(clientId, servers, internal, expire,
-                timeout, userData);
+        ConnectToken token;
+        try (ConnectTokenGenerator generator = new ConnectTokenGenerator(key, protocolId)) {
+            token = generator.generate(clientId, servers, internal, expire, timeout, userData);
+        }
         byte[] bytes = token.toBytes();
         try {
-            Files.write(file, bytes, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                    StandardOpenOption.WRITE);
+            SecretFile.replace(file, bytes, err);
         }
         catch (IOException ex) {
             err.println("netcode-cli token: cannot write " + file + ": " + ex);

@@ -1,8 +1,7 @@
 package dev.netcode.cli;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -13,7 +12,9 @@ import dev.netcode.crypto.SecureRandomBytes;
 
 /**
  * The {@code server} command running in-process on a thread of its own, bound to 127.0.0.1 with
- * port 0; {@link #stop} interrupts that thread, which ends the command as a shutdown would.
+ * port 0; {@link #stop} interrupts that thread, which ends the command as a shutdown would. It
+ * gets its key as an operator should give it, from the environment ({@code NETCODE_PRIVATE_KEY}),
+ * not on the command line.
  */
 final class EchoServerProcess implements AutoCloseable {
 
@@ -27,11 +28,12 @@ final class EchoServerProcess implements AutoCloseable {
     final String address;
 
     EchoServerProcess(int maxClients, int seconds) throws InterruptedException {
-        List<String> args = new ArrayList<>(List.of("server", "--bind", "127.0.0.1:0", "--key", key, "--protocol",
-                PROTOCOL, "--max-clients", String.valueOf(maxClients), "--seconds", String.valueOf(seconds)));
+        String[] args = { "server", "--bind", "127.0.0.1:0", "--protocol", PROTOCOL, "--max-clients",
+                String.valueOf(maxClients), "--seconds", String.valueOf(seconds) };
+        Map<String, String> environment = Map.of("NETCODE_PRIVATE_KEY", key);
         thread = new Thread(() -> {
             try {
-                exit.complete(NetcodeCli.run(args.toArray(String[]::new), out.stream(), err.stream()));
+                exit.complete(NetcodeCli.run(args, out.stream(), err.stream(), environment));
             }
             catch (Throwable ex) {
                 exit.completeExceptionally(ex);

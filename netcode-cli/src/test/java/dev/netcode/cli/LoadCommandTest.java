@@ -1,5 +1,7 @@
 package dev.netcode.cli;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -7,6 +9,7 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.offset;
@@ -18,10 +21,14 @@ class LoadCommandTest {
     private static final Pattern LOAD_LINE = Pattern.compile("load sent=(\\d+) echoed=(\\d+) loss=(\\d+\\.\\d{2}) "
             + "rtt_p50_ms=(\\d+\\.\\d{3}) rtt_p99_ms=(\\d+\\.\\d{3}) pps=(\\d+\\.\\d) connected=(\\d+)");
 
+    @TempDir
+    Path dir;
+
     @Test
     void aFewClientsForTwoSecondsGetTheirEchoesBack() throws Exception {
         try (EchoServerProcess server = new EchoServerProcess(8, 30)) {
-            CliRun load = CliRun.of("load", "--server", server.address, "--key", server.key, "--protocol",
+            Path keyFile = Files.writeString(dir.resolve("server.key"), server.key + "\n");
+            CliRun load = CliRun.of("load", "--server", server.address, "--key-file", keyFile.toString(), "--protocol",
                     EchoServerProcess.PROTOCOL, "--clients", "4", "--rate", "50", "--seconds", "2", "--payload-bytes",
                     "64");
 

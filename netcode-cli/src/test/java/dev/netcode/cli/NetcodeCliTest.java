@@ -1,17 +1,29 @@
 package dev.netcode.cli;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import dev.netcode.Bytes;
+import dev.netcode.crypto.Aead;
+import dev.netcode.token.ConnectToken;
+import dev.netcode.token.ConnectTokenPrivate;
+
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Tests for {@link NetcodeCli}: dispatch, usage, keygen, and the usage errors of every command.
+ * Tests for {@link NetcodeCli}: dispatch, usage, keygen, the key's sources, and the usage errors of
+ * every command.
  */
 class NetcodeCliTest {
 
@@ -61,15 +73,57 @@ class NetcodeCliTest {
         assertThat(second.outLines().get(0)).matches("[0-9a-f]{64}").isNotEqualTo(first.outLines().get(0));
     }
 
+    @Test
+    void keygenOutWritesTheKeyToANewOwnerOnlyFileThatTheOtherCommandsRead(@TempDir Path dir) throws Exception {
+        Path keyFile = dir.resolve("netcode.key");
+        CliRun keygen = CliRun.of("keygen", "--out", keyFile.toString());
+
+        assertThat(keygen.exitCode()).as(keygen.errText()).isZero();
+        String key = Files.readString(keyFile);
+        assertThat(key).matches("[0-9a-f]{64}\n");
+        assertThat(keygen.outLines()).containsExactly("keygen out=" + keyFile);
+        assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"), "POSIX file permissions");
+        assertThat(Files.getPosixFilePermissions(keyFile)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+
+        // The token command seals with the key read from that file.
+        Path token = dir.resolve("a.token");
+        CliRun minted = CliRun.of(replace(with(without(tokenArgs(), "--key"), "--key-file", keyFile.toString()),
+                "--out", token.toString()).toArray(String[]::new));
+        assertThat(minted.exitCode()).as(minted.errText()).isZero();
+        ConnectToken parsed = ConnectToken.read(Files.readAllBytes(token));
+        try (Aead aead = new Aead()) {
+            assertThat(ConnectTokenPrivate.decrypt(aead, parsed.sealedPrivate(), 0, parsed.protocolId(),
+                    parsed.expireTimestamp(), parsed.nonce(), Bytes.fromHex(key.strip()))).isTrue();
+        }
+    }
+
+    @Test
+    void keygenNeverOverwritesAnExistingFile(@TempDir Path dir) throws Exception {
+        Path keyFile = Files.writeString(dir.resolve("netcode.key"), KEY + "\n");
+        CliRun keygen = CliRun.of("keygen", "--out", keyFile.toString());
+
+        assertThat(keygen.exitCode()).isEqualTo(1);
+        assertThat(keygen.errText()).contains(keyFile + " already exists; keygen never overwrites a key");
+        assertThat(keygen.outText()).isEmpty();
+        assertThat(Files.readString(keyFile)).isEqualTo(KEY + "\n");
+    }
+
     static Stream<Arguments> usageErrors() {
         return Stream.of(
                 // keygen
-                Arguments.of("keygen extra argument", List.of("keygen", "now"), "no arguments"),
+                Arguments.of("keygen positional argument", List.of("keygen", "now"), "unexpected argument 'now'"),
+                Arguments.of("keygen unknown flag", List.of("keygen", "--bits", "256"), "unknown flag --bits"),
                 // token
                 Arguments.of("token missing --out", tokenArgs().subList(0, tokenArgs().size() - 2), "--out"),
                 Arguments.of("token unknown flag", with(tokenArgs(), "--colour", "red"), "unknown flag --colour"),
                 Arguments.of("token bad hex key", replace(tokenArgs(), "--key", KEY.replace("ff", "zz")), "hex"),
                 Arguments.of("token short key", replace(tokenArgs(), "--key", "abcd"), "64 hex digits"),
+                Arguments.of("token no key from any source", without(tokenArgs(), "--key"),
+                        "missing the private key: give --key-file FILE, set NETCODE_PRIVATE_KEY"),
+                Arguments.of("token --key and --key-file", with(tokenArgs(), "--key-file", "netcode.key"),
+                        "--key-file FILE or --key K, not both"),
+                Arguments.of("token missing key file", with(without(tokenArgs(), "--key"), "--key-file", "no/such.key"),
+                        "cannot read --key-file no/such.key: no such file"),
                 Arguments.of("token bad protocol", replace(tokenArgs(), "--protocol", "0xnothex"), "--protocol"),
                 Arguments.of("token protocol too long", replace(tokenArgs(), "--protocol", "11223344556677889"),
                         "--protocol"),
@@ -96,6 +150,10 @@ class NetcodeCliTest {
                         "--max-clients"),
                 Arguments.of("server public without port", with(serverArgs(), "--public", "127.0.0.1:0"), "--public"),
                 Arguments.of("server bad key", replace(serverArgs(), "--key", KEY + "00"), "--key"),
+                Arguments.of("server no key from any source", without(serverArgs(), "--key"),
+                        "missing the private key"),
+                Arguments.of("server --key and --key-file", with(serverArgs(), "--key-file", "netcode.key"),
+                        "not both"),
                 Arguments.of("server positional argument", with(serverArgs(), "extra"), "unexpected argument"),
                 // client
                 Arguments.of("client missing --token", List.of("client", "--payloads", "1", "--payload-bytes", "10",
@@ -114,7 +172,8 @@ class NetcodeCliTest {
                         "--payload-bytes"),
                 Arguments.of("load bad IPv6 address", replace(loadArgs(), "--server", "[::1:4000"), "--server"),
                 Arguments.of("load server port 0", replace(loadArgs(), "--server", "127.0.0.1:0"), "--server"),
-                Arguments.of("load missing key", without(loadArgs(), "--key"), "--key"));
+                Arguments.of("load no key from any source", without(loadArgs(), "--key"), "missing the private key"),
+                Arguments.of("load --key and --key-file", with(loadArgs(), "--key-file", "netcode.key"), "not both"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -127,11 +186,29 @@ class NetcodeCliTest {
     }
 
     @Test
-    void usageErrorsNeverEchoTheKey() {
+    void usageErrorsNeverEchoTheKey(@TempDir Path dir) throws Exception {
         String badKey = KEY.substring(0, 62) + "zz";
-        CliRun run = CliRun.of(replace(tokenArgs(), "--key", badKey).toArray(String[]::new));
-        assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.errText()).doesNotContain(badKey).doesNotContain(KEY.substring(0, 20));
+        Path badKeyFile = Files.writeString(dir.resolve("bad.key"), badKey + "\n");
+        Path hugeFile = Files.writeString(dir.resolve("huge.key"), (KEY + "\n").repeat(20));
+        List<String> withoutKey = without(tokenArgs(), "--key");
+        Map<List<String>, String> badSources = Map.of(
+                replace(tokenArgs(), "--key", badKey), "--key must be hex digits only",
+                with(withoutKey, "--key-file", badKeyFile.toString()), "--key-file " + badKeyFile
+                        + " must be hex digits only",
+                with(withoutKey, "--key-file", hugeFile.toString()), "is not a key file (more than 1024 bytes)",
+                // The key itself given where a file name belongs: the message does not repeat the "path".
+                with(withoutKey, "--key-file", KEY), "--key-file (a path of 64 hex digits, not shown");
+        for (Map.Entry<List<String>, String> bad : badSources.entrySet()) {
+            CliRun run = CliRun.of(bad.getKey().toArray(String[]::new));
+            assertThat(run.exitCode()).as(bad.getValue()).isEqualTo(2);
+            assertThat(run.errText()).contains(bad.getValue()).doesNotContain(KEY.substring(0, 20));
+        }
+
+        CliRun fromEnvironment = CliRun.withEnvironment(Map.of("NETCODE_PRIVATE_KEY", badKey),
+                withoutKey.toArray(String[]::new));
+        assertThat(fromEnvironment.exitCode()).isEqualTo(2);
+        assertThat(fromEnvironment.errText()).contains("$NETCODE_PRIVATE_KEY must be hex digits only")
+                .doesNotContain(KEY.substring(0, 20));
     }
 
     // ---- argument lists that are valid until a test changes them ----------------------------------

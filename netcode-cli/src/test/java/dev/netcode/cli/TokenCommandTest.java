@@ -2,7 +2,11 @@ package dev.netcode.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,10 +20,12 @@ import dev.netcode.token.ConnectToken;
 import dev.netcode.token.ConnectTokenPrivate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Tests for {@link TokenCommand}: the file it writes is a connect token with the fields asked for,
- * in the public part and in the sealed private part.
+ * in the public part and in the sealed private part, sealed with the key from whichever source gave
+ * it, and readable by its owner only.
  */
 class TokenCommandTest {
 
@@ -81,6 +87,62 @@ class TokenCommandTest {
     }
 
     @Test
+    void readsTheKeyFromAKeyFile() throws Exception {
+        Path keyFile = Files.writeString(dir.resolve("netcode.key"), Bytes.toHex(key) + "\n");
+        Path file = dir.resolve("from-file.token");
+        CliRun run = CliRun.of(tokenArgs(file, "--key-file", keyFile.toString()));
+
+        assertThat(run.exitCode()).as(run.errText()).isZero();
+        open(ConnectToken.read(Files.readAllBytes(file)));
+    }
+
+    @Test
+    void readsTheKeyFromTheEnvironmentWhenNoFlagGivesIt() throws Exception {
+        Path file = dir.resolve("from-environment.token");
+        CliRun run = CliRun.withEnvironment(Map.of("NETCODE_PRIVATE_KEY", Bytes.toHex(key)), tokenArgs(file));
+
+        assertThat(run.exitCode()).as(run.errText()).isZero();
+        open(ConnectToken.read(Files.readAllBytes(file)));
+    }
+
+    @Test
+    void aKeyFlagWinsOverTheEnvironment() throws Exception {
+        Path keyFile = Files.writeString(dir.resolve("netcode.key"), Bytes.toHex(key));
+        Path file = dir.resolve("flag-wins.token");
+        CliRun run = CliRun.withEnvironment(Map.of("NETCODE_PRIVATE_KEY", Bytes.toHex(SecureRandomBytes.key())),
+                tokenArgs(file, "--key-file", keyFile.toString()));
+
+        assertThat(run.exitCode()).as(run.errText()).isZero();
+        open(ConnectToken.read(Files.readAllBytes(file)));
+    }
+
+    @Test
+    void theTokenFileIsCreatedReadableByItsOwnerOnly() throws Exception {
+        assumePosix();
+        Path file = dir.resolve("fresh.token");
+        CliRun run = CliRun.of(tokenArgs(file, "--key", Bytes.toHex(key)));
+
+        assertThat(run.exitCode()).as(run.errText()).isZero();
+        assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        assertThat(run.errText()).isEmpty();
+    }
+
+    @Test
+    void anExistingWorldReadableTokenFileIsReplacedByAnOwnerOnlyOne() throws Exception {
+        assumePosix();
+        Path file = Files.writeString(dir.resolve("old.token"), "an older token");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        CliRun run = CliRun.of(tokenArgs(file, "--key", Bytes.toHex(key)));
+
+        assertThat(run.exitCode()).as(run.errText()).isZero();
+        assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        open(ConnectToken.read(Files.readAllBytes(file)));
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files).as("no temporary file left behind").containsExactly(file);
+        }
+    }
+
+    @Test
     void anUnwritableFileIsARuntimeFailure() {
         CliRun run = CliRun.of("token", "--key", Bytes.toHex(key), "--protocol", "1", "--client-id", "1", "--server",
                 "127.0.0.1:40000", "--expire", "60", "--timeout", "5", "--out",
@@ -89,6 +151,20 @@ class TokenCommandTest {
         assertThat(run.errText()).contains("cannot write");
     }
 
+    /** Valid token arguments writing {@code file}, with the key given by {@code keyFlags} (none: the environment). */
+    private static String[] tokenArgs(Path file, String... keyFlags) {
+        List<String> args = new ArrayList<>(List.of("token"));
+        args.addAll(List.of(keyFlags));
+        args.addAll(List.of("--protocol", "0x1122334455667788", "--client-id", "9", "--server", "127.0.0.1:40000",
+                "--expire", "60", "--timeout", "5", "--out", file.toString()));
+        return args.toArray(String[]::new);
+    }
+
+    private void assumePosix() {
+        assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"), "POSIX file permissions");
+    }
+
+    /** Opens the private part with {@link #key}: the token was sealed with it. */
     private ConnectTokenPrivate open(ConnectToken token) {
         byte[] sealed = token.sealedPrivate();
         try (Aead aead = new Aead()) {

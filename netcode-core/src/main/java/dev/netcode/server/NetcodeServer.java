@@ -119,9 +119,15 @@ public final class NetcodeServer implements AutoCloseable {
         stop(QUERY_TIMEOUT_MILLIS);
     }
 
+    /**
+     * Stops for good: {@link #stop()}, then wipes the private key in this server's
+     * {@link ServerConfig} ({@link ServerConfig#destroy()}), so neither this server nor another on the
+     * same config can start again. Use {@link #stop()} to start again later.
+     */
     @Override
     public void close() {
         stop();
+        config.destroy();
     }
 
     public boolean isRunning() {

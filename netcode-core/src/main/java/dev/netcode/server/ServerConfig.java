@@ -1,8 +1,11 @@
 package dev.netcode.server;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.LongSupplier;
+
+import javax.security.auth.Destroyable;
 
 import dev.netcode.NetcodeProtocol;
 import dev.netcode.address.NetcodeAddress;
@@ -14,8 +17,11 @@ import dev.netcode.address.NetcodeAddress;
  * connect tokens (exact IP and port): a request is only accepted when one of them is listed. When
  * none is given the server uses its transport's bound address, which only works for a bind to a
  * concrete address (not a wildcard).
+ *
+ * <p>The config holds a copy of the private key, which every start of a server reads again, until
+ * {@link #destroy()} wipes it ({@link NetcodeServer#close()} does).
  */
-public final class ServerConfig {
+public final class ServerConfig implements Destroyable {
 
     /** Largest slot count a server accepts; the reference's fixed maximum is 256. */
     public static final int MAX_CLIENTS_LIMIT = 4096;
@@ -56,6 +62,7 @@ public final class ServerConfig {
     private final LongSupplier unixClock;
     private final ServerEventHandler eventHandler;
     private final LoopbackPacketSender loopbackPacketSender;
+    private volatile boolean destroyed;
 
     private ServerConfig(Builder builder) {
         this.protocolId = builder.protocolId;
@@ -80,9 +87,33 @@ public final class ServerConfig {
         return protocolId;
     }
 
-    /** A copy of the private key. */
+    /**
+     * A copy of the private key.
+     *
+     * @throws IllegalStateException once {@link #destroy() destroyed}
+     */
     byte[] privateKey() {
+        if (destroyed) {
+            throw new IllegalStateException("this ServerConfig was destroyed (its private key wiped): build a new one"
+                    + " to start a server");
+        }
         return privateKey.clone();
+    }
+
+    /**
+     * Zeroes this config's copy of the private key. A running server's state machine keeps its own
+     * copy, which it wipes when it stops; starting a server on this config afterwards throws
+     * {@link IllegalStateException}.
+     */
+    @Override
+    public void destroy() {
+        destroyed = true;
+        Arrays.fill(privateKey, (byte) 0);
+    }
+
+    @Override
+    public boolean isDestroyed() {
+        return destroyed;
     }
 
     public List<NetcodeAddress> serverAddresses() {

@@ -1,5 +1,6 @@
 package dev.netcode.token;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.LongSupplier;
@@ -11,13 +12,15 @@ import dev.netcode.address.NetcodeAddress;
 
 /**
  * Mints connect tokens, as a game's web backend does for each authenticated player. Each token gets
- * fresh random session keys and a random nonce. Thread-safe.
+ * fresh random session keys and a random nonce. Thread-safe. {@link #close()} wipes its copy of the
+ * private key.
  */
-public final class ConnectTokenGenerator {
+public final class ConnectTokenGenerator implements AutoCloseable {
 
     private final byte[] privateKey;
     private final long protocolId;
     private final LongSupplier unixSeconds;
+    private volatile boolean closed;
 
     /** A generator on the system wall clock. */
     public ConnectTokenGenerator(byte[] privateKey, long protocolId) {
@@ -43,9 +46,13 @@ public final class ConnectTokenGenerator {
      * @param expireSeconds lifetime from now; negative means the token never expires (development only)
      * @param timeoutSeconds connection timeout for both sides; negative disables timeouts (development only)
      * @param userData up to 256 bytes handed to the server with the connection, or {@code null}
+     * @throws IllegalStateException once closed
      */
     public ConnectToken generate(long clientId, List<NetcodeAddress> publicAddresses,
             List<NetcodeAddress> internalAddresses, int expireSeconds, int timeoutSeconds, byte[] userData) {
+        if (closed) {
+            throw new IllegalStateException("this ConnectTokenGenerator is closed (its private key wiped)");
+        }
         ConnectTokenPrivate.checkAddressCount(publicAddresses.size());
         ConnectTokenPrivate.checkAddressCount(internalAddresses.size());
         byte[] clientToServerKey = SecureRandomBytes.key();
@@ -63,5 +70,12 @@ public final class ConnectTokenGenerator {
 
     public long protocolId() {
         return protocolId;
+    }
+
+    /** Zeroes this generator's copy of the private key; {@link #generate} refuses afterwards. */
+    @Override
+    public void close() {
+        closed = true;
+        Arrays.fill(privateKey, (byte) 0);
     }
 }

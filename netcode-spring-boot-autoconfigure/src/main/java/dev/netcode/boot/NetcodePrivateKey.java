@@ -10,12 +10,14 @@ import dev.netcode.crypto.SecureRandomBytes;
 /**
  * The 32-byte key that token issuers and game servers share: issuers seal connect tokens with it,
  * servers open them. Its text form, its bytes and its origin never appear in {@link #toString()},
- * logs or exception messages.
+ * logs or exception messages. {@link #close()} zeroes the bytes; as a bean, the application
+ * context does that when it closes.
  */
-public final class NetcodePrivateKey {
+public final class NetcodePrivateKey implements AutoCloseable {
 
     private final byte[] key;
     private final boolean generated;
+    private volatile boolean closed;
 
     private NetcodePrivateKey(byte[] key, boolean generated) {
         this.key = key;
@@ -55,9 +57,23 @@ public final class NetcodePrivateKey {
         return new NetcodePrivateKey(SecureRandomBytes.key(), true);
     }
 
-    /** A copy of the 32 key bytes. */
+    /**
+     * A copy of the 32 key bytes.
+     *
+     * @throws IllegalStateException once closed
+     */
     public byte[] bytes() {
+        if (closed) {
+            throw new IllegalStateException("this NetcodePrivateKey is closed (its bytes wiped)");
+        }
         return key.clone();
+    }
+
+    /** Zeroes the key bytes; {@link #bytes()} refuses afterwards. The copies handed out are their holders' to wipe. */
+    @Override
+    public void close() {
+        closed = true;
+        Arrays.fill(key, (byte) 0);
     }
 
     /** Whether the key was generated at start-up rather than configured. */

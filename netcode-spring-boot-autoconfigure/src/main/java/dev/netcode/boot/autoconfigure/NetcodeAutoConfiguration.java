@@ -6,11 +6,17 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointExposure;
+import org.springframework.boot.actuate.management.HeapDumpWebEndpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.util.StringUtils;
 
 import dev.netcode.address.NetcodeAddress;
@@ -21,7 +27,9 @@ import dev.netcode.token.ConnectTokenGenerator;
 
 /**
  * The shared private key and a {@link ConnectTokenIssuer}: what a token-issuing backend needs,
- * with or without a game server in the same application.
+ * with or without a game server in the same application. Both wipe their copies of the key when the
+ * context closes ({@link AutoCloseable} beans). While it runs the key is in the heap, so a WARN says
+ * so when the actuator exposes heap dumps over the web.
  */
 @AutoConfiguration
 @ConditionalOnClass(ConnectTokenGenerator.class)
@@ -53,6 +61,25 @@ public final class NetcodeAutoConfiguration {
                 ? () -> server.getObject().serverAddresses() : () -> configured;
         return new ConnectTokenIssuer(new ConnectTokenGenerator(privateKey.bytes(), protocolId), addresses,
                 properties.getToken().getExpiry(), properties.getToken().getTimeout());
+    }
+
+    /**
+     * Only with the actuator on the class path, which is optional. The endpoint condition weighs access
+     * (heapdump's default is none) and web exposure as the actuator itself does.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass({ HeapDumpWebEndpoint.class, ConditionalOnAvailableEndpoint.class })
+    @ConditionalOnWebApplication
+    static final class HeapDumpExposureWarning {
+
+        @Bean
+        @ConditionalOnAvailableEndpoint(endpoint = HeapDumpWebEndpoint.class, exposure = EndpointExposure.WEB)
+        SmartInitializingSingleton netcodeHeapDumpExposureWarning() {
+            return () -> log.warn("The actuator's heapdump endpoint is exposed over the web: a heap dump holds the "
+                    + "netcode private key and the session keys of every connected player. Do not expose it in "
+                    + "production: leave management.endpoint.heapdump.access at its default (none) or take "
+                    + "heapdump out of management.endpoints.web.exposure.include.");
+        }
     }
 
     private static List<NetcodeAddress> configuredServerAddresses(NetcodeProperties properties,

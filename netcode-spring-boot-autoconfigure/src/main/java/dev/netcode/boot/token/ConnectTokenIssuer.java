@@ -14,8 +14,10 @@ import dev.netcode.token.ConnectTokenGenerator;
 /**
  * Issues connect tokens for the configured game servers, as a game's web backend does for each
  * authenticated player. Usable on its own, in a backend that runs no game server. Thread-safe.
+ * {@link #close()} closes its generator, wiping the generator's copy of the private key; as a bean,
+ * the application context does that when it closes.
  */
-public class ConnectTokenIssuer {
+public class ConnectTokenIssuer implements AutoCloseable {
 
     private final ConnectTokenGenerator generator;
     private final Supplier<List<NetcodeAddress>> serverAddresses;
@@ -24,6 +26,7 @@ public class ConnectTokenIssuer {
     private final AtomicLong issued = new AtomicLong();
 
     /**
+     * @param generator mints the tokens; this issuer owns it from now on and closes it in {@link #close()}
      * @param serverAddresses the servers a client may connect to, in order of preference; listed in
      *        both the public and the private part of each token. Asked for every token, so it can
      *        follow a server whose port is only known once it is bound
@@ -45,6 +48,7 @@ public class ConnectTokenIssuer {
      * A fresh token for {@code clientId}.
      *
      * @param userData up to 256 bytes the server receives with the connection, or {@code null}
+     * @throws IllegalStateException once closed
      */
     public IssuedConnectToken issue(long clientId, byte[] userData) {
         List<NetcodeAddress> servers = List.copyOf(serverAddresses.get());
@@ -69,5 +73,11 @@ public class ConnectTokenIssuer {
     /** Tokens issued since start-up. */
     public long issuedCount() {
         return issued.get();
+    }
+
+    /** Closes the generator, which wipes its key: {@link #issue} refuses afterwards. */
+    @Override
+    public void close() {
+        generator.close();
     }
 }

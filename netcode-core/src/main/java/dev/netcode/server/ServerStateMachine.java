@@ -257,6 +257,9 @@ public final class ServerStateMachine implements Transport.DatagramHandler, Auto
             if (codec.readConnectionRequest(buf, length, privateKey, config.unixClock().getAsLong(),
                     minConnectTokenExpireTimestamp, packet)) {
                 processConnectionRequest(from, buf, mapping);
+                // The token was opened in place: leave no session keys in the receive buffer.
+                Arrays.fill(buf, packet.privateTokenOffset(), packet.privateTokenOffset() + ConnectTokenPrivate.SEALED_BYTES,
+                        (byte) 0);
             }
             else {
                 drops.increment(packet.dropReason());

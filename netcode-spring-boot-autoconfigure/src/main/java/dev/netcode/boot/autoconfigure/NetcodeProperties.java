@@ -33,6 +33,8 @@ public class NetcodeProperties {
 
     private final Listener listener = new Listener();
 
+    private final Endpoint endpoint = new Endpoint();
+
     public String getProtocolId() {
         return this.protocolId;
     }
@@ -59,6 +61,10 @@ public class NetcodeProperties {
 
     public Listener getListener() {
         return this.listener;
+    }
+
+    public Endpoint getEndpoint() {
+        return this.endpoint;
     }
 
     public static class Server {
@@ -246,6 +252,25 @@ public class NetcodeProperties {
 
         public void setShutdownTimeout(Duration shutdownTimeout) {
             this.shutdownTimeout = shutdownTimeout;
+        }
+    }
+
+    public static class Endpoint {
+
+        /**
+         * Role, without the ROLE_ prefix, that a caller needs for the netcode actuator endpoint
+         * over HTTP: to read it (every player's address) and, when
+         * management.endpoint.netcode.access=unrestricted, to disconnect a slot. Applies with
+         * Spring Security, unless the application replaces netcodeEndpointSecurityFilterChain.
+         */
+        private String role = "NETCODE_ADMIN";
+
+        public String getRole() {
+            return this.role;
+        }
+
+        public void setRole(String role) {
+            this.role = role;
         }
     }
 }

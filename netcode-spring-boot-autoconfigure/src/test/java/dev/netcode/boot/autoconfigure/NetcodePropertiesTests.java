@@ -29,6 +29,7 @@ class NetcodePropertiesTests {
         assertThat(properties.getToken().getTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(properties.getToken().getRateLimit().isEnabled()).isTrue();
         assertThat(properties.getListener().getQueueCapacity()).isEqualTo(256);
+        assertThat(properties.getEndpoint().getRole()).isEqualTo("NETCODE_ADMIN");
     }
 
     @Test
@@ -60,7 +61,7 @@ class NetcodePropertiesTests {
                 "netcode.server.max-connect-token-lifetime", "netcode.token.path", "netcode.token.expiry",
                 "netcode.token.timeout", "netcode.token.rate-limit.enabled",
                 "netcode.token.rate-limit.requests-per-minute", "netcode.listener.threads",
-                "netcode.listener.queue-capacity", "netcode.listener.shutdown-timeout");
+                "netcode.listener.queue-capacity", "netcode.listener.shutdown-timeout", "netcode.endpoint.role");
         byName.forEach((name, property) -> assertThat(property.path("description").asString()).as(name).isNotBlank());
         assertThat(byName.get("netcode.private-key").has("defaultValue")).isFalse();
         assertThat(byName.get("netcode.server.enabled")).isNotNull();

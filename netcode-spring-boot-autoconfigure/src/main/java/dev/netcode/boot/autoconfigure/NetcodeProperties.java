@@ -151,6 +151,8 @@ public class NetcodeProperties {
 
         private final RateLimit rateLimit = new RateLimit();
 
+        private final AddressRateLimit addressRateLimit = new AddressRateLimit();
+
         public String getPath() {
             return this.path;
         }
@@ -177,6 +179,10 @@ public class NetcodeProperties {
 
         public RateLimit getRateLimit() {
             return this.rateLimit;
+        }
+
+        public AddressRateLimit getAddressRateLimit() {
+            return this.addressRateLimit;
         }
 
         public static class RateLimit {
@@ -206,6 +212,53 @@ public class NetcodeProperties {
 
             public void setRequestsPerMinute(int requestsPerMinute) {
                 this.requestsPerMinute = requestsPerMinute;
+            }
+        }
+
+        public static class AddressRateLimit {
+
+            /**
+             * Whether requests to the token endpoint are rate-limited per client address (an IPv4
+             * address or an IPv6 /64) before authentication, so that refused requests cost no
+             * password hashing. Applies to the auto-configured netcodeTokenSecurityFilterChain.
+             */
+            private boolean enabled = true;
+
+            /**
+             * Requests, successful or not, one client address may make per minute (in a burst,
+             * then evenly spread); further requests get 429 Too Many Requests. Players behind one
+             * NAT share the allowance.
+             */
+            private int requestsPerMinute = 60;
+
+            /**
+             * Client addresses remembered at most, about 150 bytes each; when full, the least
+             * recently seen address is forgotten, which gives it a fresh allowance.
+             */
+            private int maxAddresses = 10_000;
+
+            public boolean isEnabled() {
+                return this.enabled;
+            }
+
+            public void setEnabled(boolean enabled) {
+                this.enabled = enabled;
+            }
+
+            public int getRequestsPerMinute() {
+                return this.requestsPerMinute;
+            }
+
+            public void setRequestsPerMinute(int requestsPerMinute) {
+                this.requestsPerMinute = requestsPerMinute;
+            }
+
+            public int getMaxAddresses() {
+                return this.maxAddresses;
+            }
+
+            public void setMaxAddresses(int maxAddresses) {
+                this.maxAddresses = maxAddresses;
             }
         }
     }

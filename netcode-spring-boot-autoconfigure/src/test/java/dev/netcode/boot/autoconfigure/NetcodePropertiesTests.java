@@ -28,6 +28,9 @@ class NetcodePropertiesTests {
         assertThat(properties.getToken().getExpiry()).isEqualTo(Duration.ofSeconds(30));
         assertThat(properties.getToken().getTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(properties.getToken().getRateLimit().isEnabled()).isTrue();
+        assertThat(properties.getToken().getAddressRateLimit().isEnabled()).isTrue();
+        assertThat(properties.getToken().getAddressRateLimit().getRequestsPerMinute()).isEqualTo(60);
+        assertThat(properties.getToken().getAddressRateLimit().getMaxAddresses()).isEqualTo(10_000);
         assertThat(properties.getListener().getQueueCapacity()).isEqualTo(256);
         assertThat(properties.getEndpoint().getRole()).isEqualTo("NETCODE_ADMIN");
     }
@@ -60,7 +63,9 @@ class NetcodePropertiesTests {
                 "netcode.server.public-addresses", "netcode.server.max-clients",
                 "netcode.server.max-connect-token-lifetime", "netcode.token.path", "netcode.token.expiry",
                 "netcode.token.timeout", "netcode.token.rate-limit.enabled",
-                "netcode.token.rate-limit.requests-per-minute", "netcode.listener.threads",
+                "netcode.token.rate-limit.requests-per-minute", "netcode.token.address-rate-limit.enabled",
+                "netcode.token.address-rate-limit.requests-per-minute", "netcode.token.address-rate-limit.max-addresses",
+                "netcode.listener.threads",
                 "netcode.listener.queue-capacity", "netcode.listener.shutdown-timeout", "netcode.endpoint.role");
         byName.forEach((name, property) -> assertThat(property.path("description").asString()).as(name).isNotBlank());
         assertThat(byName.get("netcode.private-key").has("defaultValue")).isFalse();

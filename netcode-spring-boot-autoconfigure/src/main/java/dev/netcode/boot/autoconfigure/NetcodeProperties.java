@@ -193,10 +193,15 @@ public class NetcodeProperties {
             private boolean enabled = true;
 
             /**
-             * Tokens one principal may obtain per minute; further requests get 429 Too Many
-             * Requests.
+             * Tokens one principal may obtain per minute (a burst of that many, then one every 60
+             * / n seconds); further requests get 429 Too Many Requests. Kept low because every
+             * token a game server sees holds one of its token-history entries (2048 up to 256
+             * slots) until the token expires, and within one token lifetime of e seconds a
+             * principal gets at most n + n * e / 60 tokens: with 4 per minute and 30 s tokens
+             * that is 6, so filling a 256-slot server's history takes 342 accounts (at 60 per
+             * minute it took 23). Raising this rate or netcode.token.expiry lowers that number.
              */
-            private int requestsPerMinute = 60;
+            private int requestsPerMinute = 4;
 
             public boolean isEnabled() {
                 return this.enabled;

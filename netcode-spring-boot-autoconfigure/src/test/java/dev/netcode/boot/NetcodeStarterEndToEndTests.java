@@ -45,7 +45,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The whole starter in a real application: real HTTP to the secured token endpoint, real UDP to the
- * game server on 127.0.0.1, a {@code @NetcodeListener}, Spring events, and {@code /actuator/netcode}.
+ * game server on 127.0.0.1, a {@code @NetcodeListener}, Spring events, and {@code /actuator/netcode} (role
+ * {@code NETCODE_ADMIN}, read-only by default).
  */
 @SpringBootTest(classes = NetcodeStarterEndToEndTests.GameApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
         properties = { "netcode.private-key=" + NetcodeStarterEndToEndTests.KEY_HEX,
@@ -56,7 +57,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class NetcodeStarterEndToEndTests {
 
     static final String KEY_HEX = "1f2e3d4c5b6a79880123456789abcdeffedcba98765432100f1e2d3c4b5a6978";
-    private static final String PASSWORD = "correct horse battery staple";
+    static final String PASSWORD = "correct horse battery staple";
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final JsonMapper json = JsonMapper.builder().build();
@@ -106,7 +107,10 @@ class NetcodeStarterEndToEndTests {
             assertThat(game.payloads.poll(5, TimeUnit.SECONDS)).isEqualTo(aliceId + ":hello");
             assertThat(replies.poll(5, TimeUnit.SECONDS)).isEqualTo("echo:hello");
 
-            HttpResponse<String> actuator = get("/actuator/netcode", "alice");
+            // A player may not see the others' addresses; the operator role may.
+            assertThat(get("/actuator/netcode", null).statusCode()).isEqualTo(401);
+            assertThat(get("/actuator/netcode", "alice").statusCode()).isEqualTo(403);
+            HttpResponse<String> actuator = get("/actuator/netcode", "operator");
             assertThat(actuator.statusCode()).isEqualTo(200);
             JsonNode slots = json.readTree(actuator.body());
             assertThat(slots.get("connectedClients").asInt()).isEqualTo(1);
@@ -116,6 +120,15 @@ class NetcodeStarterEndToEndTests {
             assertThat(actuator.body()).doesNotContainIgnoringCase(sessionKeys[0])
                     .doesNotContainIgnoringCase(sessionKeys[1]).doesNotContain(sessionKeys[2]).doesNotContain(sessionKeys[3]);
 
+            // Read-only by default: not even the operator kicks without management.endpoint.netcode.access=unrestricted
+            // (NetcodeEndpointDisconnectEndToEndTests): no such operation.
+            int slot = slots.get("clients").get(0).get("index").asInt();
+            assertThat(delete("/actuator/netcode/" + slot + "?clientId=" + Long.toUnsignedString(aliceId), "alice")
+                    .statusCode()).isEqualTo(403);
+            assertThat(delete("/actuator/netcode/" + slot + "?clientId=" + Long.toUnsignedString(aliceId), "operator")
+                    .statusCode()).isEqualTo(404);
+            assertThat(server.connectedClientCount()).isOne();
+
             client.disconnect();
             NetcodeClientDisconnectedEvent gone = game.disconnected.poll(5, TimeUnit.SECONDS);
             assertThat(gone).isNotNull();
@@ -123,21 +136,21 @@ class NetcodeStarterEndToEndTests {
             assertThat(gone.getSession().clientId()).isEqualTo(aliceId);
         }
         assertThat(server.connectedClientCount()).isZero();
-        assertThat(json.readTree(get("/actuator/netcode", "alice").body()).get("clients")).isEmpty();
+        assertThat(json.readTree(get("/actuator/netcode", "operator").body()).get("clients")).isEmpty();
 
         // The private key, in any form, appears in no actuator response and no log line; nor do the
         // session keys of the token (see also RELIABILITY.md, "Secrets").
         String base64Key = Base64.getEncoder().encodeToString(Bytes.fromHex(KEY_HEX));
         for (String path : new String[] { "/actuator/netcode", "/actuator/health", "/actuator/configprops",
                 "/actuator/env", "/actuator/metrics/netcode.server.connections.accepted", "/actuator/beans" }) {
-            HttpResponse<String> response = get(path, "alice");
+            HttpResponse<String> response = get(path, "operator");
             assertThat(response.statusCode()).as(path).isEqualTo(200);
             assertThat(response.body()).as(path).doesNotContainIgnoringCase(KEY_HEX).doesNotContain(base64Key)
                     .doesNotContainIgnoringCase(sessionKeys[0]).doesNotContainIgnoringCase(sessionKeys[1])
                     .doesNotContain(sessionKeys[2]).doesNotContain(sessionKeys[3]);
         }
         // Both listings do show the property, masked, so the checks above would see a leak.
-        assertThat(get("/actuator/env", "alice").body()).contains("netcode.private-key").contains("******");
+        assertThat(get("/actuator/env", "operator").body()).contains("netcode.private-key").contains("******");
         assertThat(output.getAll()).contains("client " + Long.toUnsignedString(aliceId) + " connected")
                 .doesNotContainIgnoringCase(KEY_HEX).doesNotContain(base64Key)
                 .doesNotContain(body.get("token").asString().substring(0, 40))
@@ -156,6 +169,11 @@ class NetcodeStarterEndToEndTests {
         return http.send(authorize(request, user).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    private HttpResponse<String> delete(String path, String user) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).DELETE();
+        return http.send(authorize(request, user).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private static HttpRequest.Builder authorize(HttpRequest.Builder request, String user) {
         if (user != null) {
             String credentials = user + ":" + PASSWORD;
@@ -171,7 +189,8 @@ class NetcodeStarterEndToEndTests {
 
         @Bean
         InMemoryUserDetailsManager users() {
-            return new InMemoryUserDetailsManager(User.withUsername("alice").password("{noop}" + PASSWORD).roles("PLAYER").build());
+            return new InMemoryUserDetailsManager(User.withUsername("alice").password("{noop}" + PASSWORD).roles("PLAYER").build(),
+                    User.withUsername("operator").password("{noop}" + PASSWORD).roles("NETCODE_ADMIN").build());
         }
 
         @Bean

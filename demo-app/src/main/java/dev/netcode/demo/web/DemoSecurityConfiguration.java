@@ -3,8 +3,11 @@ package dev.netcode.demo.web;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
+import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
+import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -13,6 +16,7 @@ import org.springframework.security.core.userdetails.User;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 
+import dev.netcode.boot.actuate.endpoint.NetcodeEndpoint;
 import dev.netcode.boot.token.UserDataProvider;
 import dev.netcode.demo.DemoProperties;
 
@@ -24,11 +28,28 @@ import dev.netcode.demo.DemoProperties;
 @Configuration(proxyBeanMethods = false)
 class DemoSecurityConfiguration {
 
+    /**
+     * Replaces the starter's rule for the netcode actuator endpoint (role NETCODE_ADMIN for
+     * everything, bean of the same name): the dashboard shows the slot table to anyone, which only a
+     * demo on localhost should; disconnecting stays with ADMIN.
+     */
+    @Bean
+    @Order(SecurityFilterProperties.BASIC_AUTH_ORDER - 1)
+    SecurityFilterChain netcodeEndpointSecurityFilterChain(HttpSecurity http) throws Exception {
+        http.securityMatcher(EndpointRequest.to(NetcodeEndpoint.class))
+            .authorizeHttpRequests(requests -> requests.requestMatchers(HttpMethod.GET).permitAll()
+                    .anyRequest().hasRole("ADMIN"))
+            .httpBasic(Customizer.withDefaults())
+            .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+            .csrf(csrf -> csrf.disable());
+        return http.build();
+    }
+
     @Bean
     SecurityFilterChain demoSecurityFilterChain(HttpSecurity http) throws Exception {
         http.authorizeHttpRequests(requests -> requests
                 .requestMatchers(HttpMethod.GET, "/", "/index.html", "/app.js", "/style.css", "/favicon.ico", "/arena/**",
-                        "/actuator/netcode", "/actuator/health", "/actuator/health/**", "/error")
+                        "/actuator/health", "/actuator/health/**", "/error")
                 .permitAll()
                 .anyRequest().hasRole("ADMIN"))
             .httpBasic(Customizer.withDefaults())

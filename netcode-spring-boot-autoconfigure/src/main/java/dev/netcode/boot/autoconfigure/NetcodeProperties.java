@@ -33,6 +33,8 @@ public class NetcodeProperties {
 
     private final Listener listener = new Listener();
 
+    private final Endpoint endpoint = new Endpoint();
+
     public String getProtocolId() {
         return this.protocolId;
     }
@@ -59,6 +61,10 @@ public class NetcodeProperties {
 
     public Listener getListener() {
         return this.listener;
+    }
+
+    public Endpoint getEndpoint() {
+        return this.endpoint;
     }
 
     public static class Server {
@@ -145,6 +151,8 @@ public class NetcodeProperties {
 
         private final RateLimit rateLimit = new RateLimit();
 
+        private final AddressRateLimit addressRateLimit = new AddressRateLimit();
+
         public String getPath() {
             return this.path;
         }
@@ -173,6 +181,10 @@ public class NetcodeProperties {
             return this.rateLimit;
         }
 
+        public AddressRateLimit getAddressRateLimit() {
+            return this.addressRateLimit;
+        }
+
         public static class RateLimit {
 
             /**
@@ -181,10 +193,15 @@ public class NetcodeProperties {
             private boolean enabled = true;
 
             /**
-             * Tokens one principal may obtain per minute; further requests get 429 Too Many
-             * Requests.
+             * Tokens one principal may obtain per minute (a burst of that many, then one every 60
+             * / n seconds); further requests get 429 Too Many Requests. Kept low because every
+             * token a game server sees holds one of its token-history entries (2048 up to 256
+             * slots) until the token expires, and within one token lifetime of e seconds a
+             * principal gets at most n + n * e / 60 tokens: with 4 per minute and 30 s tokens
+             * that is 6, so filling a 256-slot server's history takes 342 accounts (at 60 per
+             * minute it took 23). Raising this rate or netcode.token.expiry lowers that number.
              */
-            private int requestsPerMinute = 60;
+            private int requestsPerMinute = 4;
 
             public boolean isEnabled() {
                 return this.enabled;
@@ -200,6 +217,53 @@ public class NetcodeProperties {
 
             public void setRequestsPerMinute(int requestsPerMinute) {
                 this.requestsPerMinute = requestsPerMinute;
+            }
+        }
+
+        public static class AddressRateLimit {
+
+            /**
+             * Whether requests to the token endpoint are rate-limited per client address (an IPv4
+             * address or an IPv6 /64) before authentication, so that refused requests cost no
+             * password hashing. Applies to the auto-configured netcodeTokenSecurityFilterChain.
+             */
+            private boolean enabled = true;
+
+            /**
+             * Requests, successful or not, one client address may make per minute (in a burst,
+             * then evenly spread); further requests get 429 Too Many Requests. Players behind one
+             * NAT share the allowance.
+             */
+            private int requestsPerMinute = 60;
+
+            /**
+             * Client addresses remembered at most, about 150 bytes each; when full, the least
+             * recently seen address is forgotten, which gives it a fresh allowance.
+             */
+            private int maxAddresses = 10_000;
+
+            public boolean isEnabled() {
+                return this.enabled;
+            }
+
+            public void setEnabled(boolean enabled) {
+                this.enabled = enabled;
+            }
+
+            public int getRequestsPerMinute() {
+                return this.requestsPerMinute;
+            }
+
+            public void setRequestsPerMinute(int requestsPerMinute) {
+                this.requestsPerMinute = requestsPerMinute;
+            }
+
+            public int getMaxAddresses() {
+                return this.maxAddresses;
+            }
+
+            public void setMaxAddresses(int maxAddresses) {
+                this.maxAddresses = maxAddresses;
             }
         }
     }
@@ -246,6 +310,25 @@ public class NetcodeProperties {
 
         public void setShutdownTimeout(Duration shutdownTimeout) {
             this.shutdownTimeout = shutdownTimeout;
+        }
+    }
+
+    public static class Endpoint {
+
+        /**
+         * Role, without the ROLE_ prefix, that a caller needs for the netcode actuator endpoint
+         * over HTTP: to read it (every player's address) and, when
+         * management.endpoint.netcode.access=unrestricted, to disconnect a slot. Applies with
+         * Spring Security, unless the application replaces netcodeEndpointSecurityFilterChain.
+         */
+        private String role = "NETCODE_ADMIN";
+
+        public String getRole() {
+            return this.role;
+        }
+
+        public void setRole(String role) {
+            this.role = role;
         }
     }
 }

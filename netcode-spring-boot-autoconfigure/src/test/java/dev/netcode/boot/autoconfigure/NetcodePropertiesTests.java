@@ -2,7 +2,10 @@ package dev.netcode.boot.autoconfigure;
 
 import java.io.InputStream;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -11,10 +14,16 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.netcode.boot.token.ConnectTokenRateLimiter;
+import dev.netcode.boot.token.TestClock;
+import dev.netcode.server.ServerConfig;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Tests for {@link NetcodeProperties} and its generated configuration metadata. */
 class NetcodePropertiesTests {
+
+    private final TestClock clock = new TestClock();
 
     @Test
     void defaultsSuitAnEmbeddedDevelopmentServer() {
@@ -28,7 +37,12 @@ class NetcodePropertiesTests {
         assertThat(properties.getToken().getExpiry()).isEqualTo(Duration.ofSeconds(30));
         assertThat(properties.getToken().getTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(properties.getToken().getRateLimit().isEnabled()).isTrue();
+        assertThat(properties.getToken().getRateLimit().getRequestsPerMinute()).isEqualTo(4);
+        assertThat(properties.getToken().getAddressRateLimit().isEnabled()).isTrue();
+        assertThat(properties.getToken().getAddressRateLimit().getRequestsPerMinute()).isEqualTo(60);
+        assertThat(properties.getToken().getAddressRateLimit().getMaxAddresses()).isEqualTo(10_000);
         assertThat(properties.getListener().getQueueCapacity()).isEqualTo(256);
+        assertThat(properties.getEndpoint().getRole()).isEqualTo("NETCODE_ADMIN");
     }
 
     @Test
@@ -59,11 +73,55 @@ class NetcodePropertiesTests {
                 "netcode.server.public-addresses", "netcode.server.max-clients",
                 "netcode.server.max-connect-token-lifetime", "netcode.token.path", "netcode.token.expiry",
                 "netcode.token.timeout", "netcode.token.rate-limit.enabled",
-                "netcode.token.rate-limit.requests-per-minute", "netcode.listener.threads",
-                "netcode.listener.queue-capacity", "netcode.listener.shutdown-timeout");
+                "netcode.token.rate-limit.requests-per-minute", "netcode.token.address-rate-limit.enabled",
+                "netcode.token.address-rate-limit.requests-per-minute", "netcode.token.address-rate-limit.max-addresses",
+                "netcode.listener.threads",
+                "netcode.listener.queue-capacity", "netcode.listener.shutdown-timeout", "netcode.endpoint.role");
         byName.forEach((name, property) -> assertThat(property.path("description").asString()).as(name).isNotBlank());
         assertThat(byName.get("netcode.private-key").has("defaultValue")).isFalse();
         assertThat(byName.get("netcode.server.enabled")).isNotNull();
+    }
+
+    @Test
+    void fillingADefaultServersTablesTakesMoreAccountsThanItHasSlots() {
+        NetcodeProperties defaults = new NetcodeProperties();
+        int maxClients = defaults.getServer().getMaxClients();
+        Duration expiry = defaults.getToken().getExpiry();
+        // Every token a server sees holds a token-history entry until it expires: an account holds as
+        // many entries as the issuer's per-user limit lets it obtain within one token lifetime.
+        long tokensPerAccount = mostTokensWithin(expiry,
+                new ConnectTokenRateLimiter(defaults.getToken().getRateLimit().getRequestsPerMinute(), this.clock));
+        long accountsToFillHistory = ceilDiv(ServerConfig.tokenHistoryCapacity(maxClients), tokensPerAccount);
+        assertThat(accountsToFillHistory).as("accounts that fill the token history (%d tokens each)", tokensPerAccount)
+            .isGreaterThanOrEqualTo(maxClients);
+        // An account's newer handshake evicts its older one, so each holds one pending encryption mapping.
+        long accountsToFillMappings = ServerConfig.encryptionMappingCapacity(maxClients)
+                / ServerConfig.MAX_PENDING_PER_CLIENT_ID;
+        assertThat(accountsToFillMappings).isGreaterThanOrEqualTo(maxClients);
+    }
+
+    /**
+     * The most requests {@code limiter} lets one key make within any {@code window} (both ends
+     * included), asking as often as every 10 ms for three minutes from a fresh start.
+     */
+    private long mostTokensWithin(Duration window, ConnectTokenRateLimiter limiter) {
+        List<Instant> granted = new ArrayList<>();
+        Instant end = this.clock.instant().plus(Duration.ofMinutes(3));
+        while (this.clock.instant().isBefore(end)) {
+            if (limiter.tryAcquire("attacker") == 0) {
+                granted.add(this.clock.instant());
+            }
+            this.clock.advance(Duration.ofMillis(10));
+        }
+        long most = 0;
+        for (Instant start : granted) {
+            most = Math.max(most, granted.stream().filter((t) -> !t.isBefore(start) && !t.isAfter(start.plus(window))).count());
+        }
+        return most;
+    }
+
+    private static long ceilDiv(long x, long y) {
+        return (x + y - 1) / y;
     }
 
     private static NetcodeProperties bind(Map<String, String> values) {

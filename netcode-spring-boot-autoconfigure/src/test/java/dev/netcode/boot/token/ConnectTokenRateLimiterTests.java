@@ -26,7 +26,7 @@ class ConnectTokenRateLimiterTests {
     }
 
     @Test
-    void limitsEachPrincipalSeparately() {
+    void limitsEachKeySeparately() {
         ConnectTokenRateLimiter limiter = new ConnectTokenRateLimiter(1, this.clock);
         assertThat(limiter.tryAcquire("alice")).isZero();
         assertThat(limiter.tryAcquire("alice")).isEqualTo(60);
@@ -74,35 +74,66 @@ class ConnectTokenRateLimiterTests {
     }
 
     @Test
-    void forgetsPrincipalsWhoseAllowanceHasRefilled() {
+    void forgetsKeysWhoseAllowanceHasRefilled() {
         ConnectTokenRateLimiter limiter = new ConnectTokenRateLimiter(10, this.clock);
         limiter.tryAcquire("alice");
         limiter.tryAcquire("bob");
         this.clock.advance(Duration.ofSeconds(3));
         limiter.tryAcquire("bob");
-        assertThat(limiter.trackedPrincipals()).isEqualTo(2);
+        assertThat(limiter.trackedKeys()).isEqualTo(2);
         this.clock.advance(Duration.ofSeconds(3));
         limiter.evictIdle();
-        assertThat(limiter.trackedPrincipals()).isEqualTo(1);
+        assertThat(limiter.trackedKeys()).isEqualTo(1);
         this.clock.advance(Duration.ofSeconds(6));
         limiter.evictIdle();
-        assertThat(limiter.trackedPrincipals()).isZero();
+        assertThat(limiter.trackedKeys()).isZero();
     }
 
     @Test
-    void keepsMemoryBoundedWhileManyPrincipalsComeAndGo() {
+    void dropsRefilledKeysAsNewKeysArrive() {
         ConnectTokenRateLimiter limiter = new ConnectTokenRateLimiter(60, this.clock);
         for (int i = 0; i < 100_000; i++) {
             assertThat(limiter.tryAcquire("player-" + i)).isZero();
             this.clock.advance(Duration.ofMillis(100));
         }
-        // One request refills in one second: only the principals of the last second are live.
-        assertThat(limiter.trackedPrincipals()).isLessThanOrEqualTo(2 * ConnectTokenRateLimiter.MIN_SWEEP_THRESHOLD);
+        // One request refills in one second: only the keys of the last second are live.
+        assertThat(limiter.trackedKeys()).isLessThanOrEqualTo(11);
+    }
+
+    @Test
+    void neverHoldsMoreKeysThanItsCapacityAndForgetsTheLeastRecentlySeen() {
+        ConnectTokenRateLimiter limiter = new ConnectTokenRateLimiter(1, 100, this.clock);
+        for (int i = 0; i < 10_000; i++) {
+            assertThat(limiter.tryAcquire("203.0.113." + i)).isZero();
+            assertThat(limiter.trackedKeys()).isLessThanOrEqualTo(100);
+        }
+        assertThat(limiter.trackedKeys()).isEqualTo(100);
+        // The last 100 keys are still limited; an older one was forgotten and starts afresh.
+        assertThat(limiter.tryAcquire("203.0.113.9999")).isEqualTo(60);
+        assertThat(limiter.tryAcquire("203.0.113.9900")).isEqualTo(60);
+        assertThat(limiter.tryAcquire("203.0.113.0")).isZero();
+    }
+
+    @Test
+    void aRefusedRequestKeepsItsKeyFromBeingForgotten() {
+        ConnectTokenRateLimiter limiter = new ConnectTokenRateLimiter(1, 2, this.clock);
+        limiter.tryAcquire("a");
+        limiter.tryAcquire("b");
+        assertThat(limiter.tryAcquire("a")).isEqualTo(60);
+        limiter.tryAcquire("c");
+        assertThat(limiter.tryAcquire("a")).isEqualTo(60);
+        assertThat(limiter.tryAcquire("b")).isZero();
     }
 
     @Test
     void rejectsANonPositiveRate() {
         assertThatIllegalArgumentException().isThrownBy(() -> new ConnectTokenRateLimiter(0, this.clock))
             .withMessage("requests per minute must be at least 1, got 0");
+    }
+
+    @Test
+    void rejectsANonPositiveCapacity() {
+        assertThatIllegalArgumentException().isThrownBy(() -> new ConnectTokenRateLimiter(1, 0, this.clock))
+            .withMessage("capacity must be at least 1, got 0");
     }
 }

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
@@ -50,7 +51,7 @@ import dev.netcode.server.ServerStatistics;
  * {@code management.endpoints.web.exposure.include=health,netcode}. Secure it: the
  * descriptor lists player addresses and the delete operation kicks players.
  */
-@Endpoint(id = "netcode")
+@Endpoint(id = "netcode", defaultAccess = Access.READ_ONLY)
 public class NetcodeEndpoint {
 
     private static final long DISCONNECT_TIMEOUT_MILLIS = 5_000;

@@ -16,8 +16,9 @@ import dev.netcode.server.NetcodeServer;
  * Auto-configuration for the {@link NetcodeEndpoint}: present when the actuator is on the class
  * path, the endpoint is available (accessible and exposed, for example
  * {@code management.endpoints.web.exposure.include=netcode}) and the context holds one
- * {@link NetcodeServer}. {@code management.endpoint.netcode.access=read-only} keeps the view but
- * refuses the disconnect operation.
+ * {@link NetcodeServer}. Its access is read-only unless
+ * {@code management.endpoint.netcode.access=unrestricted} also allows the disconnect operation;
+ * {@code NetcodeEndpointSecurityAutoConfiguration} decides who may use it over HTTP.
  */
 @AutoConfiguration(after = NetcodeServerAutoConfiguration.class)
 @ConditionalOnClass({ NetcodeServer.class, Endpoint.class, ConditionalOnAvailableEndpoint.class })

@@ -1,5 +1,7 @@
 package dev.netcode.boot.autoconfigure.security;
 
+import java.time.Clock;
+
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -14,9 +16,12 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.CsrfConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.header.HeaderWriterFilter;
 
 import dev.netcode.boot.autoconfigure.NetcodeProperties;
 import dev.netcode.boot.autoconfigure.token.NetcodeTokenEndpointAutoConfiguration;
+import dev.netcode.boot.token.ClientAddressRateLimitFilter;
+import dev.netcode.boot.token.ConnectTokenRateLimiter;
 import dev.netcode.boot.token.NetcodeTokenController;
 
 import static org.springframework.security.config.Customizer.withDefaults;
@@ -26,7 +31,10 @@ import static org.springframework.security.config.Customizer.withDefaults;
  * {@code netcodeTokenSecurityFilterChain}: it matches only {@code netcode.token.path}, requires
  * an authenticated caller over HTTP Basic, creates no session and has CSRF protection off (a
  * stateless Basic client has no CSRF token; the rest of the application keeps its own rules).
- * Unauthenticated requests get 401 with a {@code WWW-Authenticate} challenge.
+ * Unauthenticated requests get 401 with a {@code WWW-Authenticate} challenge. Before any of that,
+ * a {@link ClientAddressRateLimitFilter} limits requests per client address
+ * ({@code netcode.token.address-rate-limit.*}), so that guessing passwords from one machine is
+ * slow and costs the server no password hashing past the limit.
  *
  * <p>The chain is ordered at {@code SecurityFilterProperties.BASIC_AUTH_ORDER - 1}, just before
  * Spring Boot's default chain and before any unordered chain of the application, which all keep
@@ -60,6 +68,14 @@ public final class NetcodeTokenSecurityAutoConfiguration {
         http.httpBasic(withDefaults());
         http.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
         http.csrf(CsrfConfigurer::disable);
+        NetcodeProperties.Token.AddressRateLimit addressRateLimit = properties.getToken().getAddressRateLimit();
+        if (addressRateLimit.isEnabled()) {
+            ConnectTokenRateLimiter limiter = new ConnectTokenRateLimiter(addressRateLimit.getRequestsPerMinute(),
+                    addressRateLimit.getMaxAddresses(), Clock.systemUTC());
+            // Before every authentication filter, so a refused request costs no password hash; after the
+            // header writer, so the 429 carries the usual security headers.
+            http.addFilterAfter(new ClientAddressRateLimitFilter(limiter), HeaderWriterFilter.class);
+        }
         return http.build();
     }
 }

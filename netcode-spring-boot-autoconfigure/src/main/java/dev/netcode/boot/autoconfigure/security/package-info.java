@@ -1,5 +1,5 @@
 /**
- * Spring Security configuration of the connect token endpoint.
+ * Spring Security configuration of the connect token endpoint and of the netcode actuator endpoint.
  */
 @NullMarked
 package dev.netcode.boot.autoconfigure.security;

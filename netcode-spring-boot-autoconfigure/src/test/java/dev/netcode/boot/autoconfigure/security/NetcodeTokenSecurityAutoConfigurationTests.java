@@ -2,10 +2,13 @@ package dev.netcode.boot.autoconfigure.security;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.http.converter.autoconfigure.HttpMessageConvertersAutoConfiguration;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration;
 import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterProperties;
 import org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration;
@@ -27,15 +30,21 @@ import org.springframework.mock.web.MockServletContext;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.userdetails.User;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.FilterChainProxy;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.util.matcher.RequestMatcher;
+import org.springframework.test.web.servlet.assertj.MockMvcTester;
+import org.springframework.test.web.servlet.assertj.MvcTestResult;
+import org.springframework.test.web.servlet.request.RequestPostProcessor;
 import org.springframework.web.context.WebApplicationContext;
 
 import dev.netcode.boot.autoconfigure.NetcodeAutoConfiguration;
 import dev.netcode.boot.autoconfigure.NetcodeProperties;
 import dev.netcode.boot.autoconfigure.token.NetcodeTokenEndpointAutoConfiguration;
+import dev.netcode.boot.token.ClientAddressRateLimitFilter;
 import dev.netcode.boot.token.NetcodeTokenController;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -167,6 +176,58 @@ class NetcodeTokenSecurityAutoConfigurationTests {
     }
 
     @Test
+    void limitsEachClientAddressBeforeAnyPasswordIsChecked() {
+        new WebApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(NetcodeAutoConfiguration.class,
+                    NetcodeTokenEndpointAutoConfiguration.class, NetcodeTokenSecurityAutoConfiguration.class,
+                    SecurityAutoConfiguration.class, ServletWebSecurityAutoConfiguration.class,
+                    DispatcherServletAutoConfiguration.class, WebMvcAutoConfiguration.class,
+                    HttpMessageConvertersAutoConfiguration.class, JacksonAutoConfiguration.class))
+            .withUserConfiguration(CountingPasswordEncoderConfiguration.class)
+            .withPropertyValues("netcode.server.enabled=false", "netcode.server.bind-address=127.0.0.1:40000",
+                    "netcode.token.address-rate-limit.requests-per-minute=3")
+            .run((context) -> {
+                CountingPasswordEncoder passwords = context.getBean(CountingPasswordEncoder.class);
+                MockMvcTester mvc = MockMvcTester.from(context,
+                        (builder) -> builder.addFilters(context.getBean(FilterChainProxy.class)).build());
+                String attacker = "203.0.113.7";
+                assertThat(post(mvc, attacker, null)).hasStatus(HttpStatus.UNAUTHORIZED);
+                assertThat(post(mvc, attacker, basic("alice", "guess-1"))).hasStatus(HttpStatus.UNAUTHORIZED);
+                assertThat(post(mvc, attacker, basic("alice", "alice-secret"))).hasStatusOk();
+                assertThat(passwords.matches()).isEqualTo(2);
+                for (int i = 0; i < 20; i++) {
+                    MvcTestResult refused = post(mvc, attacker, basic("alice", "guess-" + i));
+                    assertThat(refused).hasStatus(HttpStatus.TOO_MANY_REQUESTS);
+                    assertThat(Long.parseLong(refused.getResponse().getHeader(HttpHeaders.RETRY_AFTER)))
+                        .isBetween(1L, 20L);
+                }
+                assertThat(post(mvc, attacker, basic("alice", "alice-secret"))).hasStatus(HttpStatus.TOO_MANY_REQUESTS);
+                assertThat(passwords.matches()).isEqualTo(2);
+                // Another machine is not held up, and the limit is the token endpoint's only.
+                assertThat(post(mvc, "198.51.100.20", basic("alice", "alice-secret"))).hasStatusOk();
+                assertThat(passwords.matches()).isEqualTo(3);
+                assertThat(mvc.get().uri("/other").with(from(attacker))).hasStatus(HttpStatus.UNAUTHORIZED);
+            });
+    }
+
+    @Test
+    void clientAddressLimitCanBeDisabled() {
+        this.contextRunner
+            .withPropertyValues("netcode.token.address-rate-limit.enabled=false",
+                    "netcode.token.address-rate-limit.requests-per-minute=1")
+            .run((context) -> {
+                assertThat(context.getBean(CHAIN, SecurityFilterChain.class).getFilters())
+                    .noneMatch(ClientAddressRateLimitFilter.class::isInstance);
+                for (int i = 0; i < 3; i++) {
+                    assertThat(status(context, "POST", "/netcode/token", basic("alice", "alice-secret")))
+                        .isEqualTo(HttpStatus.OK);
+                }
+            });
+        this.contextRunner.run((context) -> assertThat(context.getBean(CHAIN, SecurityFilterChain.class).getFilters())
+            .anyMatch(ClientAddressRateLimitFilter.class::isInstance));
+    }
+
+    @Test
     void backsOffWithoutSpringSecurity() {
         this.contextRunner.withClassLoader(new FilteredClassLoader(SecurityFilterChain.class))
             .run((context) -> assertThat(context).hasNotFailed()
@@ -229,6 +290,21 @@ class NetcodeTokenSecurityAutoConfigurationTests {
         return request;
     }
 
+    private static MvcTestResult post(MockMvcTester mvc, String remoteAddress, String authorization) {
+        MockMvcTester.MockMvcRequestBuilder request = mvc.post().uri("/netcode/token").with(from(remoteAddress));
+        if (authorization != null) {
+            request.header(HttpHeaders.AUTHORIZATION, authorization);
+        }
+        return request.exchange();
+    }
+
+    private static RequestPostProcessor from(String remoteAddress) {
+        return (request) -> {
+            request.setRemoteAddr(remoteAddress);
+            return request;
+        };
+    }
+
     private static String basic(String user, String password) {
         return "Basic " + HttpHeaders.encodeBasicAuth(user, password, StandardCharsets.UTF_8);
     }
@@ -244,6 +320,46 @@ class NetcodeTokenSecurityAutoConfigurationTests {
             return new InMemoryUserDetailsManager(
                     User.withUsername("alice").password("{noop}alice-secret").roles("PLAYER").build(),
                     User.withUsername("carol").password("{noop}carol-secret").roles("ADMIN").build());
+        }
+    }
+
+    /** A real password encoder that counts the password checks, which are what a flood costs. */
+    static final class CountingPasswordEncoder implements PasswordEncoder {
+
+        private final PasswordEncoder delegate = new BCryptPasswordEncoder(4);
+
+        private final AtomicInteger matches = new AtomicInteger();
+
+        @Override
+        public String encode(CharSequence rawPassword) {
+            return this.delegate.encode(rawPassword);
+        }
+
+        @Override
+        public boolean matches(CharSequence rawPassword, String encodedPassword) {
+            this.matches.incrementAndGet();
+            return this.delegate.matches(rawPassword, encodedPassword);
+        }
+
+        int matches() {
+            return this.matches.get();
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class CountingPasswordEncoderConfiguration {
+
+        @Bean
+        CountingPasswordEncoder passwordEncoder() {
+            return new CountingPasswordEncoder();
+        }
+
+        @Bean
+        InMemoryUserDetailsManager userDetailsService(CountingPasswordEncoder passwordEncoder) {
+            return new InMemoryUserDetailsManager(User.withUsername("alice")
+                .password(passwordEncoder.encode("alice-secret"))
+                .roles("PLAYER")
+                .build());
         }
     }
 

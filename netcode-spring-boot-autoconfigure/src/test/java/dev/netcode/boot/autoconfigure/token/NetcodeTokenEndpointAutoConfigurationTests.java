@@ -87,7 +87,7 @@ class NetcodeTokenEndpointAutoConfigurationTests {
             assertThat(context).getBean(ClientIdResolver.class).isInstanceOf(PrincipalNameClientIdResolver.class);
             assertThat(context).getBean(ConnectTokenRateLimiter.class)
                 .extracting(ConnectTokenRateLimiter::requestsPerMinute)
-                .isEqualTo(60);
+                .isEqualTo(4);
             assertThat(context).doesNotHaveBean(UserDataProvider.class);
         });
     }

@@ -65,7 +65,8 @@ public class NetcodeProperties {
 
         /**
          * Address the UDP socket binds to, as a.b.c.d:port or [ipv6]:port. Port 0 picks a free
-         * port. The IPv6 wildcard [::] serves IPv4 and IPv6 clients on one socket.
+         * port, which tokens can only list when netcode.server.public-addresses is unset. The IPv6
+         * wildcard [::] serves IPv4 and IPv6 clients on one socket.
          */
         private String bindAddress = "127.0.0.1:40000";
 
@@ -84,7 +85,8 @@ public class NetcodeProperties {
         /**
          * Restart rule: after a (re)start the server refuses tokens that expire earlier than the
          * start time plus this lifetime, so tokens used before the restart cannot open new
-         * sessions. Set it to the token expiry the issuers use; defaults to netcode.token.expiry.
+         * sessions. Set it to the longest token expiry the issuers use, in whole seconds and at least
+         * netcode.token.expiry; defaults to netcode.token.expiry.
          */
         @DurationUnit(ChronoUnit.SECONDS)
         private Duration maxConnectTokenLifetime;
@@ -130,15 +132,15 @@ public class NetcodeProperties {
         private String path = "/netcode/token";
 
         /**
-         * How long an issued connect token stays valid, in whole seconds. Keep it well above the
-         * timeout and allow for clock differences between issuers and servers.
+         * How long an issued connect token stays valid, in whole seconds (at least 1). Keep it well
+         * above the timeout and allow for clock differences between issuers and servers.
          */
         @DurationUnit(ChronoUnit.SECONDS)
         private Duration expiry = Duration.ofSeconds(30);
 
         /**
-         * Silence after which client and server drop a connection, in whole seconds; written into
-         * each token.
+         * Silence after which client and server drop a connection, in whole seconds (at least 1);
+         * written into each token.
          */
         @DurationUnit(ChronoUnit.SECONDS)
         private Duration timeout = Duration.ofSeconds(10);

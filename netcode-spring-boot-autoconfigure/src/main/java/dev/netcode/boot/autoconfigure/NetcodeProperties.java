@@ -7,6 +7,7 @@ import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.convert.DurationUnit;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Configuration of netcode game servers and of the connect tokens issued for them.
@@ -221,6 +222,14 @@ public class NetcodeProperties {
         private int queueCapacity = 256;
 
         /**
+         * Memory the payloads waiting for listeners may take, across all clients; beyond it new
+         * payloads are dropped and counted. Each payload takes the smallest buffer of 64, 128, 256,
+         * 512, 1024 or 1200 bytes that fits it, plus 128 bytes of bookkeeping; delivered buffers
+         * kept for reuse count too, so this caps the memory held for payloads. At least 1328B.
+         */
+        private DataSize maxQueuedBytes = DataSize.ofMegabytes(16);
+
+        /**
          * How long shutdown waits for queued events to reach the listeners before it stops their
          * threads; events still queued then are discarded.
          */
@@ -240,6 +249,14 @@ public class NetcodeProperties {
 
         public void setQueueCapacity(int queueCapacity) {
             this.queueCapacity = queueCapacity;
+        }
+
+        public DataSize getMaxQueuedBytes() {
+            return this.maxQueuedBytes;
+        }
+
+        public void setMaxQueuedBytes(DataSize maxQueuedBytes) {
+            this.maxQueuedBytes = maxQueuedBytes;
         }
 
         public Duration getShutdownTimeout() {

@@ -5,10 +5,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.util.unit.DataSize;
 
 import dev.netcode.boot.InvalidNetcodeAddressException;
 import dev.netcode.boot.InvalidNetcodePropertyException;
 import dev.netcode.boot.NetcodePublicAddressRequiredException;
+import dev.netcode.boot.listener.NetcodeListenerDispatcher;
 import dev.netcode.address.NetcodeAddress;
 
 /**
@@ -135,6 +137,19 @@ final class NetcodeSettings {
                             + "s here), or remove it to follow netcode.token.expiry");
         }
         return wholeSeconds(property, lifetime, expiry + "s");
+    }
+
+    /** {@code netcode.listener.max-queued-bytes}: room for one full-size payload at least. */
+    static long listenerMaxQueuedBytes(NetcodeProperties properties) {
+        DataSize size = properties.getListener().getMaxQueuedBytes();
+        long minimum = NetcodeListenerDispatcher.MIN_MAX_QUEUED_BYTES;
+        if (size == null || size.toBytes() < minimum) {
+            throw new InvalidNetcodePropertyException("netcode.listener.max-queued-bytes", String.valueOf(size),
+                    "it cannot hold one full-size payload (" + minimum + " bytes with its bookkeeping), so "
+                            + "payloads would be dropped even while no listener is behind",
+                    "a size of at least " + minimum + "B, for example 16MB");
+        }
+        return size.toBytes();
     }
 
     /**

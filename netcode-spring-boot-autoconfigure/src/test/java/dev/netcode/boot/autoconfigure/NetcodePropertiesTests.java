@@ -8,6 +8,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.util.unit.DataSize;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -29,6 +30,7 @@ class NetcodePropertiesTests {
         assertThat(properties.getToken().getTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(properties.getToken().getRateLimit().isEnabled()).isTrue();
         assertThat(properties.getListener().getQueueCapacity()).isEqualTo(256);
+        assertThat(properties.getListener().getMaxQueuedBytes()).isEqualTo(DataSize.ofMegabytes(16));
     }
 
     @Test
@@ -60,7 +62,8 @@ class NetcodePropertiesTests {
                 "netcode.server.max-connect-token-lifetime", "netcode.token.path", "netcode.token.expiry",
                 "netcode.token.timeout", "netcode.token.rate-limit.enabled",
                 "netcode.token.rate-limit.requests-per-minute", "netcode.listener.threads",
-                "netcode.listener.queue-capacity", "netcode.listener.shutdown-timeout");
+                "netcode.listener.queue-capacity", "netcode.listener.max-queued-bytes",
+                "netcode.listener.shutdown-timeout");
         byName.forEach((name, property) -> assertThat(property.path("description").asString()).as(name).isNotBlank());
         assertThat(byName.get("netcode.private-key").has("defaultValue")).isFalse();
         assertThat(byName.get("netcode.server.enabled")).isNotNull();

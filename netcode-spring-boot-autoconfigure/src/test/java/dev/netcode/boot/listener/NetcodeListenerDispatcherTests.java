@@ -446,6 +446,32 @@ class NetcodeListenerDispatcherTests {
     }
 
     @Test
+    void staleSessionNeverReachesTheSameClientIdReconnectedInItsSlot() {
+        this.contextRunner.withBean(LifecycleRecorder.class)
+            .withPropertyValues("netcode.server.max-clients=1")
+            .run((context) -> {
+                LifecycleRecorder recorder = context.getBean(LifecycleRecorder.class);
+                NetcodeSession first;
+                try (ListenerTestClient client = ListenerTestClient.connect(context, 53)) {
+                    first = ((NetcodeClientConnectedEvent) recorder.next()).getSession();
+                    client.disconnect();
+                    assertThat(recorder.next()).isInstanceOf(NetcodeClientDisconnectedEvent.class);
+                }
+                try (ListenerTestClient client = ListenerTestClient.connect(context, 53)) {
+                    NetcodeSession second = ((NetcodeClientConnectedEvent) recorder.next()).getSession();
+                    assertThat(second.index()).isEqualTo(first.index());
+                    assertThat(second.clientId()).isEqualTo(first.clientId());
+                    first.send(bytes("stale"));
+                    first.disconnect();
+                    second.send(bytes("fresh"));
+                    assertThat(client.receive()).isEqualTo(bytes("fresh"));
+                    assertThat(client.state()).isEqualTo(ClientState.CONNECTED);
+                    assertThat(second.isConnected()).isTrue();
+                }
+            });
+    }
+
+    @Test
     void closingTheContextDeliversDisconnectEventsAndStopsTheListenerThreads() {
         this.contextRunner.withBean(LifecycleRecorder.class).run((context) -> {
             LifecycleRecorder recorder = context.getBean(LifecycleRecorder.class);

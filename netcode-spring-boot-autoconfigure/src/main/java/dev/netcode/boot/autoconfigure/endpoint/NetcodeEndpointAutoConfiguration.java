@@ -1,14 +1,17 @@
 package dev.netcode.boot.autoconfigure.endpoint;
 
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointExposure;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.context.annotation.Bean;
 
 import dev.netcode.boot.actuate.endpoint.NetcodeEndpoint;
+import dev.netcode.boot.actuate.endpoint.NetcodeEndpointWebExtension;
 import dev.netcode.boot.autoconfigure.NetcodeServerAutoConfiguration;
 import dev.netcode.server.NetcodeServer;
 
@@ -16,8 +19,10 @@ import dev.netcode.server.NetcodeServer;
  * Auto-configuration for the {@link NetcodeEndpoint}: present when the actuator is on the class
  * path, the endpoint is available (accessible and exposed, for example
  * {@code management.endpoints.web.exposure.include=netcode}) and the context holds one
- * {@link NetcodeServer}. {@code management.endpoint.netcode.access=read-only} keeps the view but
- * refuses the disconnect operation.
+ * {@link NetcodeServer}. Exposed over the web, it comes with its
+ * {@link NetcodeEndpointWebExtension}, which answers a disconnect that changed nothing with 409
+ * Conflict. {@code management.endpoint.netcode.access=read-only} keeps the view but refuses the
+ * disconnect operation.
  */
 @AutoConfiguration(after = NetcodeServerAutoConfiguration.class)
 @ConditionalOnClass({ NetcodeServer.class, Endpoint.class, ConditionalOnAvailableEndpoint.class })
@@ -29,6 +34,14 @@ public final class NetcodeEndpointAutoConfiguration {
     @ConditionalOnMissingBean
     NetcodeEndpoint netcodeEndpoint(NetcodeServer server) {
         return new NetcodeEndpoint(server);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnBean(NetcodeEndpoint.class)
+    @ConditionalOnAvailableEndpoint(exposure = EndpointExposure.WEB)
+    NetcodeEndpointWebExtension netcodeEndpointWebExtension(NetcodeEndpoint netcodeEndpoint) {
+        return new NetcodeEndpointWebExtension(netcodeEndpoint);
     }
 
 }

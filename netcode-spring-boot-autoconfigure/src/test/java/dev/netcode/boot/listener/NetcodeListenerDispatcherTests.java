@@ -94,8 +94,16 @@ class NetcodeListenerDispatcherTests {
             .run((context) -> {
                 SequenceListener listener = context.getBean(SequenceListener.class);
                 try (ListenerTestClient client = ListenerTestClient.connect(context, 5)) {
+                    // In windows of 50, each sent once the last has arrived: loopback UDP loses
+                    // datagrams only when a socket buffer overflows, which 1000 back to back can do.
                     for (int i = 0; i < 1000; i++) {
                         client.send(ByteBuffer.allocate(4).putInt(i).array());
+                        if (i % 50 == 49) {
+                            int delivered = i + 1;
+                            assertThat(ListenerTestClient.await(() -> listener.sequence.size() >= delivered))
+                                .as("%d payloads delivered, got %d", delivered, listener.sequence.size())
+                                .isTrue();
+                        }
                     }
                     assertThat(listener.done.await(WAIT_MILLIS, TimeUnit.MILLISECONDS))
                         .as("1000 payloads delivered, got %d", listener.sequence.size())

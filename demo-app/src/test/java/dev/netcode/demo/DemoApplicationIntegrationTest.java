@@ -1,10 +1,19 @@
 package dev.netcode.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,6 +30,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.core.env.Environment;
 
 import dev.netcode.boot.token.PrincipalNameClientIdResolver;
 import dev.netcode.demo.bots.BotFleet;
@@ -53,6 +63,9 @@ class DemoApplicationIntegrationTest {
 
     @Autowired
     private Arena arena;
+
+    @Autowired
+    private Environment environment;
 
     @Test
     void botsConnectAndReceiveSnapshots() {
@@ -118,18 +131,70 @@ class DemoApplicationIntegrationTest {
     @Test
     void onlyAnAdminKicksPlayersAndAKickedBotComesBack() throws Exception {
         awaitAllBotsConnected();
-        HttpResponse<String> asAlice = send(request("/actuator/netcode/0", "alice:alice-pass").DELETE());
+        ServerSnapshot.Client bot = aConnectedBot();
+        String kick = "/actuator/netcode/" + bot.index() + "?clientId=" + Long.toUnsignedString(bot.clientId());
+        HttpResponse<String> asAlice = send(request(kick, "alice:alice-pass").DELETE());
         assertThat(asAlice.statusCode()).isEqualTo(403);
 
-        int slot = server.snapshot().clients().stream().filter(client -> isBot(client.clientId())).findFirst()
-                .orElseThrow().index();
         long accepted = server.statistics().connectionsAccepted();
-        HttpResponse<String> asAdmin = send(request("/actuator/netcode/" + slot, "admin:admin-pass").DELETE());
+        HttpResponse<String> asAdmin = send(request(kick, "admin:admin-pass").DELETE());
 
         assertThat(asAdmin.statusCode()).isEqualTo(200);
         assertThat(asAdmin.body()).contains("\"disconnected\":true");
         await("the kicked bot back", () -> server.statistics().connectionsAccepted() > accepted);
         awaitAllBotsConnected();
+    }
+
+    @Test
+    void aKickNamingAnotherClientThanTheSlotHoldsKicksNobody() throws Exception {
+        awaitAllBotsConnected();
+        ServerSnapshot.Client bot = aConnectedBot();
+        String otherClient = Long.toUnsignedString(bot.clientId() ^ 1);
+
+        HttpResponse<String> response = send(
+                request("/actuator/netcode/" + bot.index() + "?clientId=" + otherClient, "admin:admin-pass").DELETE());
+
+        assertThat(response.statusCode()).isEqualTo(409);
+        assertThat(response.body()).contains("\"disconnected\":false")
+                .contains("\"reason\":\"slot " + bot.index() + " holds another client\"");
+        assertThat(server.snapshot().clients())
+                .anyMatch(client -> client.index() == bot.index() && client.clientId() == bot.clientId());
+        HttpResponse<String> withoutClientId = send(
+                request("/actuator/netcode/" + bot.index(), "admin:admin-pass").DELETE());
+        assertThat(withoutClientId.statusCode()).isEqualTo(400);
+        assertThat(server.connectedClientCount()).isGreaterThanOrEqualTo(BOTS);
+    }
+
+    @Test
+    void theWebServerListensOnLoopbackOnly() throws Exception {
+        assertThat(environment.getProperty("server.address")).isEqualTo("127.0.0.1");
+        InetAddress external = NetworkInterface.networkInterfaces()
+                .filter(this::isUp)
+                .flatMap(NetworkInterface::inetAddresses)
+                .filter(address -> address instanceof Inet4Address && !address.isLoopbackAddress()
+                        && !address.isLinkLocalAddress())
+                .findFirst()
+                .orElse(null);
+        assumeTrue(external != null, "no non-loopback IPv4 address to try the HTTP port on");
+        try (Socket socket = new Socket()) {
+            assertThatExceptionOfType(IOException.class)
+                    .as("connecting to the HTTP port on %s", external)
+                    .isThrownBy(() -> socket.connect(new InetSocketAddress(external, port), 2_000));
+        }
+    }
+
+    private boolean isUp(NetworkInterface networkInterface) {
+        try {
+            return networkInterface.isUp();
+        }
+        catch (SocketException ex) {
+            return false;
+        }
+    }
+
+    private ServerSnapshot.Client aConnectedBot() {
+        return server.snapshot().clients().stream().filter(client -> isBot(client.clientId())).findFirst()
+                .orElseThrow();
     }
 
     private void awaitAllBotsConnected() {

@@ -1,5 +1,6 @@
 package dev.netcode.boot.autoconfigure;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -22,6 +23,7 @@ import org.springframework.util.StringUtils;
 import dev.netcode.address.NetcodeAddress;
 import dev.netcode.boot.NetcodePrivateKey;
 import dev.netcode.boot.token.ConnectTokenIssuer;
+import dev.netcode.boot.token.NetcodeServerNotRunningException;
 import dev.netcode.server.NetcodeServer;
 import dev.netcode.token.ConnectTokenGenerator;
 
@@ -55,12 +57,26 @@ public final class NetcodeAutoConfiguration {
     ConnectTokenIssuer connectTokenIssuer(NetcodeProperties properties, NetcodePrivateKey privateKey,
             ObjectProvider<NetcodeServer> server) {
         long protocolId = NetcodeSettings.protocolId(properties);
+        Duration expiry = Duration.ofSeconds(NetcodeSettings.tokenExpirySeconds(properties));
+        Duration timeout = Duration.ofSeconds(NetcodeSettings.tokenTimeoutSeconds(properties));
         List<NetcodeAddress> configured = configuredServerAddresses(properties, server);
         // A server in this application knows its real addresses (port 0 is resolved when it binds).
         Supplier<List<NetcodeAddress>> addresses = configured.isEmpty()
-                ? () -> server.getObject().serverAddresses() : () -> configured;
-        return new ConnectTokenIssuer(new ConnectTokenGenerator(privateKey.bytes(), protocolId), addresses,
-                properties.getToken().getExpiry(), properties.getToken().getTimeout());
+                ? () -> addressesOfRunning(server.getObject()) : () -> configured;
+        return new ConnectTokenIssuer(new ConnectTokenGenerator(privateKey.bytes(), protocolId), addresses, expiry,
+                timeout);
+    }
+
+    /**
+     * The addresses of this application's server while it runs. The web server starts before it and
+     * stops after it, so token requests can arrive while it is not bound: they get a clear refusal,
+     * never a token for a port nobody serves.
+     */
+    private static List<NetcodeAddress> addressesOfRunning(NetcodeServer server) {
+        if (!server.isRunning()) {
+            throw new NetcodeServerNotRunningException();
+        }
+        return server.serverAddresses();
     }
 
     /**

@@ -23,7 +23,8 @@ import dev.netcode.server.ServerEventHandler;
  * {@link NetcodeListener @NetcodeListener} methods and the client lifecycle events: a
  * {@link NetcodeListenerDispatcher} becomes the server's {@link ServerEventHandler} (unless the
  * application defines its own handler), running listeners on {@code netcode.listener.threads}
- * threads with {@code netcode.listener.queue-capacity} payloads queued per client.
+ * threads with {@code netcode.listener.queue-capacity} payloads queued per client and
+ * {@code netcode.listener.max-queued-bytes} of payload memory across all clients.
  */
 @AutoConfiguration(before = NetcodeServerAutoConfiguration.class)
 @ConditionalOnClass(NetcodeServer.class)
@@ -57,7 +58,8 @@ public final class NetcodeListenerAutoConfiguration {
             NetcodeListenerErrorHandler errorHandler, NetcodeProperties properties) {
         NetcodeProperties.Listener listener = properties.getListener();
         NetcodeListenerDispatcher dispatcher = new NetcodeListenerDispatcher(registry, server::getObject, publisher,
-                errorHandler, listener.getThreads(), listener.getQueueCapacity());
+                errorHandler, listener.getThreads(), listener.getQueueCapacity(),
+                NetcodeSettings.listenerMaxQueuedBytes(properties));
         dispatcher.setShutdownTimeout(listener.getShutdownTimeout());
         return dispatcher;
     }

@@ -7,6 +7,7 @@ import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.convert.DurationUnit;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Configuration of netcode game servers and of the connect tokens issued for them.
@@ -71,7 +72,8 @@ public class NetcodeProperties {
 
         /**
          * Address the UDP socket binds to, as a.b.c.d:port or [ipv6]:port. Port 0 picks a free
-         * port. The IPv6 wildcard [::] serves IPv4 and IPv6 clients on one socket.
+         * port, which tokens can only list when netcode.server.public-addresses is unset. The IPv6
+         * wildcard [::] serves IPv4 and IPv6 clients on one socket.
          */
         private String bindAddress = "127.0.0.1:40000";
 
@@ -90,7 +92,8 @@ public class NetcodeProperties {
         /**
          * Restart rule: after a (re)start the server refuses tokens that expire earlier than the
          * start time plus this lifetime, so tokens used before the restart cannot open new
-         * sessions. Set it to the token expiry the issuers use; defaults to netcode.token.expiry.
+         * sessions. Set it to the longest token expiry the issuers use, in whole seconds and at least
+         * netcode.token.expiry; defaults to netcode.token.expiry.
          */
         @DurationUnit(ChronoUnit.SECONDS)
         private Duration maxConnectTokenLifetime;
@@ -136,15 +139,15 @@ public class NetcodeProperties {
         private String path = "/netcode/token";
 
         /**
-         * How long an issued connect token stays valid, in whole seconds. Keep it well above the
-         * timeout and allow for clock differences between issuers and servers.
+         * How long an issued connect token stays valid, in whole seconds (at least 1). Keep it well
+         * above the timeout and allow for clock differences between issuers and servers.
          */
         @DurationUnit(ChronoUnit.SECONDS)
         private Duration expiry = Duration.ofSeconds(30);
 
         /**
-         * Silence after which client and server drop a connection, in whole seconds; written into
-         * each token.
+         * Silence after which client and server drop a connection, in whole seconds (at least 1);
+         * written into each token.
          */
         @DurationUnit(ChronoUnit.SECONDS)
         private Duration timeout = Duration.ofSeconds(10);
@@ -283,6 +286,14 @@ public class NetcodeProperties {
         private int queueCapacity = 256;
 
         /**
+         * Memory the payloads waiting for listeners may take, across all clients; beyond it new
+         * payloads are dropped and counted. Each payload takes the smallest buffer of 64, 128, 256,
+         * 512, 1024 or 1200 bytes that fits it, plus 128 bytes of bookkeeping; delivered buffers
+         * kept for reuse count too, so this caps the memory held for payloads. At least 1328B.
+         */
+        private DataSize maxQueuedBytes = DataSize.ofMegabytes(16);
+
+        /**
          * How long shutdown waits for queued events to reach the listeners before it stops their
          * threads; events still queued then are discarded.
          */
@@ -302,6 +313,14 @@ public class NetcodeProperties {
 
         public void setQueueCapacity(int queueCapacity) {
             this.queueCapacity = queueCapacity;
+        }
+
+        public DataSize getMaxQueuedBytes() {
+            return this.maxQueuedBytes;
+        }
+
+        public void setMaxQueuedBytes(DataSize maxQueuedBytes) {
+            this.maxQueuedBytes = maxQueuedBytes;
         }
 
         public Duration getShutdownTimeout() {

@@ -34,18 +34,13 @@ public final class NetcodeServerAutoConfiguration {
     NetcodeServer netcodeServer(NetcodeProperties properties, NetcodePrivateKey privateKey,
             ObjectProvider<ServerEventHandler> eventHandler, ObjectProvider<NetcodeServerCustomizer> customizers) {
         NetcodeAddress bindAddress = NetcodeSettings.bindAddress(properties);
-        List<NetcodeAddress> publicAddresses = NetcodeSettings.publicAddresses(properties);
+        List<NetcodeAddress> publicAddresses = NetcodeSettings.serverPublicAddresses(properties);
         ServerConfig.Builder config = ServerConfig.builder(NetcodeSettings.protocolId(properties), privateKey.bytes())
                 .serverAddresses(publicAddresses)
-                .maxConnectTokenLifetime(restartRuleLifetime(properties));
+                .maxConnectTokenLifetime(NetcodeSettings.restartRuleLifetimeSeconds(properties));
         eventHandler.ifAvailable(config::eventHandler);
         customizers.orderedStream().forEach(customizer -> customizer.customize(config));
         return new NetcodeServer(config.build(), bindAddress, properties.getServer().getMaxClients());
-    }
-
-    private static int restartRuleLifetime(NetcodeProperties properties) {
-        var lifetime = properties.getServer().getMaxConnectTokenLifetime();
-        return Math.toIntExact((lifetime != null ? lifetime : properties.getToken().getExpiry()).toSeconds());
     }
 
     @Bean

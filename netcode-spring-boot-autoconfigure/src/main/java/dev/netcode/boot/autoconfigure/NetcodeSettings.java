@@ -1,12 +1,16 @@
 package dev.netcode.boot.autoconfigure;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.util.unit.DataSize;
 
 import dev.netcode.boot.InvalidNetcodeAddressException;
+import dev.netcode.boot.InvalidNetcodePropertyException;
 import dev.netcode.boot.NetcodePublicAddressRequiredException;
+import dev.netcode.boot.listener.NetcodeListenerDispatcher;
 import dev.netcode.address.NetcodeAddress;
 
 /**
@@ -61,6 +65,126 @@ final class NetcodeSettings {
             throw new NetcodePublicAddressRequiredException(properties.getServer().getBindAddress());
         }
         return addresses;
+    }
+
+    /**
+     * The public addresses of a game server in this application: as {@link #publicAddresses}, and
+     * they need a fixed bind port, because tokens listing them can never follow a port picked at
+     * random.
+     */
+    static List<NetcodeAddress> serverPublicAddresses(NetcodeProperties properties) {
+        List<NetcodeAddress> addresses = publicAddresses(properties);
+        if (!addresses.isEmpty() && bindAddress(properties).port() == 0) {
+            throw new InvalidNetcodePropertyException("netcode.server.bind-address",
+                    properties.getServer().getBindAddress(),
+                    "port 0 binds a random free port, but connect tokens list the fixed "
+                            + "netcode.server.public-addresses " + properties.getServer().getPublicAddresses()
+                            + ", so clients would send to a port nobody listens on",
+                    "an address with the fixed port the public addresses lead to (for example 0.0.0.0:40000), or "
+                            + "bind a concrete address and leave netcode.server.public-addresses unset, so tokens "
+                            + "list the port actually bound");
+        }
+        return addresses;
+    }
+
+    /** {@code netcode.token.expiry} in seconds: whole, at least 1. */
+    static int tokenExpirySeconds(NetcodeProperties properties) {
+        String property = "netcode.token.expiry";
+        Duration expiry = properties.getToken().getExpiry();
+        if (expiry != null && (expiry.isZero() || expiry.isNegative())) {
+            throw new InvalidNetcodePropertyException(property, text(expiry),
+                    "every connect token would have expired when it was issued", wholeSecondsRequirement("30s"));
+        }
+        return wholeSeconds(property, expiry, "30s");
+    }
+
+    /** {@code netcode.token.timeout} in seconds: whole, at least 1. */
+    static int tokenTimeoutSeconds(NetcodeProperties properties) {
+        String property = "netcode.token.timeout";
+        Duration timeout = properties.getToken().getTimeout();
+        if (timeout != null && timeout.isZero()) {
+            throw new InvalidNetcodePropertyException(property, text(timeout),
+                    "a timeout of 0 seconds ends every connection at once, so no handshake can complete",
+                    wholeSecondsRequirement("10s"));
+        }
+        if (timeout != null && timeout.isNegative()) {
+            throw new InvalidNetcodePropertyException(property, text(timeout),
+                    "a negative timeout switches timeouts off, so the slot of a client that vanishes stays taken "
+                            + "until the server stops",
+                    wholeSecondsRequirement("10s"));
+        }
+        return wholeSeconds(property, timeout, "10s");
+    }
+
+    /**
+     * The restart rule's lifetime in seconds: {@code netcode.server.max-connect-token-lifetime}, by
+     * default {@code netcode.token.expiry}; never shorter than the expiry of the tokens issued here.
+     */
+    static int restartRuleLifetimeSeconds(NetcodeProperties properties) {
+        int expiry = tokenExpirySeconds(properties);
+        Duration lifetime = properties.getServer().getMaxConnectTokenLifetime();
+        if (lifetime == null) {
+            return expiry;
+        }
+        String property = "netcode.server.max-connect-token-lifetime";
+        if (lifetime.compareTo(Duration.ofSeconds(expiry)) < 0) {
+            long gap = expiry - Math.max(0, lifetime.getSeconds());
+            throw new InvalidNetcodePropertyException(property, text(lifetime),
+                    "it is shorter than netcode.token.expiry (" + expiry + "s): after a restart the server would "
+                            + "accept tokens issued up to " + gap + " seconds before it, so a token already used "
+                            + "could open a second session",
+                    "at least the longest token expiry your issuers use (netcode.token.expiry is " + expiry
+                            + "s here), or remove it to follow netcode.token.expiry");
+        }
+        return wholeSeconds(property, lifetime, expiry + "s");
+    }
+
+    /** {@code netcode.listener.max-queued-bytes}: room for one full-size payload at least. */
+    static long listenerMaxQueuedBytes(NetcodeProperties properties) {
+        DataSize size = properties.getListener().getMaxQueuedBytes();
+        long minimum = NetcodeListenerDispatcher.MIN_MAX_QUEUED_BYTES;
+        if (size == null || size.toBytes() < minimum) {
+            throw new InvalidNetcodePropertyException("netcode.listener.max-queued-bytes", String.valueOf(size),
+                    "it cannot hold one full-size payload (" + minimum + " bytes with its bookkeeping), so "
+                            + "payloads would be dropped even while no listener is behind",
+                    "a size of at least " + minimum + "B, for example 16MB");
+        }
+        return size.toBytes();
+    }
+
+    /**
+     * A positive duration that connect tokens carry in whole seconds: refused rather than rounded
+     * when it is not whole, or too long for a token's 32-bit field.
+     */
+    private static int wholeSeconds(String property, Duration value, String example) {
+        if (value == null) {
+            throw new InvalidNetcodePropertyException(property, "", "no value is given",
+                    wholeSecondsRequirement(example));
+        }
+        if (value.getNano() != 0) {
+            throw new InvalidNetcodePropertyException(property, text(value),
+                    "connect tokens carry it in whole seconds, and rounding it to " + value.getSeconds()
+                            + "s would silently change it",
+                    wholeSecondsRequirement(example));
+        }
+        if (value.getSeconds() > Integer.MAX_VALUE) {
+            throw new InvalidNetcodePropertyException(property, text(value),
+                    "it is longer than a connect token can carry (" + Integer.MAX_VALUE + " seconds)",
+                    wholeSecondsRequirement(example));
+        }
+        return (int) value.getSeconds();
+    }
+
+    private static String wholeSecondsRequirement(String example) {
+        return "a whole number of seconds, at least 1 (for example " + example + ")";
+    }
+
+    /** A duration as it is usually configured: {@code 30s}, {@code 500ms}, else ISO-8601. */
+    private static String text(Duration value) {
+        if (value.getNano() == 0) {
+            return value.getSeconds() + "s";
+        }
+        return value.getNano() % 1_000_000 == 0 ? value.toMillis() + "ms" : value.toString();
     }
 
     private static NetcodeAddress parse(String property, String text) {

@@ -40,23 +40,30 @@ import dev.netcode.server.ServerEventHandler;
  * timeouts go on as usual.
  *
  * <h2>Back-pressure and errors</h2>
- * A client may have {@code queueCapacity} payloads waiting; a payload that arrives while its queue
- * is full is dropped and counted ({@link #droppedPayloads()}). Connect and disconnect events are
- * never dropped. Whatever a listener (or an {@code @EventListener} for the lifecycle events)
- * throws goes to the {@link NetcodeListenerErrorHandler} and is counted ({@link #listenerErrors()});
- * the thread, the queue and the client carry on. With no {@code @NetcodeListener} methods at all,
- * payloads are ignored, and the lifecycle events are still published.
+ * A client may have {@code queueCapacity} payloads waiting, and all clients' payloads together may
+ * hold {@code maxQueuedBytes} of memory; a payload that arrives while its client's queue is full, or
+ * while that memory is taken, is dropped and counted ({@link #payloadsDroppedQueueFull()},
+ * {@link #payloadsDroppedMemoryLimit()}). Connect and disconnect events are never dropped.
+ * Whatever a listener (or an {@code @EventListener} for the lifecycle events) throws goes to the
+ * {@link NetcodeListenerErrorHandler} and is counted ({@link #listenerErrors()}); the thread, the
+ * queue and the client carry on. With no {@code @NetcodeListener} methods at all, payloads are
+ * ignored, and the lifecycle events are still published.
  *
- * <h2>Allocation</h2>
- * On the network thread a payload is copied into a reusable 1200-byte buffer. Each slot keeps up to
- * 16 spare buffers (about 19 KB, allocated as first needed), and its queue's array grows once to
- * the capacity it needs; so while a client's backlog stays under 16 payloads, receiving a payload
- * allocates nothing. Still allocating: a buffer for each payload beyond that backlog, the session
- * and event objects on every connect and disconnect, and the JDK's lock queue nodes when a lock is
- * contended. On a listener thread, a call allocates nothing of its own: argument arrays are reused
- * per thread and method, the client id is boxed once per session, and a {@code ByteBuffer} argument
- * is the buffer's reusable read-only view. What does allocate: a {@code byte[]} argument (a copy of
- * the payload), anything a user {@link NetcodeArgumentResolver} creates, and every reply or
+ * <h2>Memory and allocation</h2>
+ * On the network thread a payload is copied into a reusable buffer sized to it: the smallest of 64,
+ * 128, 256, 512, 1024 and 1200 bytes that fits. Every buffer is charged against
+ * {@code maxQueuedBytes} with {@value #BUFFER_OVERHEAD_BYTES} bytes for the objects around it, from
+ * the moment it is allocated: while its payload waits, while it is delivered, and afterwards, when
+ * it waits in a pool shared by all clients for the next payload of its size. A payload that finds no
+ * spare buffer of its size allocates one if the bound allows, first freeing spares of other sizes
+ * if that makes room; otherwise it is dropped. So the memory held for payloads never exceeds the
+ * bound, and once the pool holds as many buffers of each size as the backlog needs, receiving a
+ * payload allocates nothing (each queue's array also grows once to the capacity it needs). Still
+ * allocating: the session and event objects on every connect and disconnect, and the JDK's lock
+ * queue nodes when a lock is contended. On a listener thread, a call allocates nothing of its own:
+ * argument arrays are reused per thread and method, the client id is boxed once per session, and a
+ * {@code ByteBuffer} argument is the buffer's reusable read-only view. What does allocate: a
+ * {@code byte[]} argument (a copy of the payload), anything a user {@link NetcodeArgumentResolver} creates, and every reply or
  * {@link NetcodeSession#send}: a copy of the bytes and the command queued for the server's thread.
  *
  * <h2>Shutdown</h2>
@@ -71,8 +78,17 @@ public class NetcodeListenerDispatcher implements ServerEventHandler, Disposable
     /** Events a thread delivers from one client's queue before it lets other clients go first. */
     private static final int BATCH = 32;
 
-    /** Spare payload buffers a slot keeps for reuse. */
-    private static final int SPARE_BUFFERS = 16;
+    /** Payload buffer sizes: a payload gets the smallest that fits. */
+    private static final int[] BUFFER_SIZES = { 64, 128, 256, 512, 1024, NetcodeProtocol.MAX_PAYLOAD_BYTES };
+
+    /**
+     * What a payload buffer costs besides its bytes, an upper estimate: the buffer object, the
+     * array's header, the read-only view and the queue's reference.
+     */
+    public static final int BUFFER_OVERHEAD_BYTES = 128;
+
+    /** The smallest {@code maxQueuedBytes}: room for one full-size payload. */
+    public static final long MIN_MAX_QUEUED_BYTES = NetcodeProtocol.MAX_PAYLOAD_BYTES + BUFFER_OVERHEAD_BYTES;
 
     private final NetcodeListenerRegistry registry;
     private final Supplier<NetcodeServer> serverSupplier;
@@ -80,7 +96,7 @@ public class NetcodeListenerDispatcher implements ServerEventHandler, Disposable
     private final NetcodeListenerErrorHandler errorHandler;
     private final int threadCount;
     private final int queueCapacity;
-    private final int spareBuffers;
+    private final PayloadBuffers buffers;
 
     /** One queue per slot index, created on the network thread when the slot is first used. */
     private final AtomicReferenceArray<ClientQueue> queues = new AtomicReferenceArray<>(ServerConfig.MAX_CLIENTS_LIMIT);
@@ -92,7 +108,8 @@ public class NetcodeListenerDispatcher implements ServerEventHandler, Disposable
     private final ArrayBlockingQueue<ClientQueue> ready = new ArrayBlockingQueue<>(ServerConfig.MAX_CLIENTS_LIMIT);
 
     private final AtomicLong listenerErrors = new AtomicLong();
-    private final AtomicLong droppedPayloads = new AtomicLong();
+    private final AtomicLong droppedQueueFull = new AtomicLong();
+    private final AtomicLong droppedMemoryLimit = new AtomicLong();
     private final Object lifecycleMonitor = new Object();
 
     private volatile int queueLimit;
@@ -110,15 +127,21 @@ public class NetcodeListenerDispatcher implements ServerEventHandler, Disposable
      * @param errorHandler what happens to listener failures
      * @param threads listener threads, at least 1 (started on the first connect)
      * @param queueCapacity payloads each client may have waiting, at least 1
+     * @param maxQueuedBytes memory the payload buffers of all clients may take together, at least
+     *        {@link #MIN_MAX_QUEUED_BYTES}
      */
     public NetcodeListenerDispatcher(NetcodeListenerRegistry registry, Supplier<NetcodeServer> server,
             ApplicationEventPublisher publisher, NetcodeListenerErrorHandler errorHandler, int threads,
-            int queueCapacity) {
+            int queueCapacity, long maxQueuedBytes) {
         if (threads < 1) {
             throw new IllegalArgumentException("netcode listener threads must be at least 1, got " + threads);
         }
         if (queueCapacity < 1) {
             throw new IllegalArgumentException("netcode listener queue capacity must be at least 1, got " + queueCapacity);
+        }
+        if (maxQueuedBytes < MIN_MAX_QUEUED_BYTES) {
+            throw new IllegalArgumentException("netcode listener max queued bytes must be at least "
+                    + MIN_MAX_QUEUED_BYTES + ", got " + maxQueuedBytes);
         }
         this.registry = Objects.requireNonNull(registry, "registry");
         this.serverSupplier = Objects.requireNonNull(server, "server");
@@ -126,7 +149,7 @@ public class NetcodeListenerDispatcher implements ServerEventHandler, Disposable
         this.errorHandler = Objects.requireNonNull(errorHandler, "errorHandler");
         this.threadCount = threads;
         this.queueCapacity = queueCapacity;
-        this.spareBuffers = Math.min(SPARE_BUFFERS, queueCapacity);
+        this.buffers = new PayloadBuffers(maxQueuedBytes);
     }
 
     /** How long {@link #destroy()} waits for queued events to be delivered; 5 seconds by default. */
@@ -162,31 +185,36 @@ public class NetcodeListenerDispatcher implements ServerEventHandler, Disposable
             session = sessions[index];
         }
         ClientQueue queue = queue(index);
-        boolean dropped = false;
+        boolean queueFull;
+        PayloadBuffer payload = null;
         boolean schedule = false;
         synchronized (queue) {
-            if (queue.payloads >= queueCapacity) {
-                dropped = true;
-            }
-            else {
-                PayloadBuffer payload = queue.spare.pollLast();
-                if (payload == null) {
-                    payload = new PayloadBuffer();
+            queueFull = queue.payloads >= queueCapacity;
+            if (!queueFull) {
+                payload = buffers.take(length);
+                if (payload != null) {
+                    payload.fill(session, buf, offset, length);
+                    queue.events.addLast(payload);
+                    queue.payloads++;
+                    schedule = queue.schedule();
                 }
-                payload.fill(session, buf, offset, length);
-                queue.events.addLast(payload);
-                queue.payloads++;
-                schedule = queue.schedule();
             }
         }
         if (schedule) {
             ready.offer(queue);
         }
-        else if (dropped) {
-            droppedPayloads.incrementAndGet();
+        else if (queueFull) {
+            droppedQueueFull.incrementAndGet();
             if (log.isDebugEnabled()) {
                 log.debug("Dropped a payload from client {} in slot {}: {} payloads are waiting for its listeners",
                         Long.toUnsignedString(slot.clientId()), index, queueCapacity);
+            }
+        }
+        else if (payload == null) {
+            droppedMemoryLimit.incrementAndGet();
+            if (log.isDebugEnabled()) {
+                log.debug("Dropped a payload from client {} in slot {}: the payloads of all clients hold the {} "
+                        + "bytes allowed", Long.toUnsignedString(slot.clientId()), index, buffers.maxBytes);
             }
         }
     }
@@ -281,14 +309,9 @@ public class NetcodeListenerDispatcher implements ServerEventHandler, Disposable
     }
 
     private void drain(ClientQueue queue, Invocation invocation) {
-        PayloadBuffer delivered = null;
         for (int n = 0;; n++) {
             Object event;
             synchronized (queue) {
-                if (delivered != null) {
-                    queue.recycle(delivered, spareBuffers);
-                    delivered = null;
-                }
                 event = (n < BATCH) ? queue.events.pollFirst() : null;
                 if (event == null) {
                     if (n < BATCH || queue.events.isEmpty()) {
@@ -303,7 +326,7 @@ public class NetcodeListenerDispatcher implements ServerEventHandler, Disposable
             }
             if (event instanceof PayloadBuffer payload) {
                 deliver(payload, invocation);
-                delivered = payload;
+                buffers.give(payload);
             }
             else {
                 publish((NetcodeClientEvent) event);
@@ -363,9 +386,31 @@ public class NetcodeListenerDispatcher implements ServerEventHandler, Disposable
         return listenerErrors.get();
     }
 
-    /** Payloads dropped since start-up because their client's queue was full. */
+    /** Payloads dropped since start-up, for either reason. */
     public long droppedPayloads() {
-        return droppedPayloads.get();
+        return droppedQueueFull.get() + droppedMemoryLimit.get();
+    }
+
+    /** Payloads dropped since start-up because their client already had {@code queueCapacity} waiting. */
+    public long payloadsDroppedQueueFull() {
+        return droppedQueueFull.get();
+    }
+
+    /**
+     * Payloads dropped since start-up because the payload buffers of all clients already held
+     * {@code maxQueuedBytes}.
+     */
+    public long payloadsDroppedMemoryLimit() {
+        return droppedMemoryLimit.get();
+    }
+
+    /**
+     * Memory held for payloads now, as {@code maxQueuedBytes} counts it: the buffers of payloads
+     * waiting or being delivered and the spare ones kept for reuse, each with its overhead. Never
+     * more than {@code maxQueuedBytes}.
+     */
+    public long heldBytes() {
+        return buffers.heldBytes();
     }
 
     /** Payloads waiting in the clients' queues now, across all clients. */
@@ -461,8 +506,8 @@ public class NetcodeListenerDispatcher implements ServerEventHandler, Disposable
 
     @Override
     public String toString() {
-        return "NetcodeListenerDispatcher[threads=" + threadCount + ", queueCapacity=" + queueCapacity + ", listeners="
-                + registry.listeners().length + "]";
+        return "NetcodeListenerDispatcher[threads=" + threadCount + ", queueCapacity=" + queueCapacity
+                + ", maxQueuedBytes=" + buffers.maxBytes + ", listeners=" + registry.listeners().length + "]";
     }
 
     // ---- internals -------------------------------------------------------------------------------
@@ -472,9 +517,6 @@ public class NetcodeListenerDispatcher implements ServerEventHandler, Disposable
 
         /** {@link PayloadBuffer}s and {@link NetcodeClientEvent}s, in arrival order. */
         final ArrayDeque<Object> events;
-
-        /** Buffers to reuse. */
-        final ArrayDeque<PayloadBuffer> spare = new ArrayDeque<>(SPARE_BUFFERS);
 
         /** Payloads in {@link #events}; written under the monitor, read by the gauge without it. */
         volatile int payloads;
@@ -494,24 +536,91 @@ public class NetcodeListenerDispatcher implements ServerEventHandler, Disposable
             scheduled = true;
             return true;
         }
+    }
 
-        void recycle(PayloadBuffer buffer, int max) {
-            if (spare.size() < max) {
-                spare.addLast(buffer);
+    /**
+     * The payload buffers of all slots and the memory bound: every buffer is charged from the
+     * moment it is allocated until it is freed, including while it is spare. Spare buffers are kept
+     * per size, each size a stack linked through the buffers themselves, so keeping one allocates
+     * nothing. Guarded by its monitor; taken inside a queue's monitor, never the other way round.
+     */
+    private static final class PayloadBuffers {
+
+        final long maxBytes;
+
+        /** The top spare buffer of each size, or {@code null}. */
+        private final @Nullable PayloadBuffer[] spare = new PayloadBuffer[BUFFER_SIZES.length];
+
+        private long heldBytes;
+
+        PayloadBuffers(long maxBytes) {
+            this.maxBytes = maxBytes;
+        }
+
+        /** A buffer for {@code length} bytes, or {@code null} if the bound leaves no room for one. */
+        synchronized @Nullable PayloadBuffer take(int length) {
+            int size = 0;
+            while (BUFFER_SIZES[size] < length) {
+                size++;
             }
+            PayloadBuffer buffer = spare[size];
+            if (buffer != null) {
+                spare[size] = buffer.nextSpare;
+                buffer.nextSpare = null;
+                return buffer;
+            }
+            long cost = cost(size);
+            // Room made by freeing spares of other sizes, largest first, is room this payload needs now.
+            for (int other = BUFFER_SIZES.length - 1; other >= 0 && heldBytes + cost > maxBytes; other--) {
+                while (spare[other] != null && heldBytes + cost > maxBytes) {
+                    spare[other] = spare[other].nextSpare;
+                    heldBytes -= cost(other);
+                }
+            }
+            if (heldBytes + cost > maxBytes) {
+                return null;
+            }
+            heldBytes += cost;
+            return new PayloadBuffer(size);
+        }
+
+        /** Takes back a delivered buffer, to reuse for the next payload of its size. */
+        synchronized void give(PayloadBuffer buffer) {
+            buffer.nextSpare = spare[buffer.size];
+            spare[buffer.size] = buffer;
+        }
+
+        synchronized long heldBytes() {
+            return heldBytes;
+        }
+
+        private static long cost(int size) {
+            return BUFFER_SIZES[size] + BUFFER_OVERHEAD_BYTES;
         }
     }
 
     /** A copy of one payload, reused once delivered. */
     private static final class PayloadBuffer {
 
-        final byte[] data = new byte[NetcodeProtocol.MAX_PAYLOAD_BYTES];
+        /** Index into {@link #BUFFER_SIZES}. */
+        final int size;
 
-        final ByteBuffer view = ByteBuffer.wrap(data).asReadOnlyBuffer();
+        final byte[] data;
+
+        final ByteBuffer view;
 
         int length;
 
         @Nullable NetcodeSession session;
+
+        /** The next spare buffer of this size while this one is spare. */
+        @Nullable PayloadBuffer nextSpare;
+
+        PayloadBuffer(int size) {
+            this.size = size;
+            this.data = new byte[BUFFER_SIZES[size]];
+            this.view = ByteBuffer.wrap(data).asReadOnlyBuffer();
+        }
 
         void fill(NetcodeSession from, byte[] buf, int offset, int count) {
             System.arraycopy(buf, offset, data, 0, count);

@@ -11,7 +11,6 @@ import dev.netcode.address.NetcodeAddress;
 import dev.netcode.packet.PacketCodec;
 import dev.netcode.server.ClientSlot;
 import dev.netcode.server.NetcodeServer;
-import dev.netcode.server.ServerStateMachine;
 
 /**
  * One client's session on a {@link NetcodeServer}: from the moment it connected to the moment it
@@ -19,9 +18,10 @@ import dev.netcode.server.ServerStateMachine;
  * bound to one client, so it is safe to keep (for example in a map keyed by {@link #clientId()}) and
  * to use from any thread.
  *
- * <p>{@link #send} and {@link #disconnect} are checked on the server's thread: they reach this
- * client only while it is still connected, and never a later client that took over the same slot.
- * After the client has left they do nothing.
+ * <p>{@link #send} and {@link #disconnect} name both the slot and the client id, and are checked
+ * on the server's thread: they reach this client only while this session is still connected, and
+ * never a later client that took over the same slot (not even one with the same client id, whose
+ * session is another). After the client has left they do nothing.
  */
 public final class NetcodeSession {
 
@@ -149,8 +149,8 @@ public final class NetcodeSession {
     /** Sends a checked {@code payload} that nobody else holds. */
     private void sendOwned(byte[] payload) {
         server.execute(machine -> {
-            if (isCurrentOn(machine)) {
-                machine.sendPayload(index, payload, 0, payload.length);
+            if (connected) {
+                machine.sendPayload(index, clientId, payload, 0, payload.length);
             }
         });
     }
@@ -163,20 +163,11 @@ public final class NetcodeSession {
     public void disconnect() {
         if (connected) {
             server.execute(machine -> {
-                if (isCurrentOn(machine)) {
-                    machine.disconnectClient(index);
+                if (connected) {
+                    machine.disconnectClient(index, clientId);
                 }
             });
         }
-    }
-
-    /** On the server's thread: whether the slot still holds this session's client. */
-    private boolean isCurrentOn(ServerStateMachine machine) {
-        if (!connected) {
-            return false;
-        }
-        ClientSlot slot = machine.slot(index);
-        return slot != null && slot.isConnected() && slot.clientId() == clientId;
     }
 
     /** On the server's thread, as the client leaves and before its slot can be reused. */

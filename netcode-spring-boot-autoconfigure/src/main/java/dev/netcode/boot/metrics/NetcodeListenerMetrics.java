@@ -1,11 +1,13 @@
 package dev.netcode.boot.metrics;
 
 import java.util.List;
+import java.util.function.ToDoubleFunction;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.jspecify.annotations.Nullable;
 import org.springframework.util.Assert;
@@ -15,7 +17,9 @@ import dev.netcode.boot.listener.NetcodeListenerDispatcher;
 /**
  * {@link MeterBinder} for a {@link NetcodeListenerDispatcher}: function counters
  * {@code netcode.listener.errors} (exceptions thrown by listeners) and
- * {@code netcode.listener.payloads.dropped} (payloads dropped because a client's queue was full),
+ * {@code netcode.listener.payloads.dropped} (payloads dropped, tagged {@code reason}: {@code queue_full}
+ * when their client's queue was full, {@code memory_limit} when all clients' payloads held
+ * {@code netcode.listener.max-queued-bytes}),
  * and gauge {@code netcode.listener.queued} (payloads waiting now). All read the dispatcher's
  * non-blocking counters when polled.
  */
@@ -47,16 +51,20 @@ public class NetcodeListenerMetrics implements MeterBinder {
             .baseUnit("errors")
             .tags(this.tags)
             .register(registry);
-        FunctionCounter
-            .builder("netcode.listener.payloads.dropped", this.dispatcher, NetcodeListenerDispatcher::droppedPayloads)
-            .description("Payloads dropped because a client's listener queue was full")
-            .baseUnit("payloads")
-            .tags(this.tags)
-            .register(registry);
+        bindDropped(registry, "queue_full", NetcodeListenerDispatcher::payloadsDroppedQueueFull);
+        bindDropped(registry, "memory_limit", NetcodeListenerDispatcher::payloadsDroppedMemoryLimit);
         Gauge.builder("netcode.listener.queued", this.dispatcher, NetcodeListenerDispatcher::queuedPayloads)
             .description("Payloads waiting for a @NetcodeListener method")
             .baseUnit("payloads")
             .tags(this.tags)
+            .register(registry);
+    }
+
+    private void bindDropped(MeterRegistry registry, String reason, ToDoubleFunction<NetcodeListenerDispatcher> count) {
+        FunctionCounter.builder("netcode.listener.payloads.dropped", this.dispatcher, count)
+            .description("Payloads dropped before reaching a @NetcodeListener method, by reason")
+            .baseUnit("payloads")
+            .tags(Tags.concat(this.tags, "reason", reason))
             .register(registry);
     }
 

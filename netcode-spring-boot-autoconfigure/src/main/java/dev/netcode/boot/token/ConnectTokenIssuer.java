@@ -29,7 +29,8 @@ public class ConnectTokenIssuer implements AutoCloseable {
      * @param generator mints the tokens; this issuer owns it from now on and closes it in {@link #close()}
      * @param serverAddresses the servers a client may connect to, in order of preference; listed in
      *        both the public and the private part of each token. Asked for every token, so it can
-     *        follow a server whose port is only known once it is bound
+     *        follow a server whose port is only known once it is bound; it throws
+     *        {@link NetcodeServerNotRunningException} while that server is not running
      * @param expiry how long a token stays valid (whole seconds)
      * @param timeout connection timeout written into each token (whole seconds; negative disables, for development)
      */
@@ -49,6 +50,7 @@ public class ConnectTokenIssuer implements AutoCloseable {
      *
      * @param userData up to 256 bytes the server receives with the connection, or {@code null}
      * @throws IllegalStateException once closed
+     * @throws NetcodeServerNotRunningException when the game server in this application is not running
      */
     public IssuedConnectToken issue(long clientId, byte[] userData) {
         List<NetcodeAddress> servers = List.copyOf(serverAddresses.get());
@@ -57,7 +59,11 @@ public class ConnectTokenIssuer implements AutoCloseable {
         return new IssuedConnectToken(token.toBytes(), clientId, Instant.ofEpochSecond(token.expireTimestamp()), servers);
     }
 
-    /** The servers the next token will list. */
+    /**
+     * The servers the next token will list.
+     *
+     * @throws NetcodeServerNotRunningException when the game server in this application is not running
+     */
     public List<NetcodeAddress> serverAddresses() {
         return List.copyOf(serverAddresses.get());
     }

@@ -11,10 +11,12 @@ import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.util.MimeTypeUtils;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
@@ -36,7 +38,10 @@ import org.springframework.web.bind.annotation.RestController;
  * </ul>
  * Each carries {@code Cache-Control: no-store}, because a token holds session keys. When the
  * caller's per-principal allowance is used up the answer is 429 Too Many Requests with a
- * {@code Retry-After} header in seconds. The client id comes from the {@link ClientIdResolver},
+ * {@code Retry-After} header in seconds. While the game server in this application is not running
+ * (not bound yet at start-up, or stopping) the answer is 503 Service Unavailable with
+ * {@code Retry-After} and an RFC 9457 problem ({@code application/problem+json}) saying why.
+ * The client id comes from the {@link ClientIdResolver},
  * the user data from the optional {@link UserDataProvider}. Token bytes are never logged.
  */
 @RestController
@@ -44,6 +49,9 @@ public class NetcodeTokenController {
 
     /** The mapped path: {@code netcode.token.path}, resolved when the handler mappings are built. */
     static final String PATH = "${netcode.token.path:/netcode/token}";
+
+    /** How soon to ask again while the game server is not running: it binds within moments of the web server. */
+    static final long NOT_RUNNING_RETRY_AFTER_SECONDS = 1;
 
     private static final Logger log = LoggerFactory.getLogger(NetcodeTokenController.class);
 
@@ -96,6 +104,24 @@ public class NetcodeTokenController {
             return response.contentType(MediaType.APPLICATION_OCTET_STREAM).body(issued.token());
         }
         return response.contentType(MediaType.APPLICATION_JSON).body(ConnectTokenResponse.of(issued));
+    }
+
+    /**
+     * 503 while the game server in this application is not running: the addresses a token lists
+     * are not served (or not even known) yet, so no token is issued.
+     */
+    @ExceptionHandler(NetcodeServerNotRunningException.class)
+    ResponseEntity<ProblemDetail> serverNotRunning(NetcodeServerNotRunningException ex) {
+        log.debug("Refused a connect token: {}", ex.getMessage());
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+                "The game server is not running yet (or is stopping), so no connect token can be issued. Retry in "
+                        + NOT_RUNNING_RETRY_AFTER_SECONDS + " second.");
+        problem.setTitle("Game server not running");
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, Long.toString(NOT_RUNNING_RETRY_AFTER_SECONDS))
+                .cacheControl(CacheControl.noStore())
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(problem);
     }
 
     private byte @Nullable [] userData(Authentication authentication, long clientId) {

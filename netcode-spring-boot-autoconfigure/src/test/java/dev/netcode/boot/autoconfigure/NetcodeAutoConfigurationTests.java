@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -14,6 +15,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import dev.netcode.Bytes;
 import dev.netcode.address.NetcodeAddress;
 import dev.netcode.boot.InvalidNetcodeKeyException;
+import dev.netcode.boot.InvalidNetcodePropertyException;
 import dev.netcode.boot.NetcodePrivateKey;
 import dev.netcode.boot.token.ConnectTokenIssuer;
 import dev.netcode.boot.token.IssuedConnectToken;
@@ -120,6 +122,56 @@ class NetcodeAutoConfigurationTests {
     }
 
     @Test
+    void timeoutOfZeroFailsStartUpBecauseNoHandshakeCouldComplete() {
+        contextRunner.withPropertyValues("netcode.token.timeout=0").run(context -> {
+            FailureAnalysis analysis = invalidPropertyAnalysis(context);
+            assertThat(analysis.getDescription()).contains("'0s'", "netcode.token.timeout",
+                    "no handshake can complete");
+            assertThat(analysis.getAction())
+                    .isEqualTo("Set netcode.token.timeout to a whole number of seconds, at least 1 (for example 10s).");
+        });
+    }
+
+    @Test
+    void negativeTimeoutFailsStartUpBecauseVanishedClientsWouldKeepTheirSlots() {
+        contextRunner.withPropertyValues("netcode.token.timeout=-1").run(context -> {
+            FailureAnalysis analysis = invalidPropertyAnalysis(context);
+            assertThat(analysis.getDescription()).contains("'-1s'", "netcode.token.timeout", "switches timeouts off",
+                    "slot");
+            assertThat(analysis.getAction()).contains("netcode.token.timeout", "at least 1");
+        });
+    }
+
+    @Test
+    void expiryOfAFractionOfASecondFailsStartUpInsteadOfBecomingZero() {
+        contextRunner.withPropertyValues("netcode.token.expiry=500ms").run(context -> {
+            FailureAnalysis analysis = invalidPropertyAnalysis(context);
+            assertThat(analysis.getDescription()).contains("'500ms'", "netcode.token.expiry", "whole seconds",
+                    "rounding it to 0s");
+            assertThat(analysis.getAction())
+                    .isEqualTo("Set netcode.token.expiry to a whole number of seconds, at least 1 (for example 30s).");
+        });
+        contextRunner.withPropertyValues("netcode.token.timeout=1500ms").run(context -> assertThat(
+                invalidPropertyAnalysis(context).getDescription()).contains("'1500ms'", "netcode.token.timeout"));
+    }
+
+    @Test
+    void expiryOfZeroFailsStartUp() {
+        contextRunner.withPropertyValues("netcode.token.expiry=0").run(context -> assertThat(
+                invalidPropertyAnalysis(context).getDescription()).contains("'0s'", "netcode.token.expiry",
+                        "expired when it was issued"));
+    }
+
+    @Test
+    void wholeSecondsInAnyUnitAreAccepted() {
+        contextRunner.withPropertyValues("netcode.token.expiry=2m", "netcode.token.timeout=5000ms").run(context -> {
+            ConnectTokenIssuer issuer = context.getBean(ConnectTokenIssuer.class);
+            assertThat(issuer.expirySeconds()).isEqualTo(120);
+            assertThat(issuer.timeoutSeconds()).isEqualTo(5);
+        });
+    }
+
+    @Test
     void userDefinedIssuerAndKeyWin() {
         NetcodePrivateKey own = NetcodePrivateKey.decode(KEY_HEX);
         ConnectTokenIssuer issuer = new ConnectTokenIssuer(new ConnectTokenGenerator(own.bytes(), 1),
@@ -130,6 +182,15 @@ class NetcodeAutoConfigurationTests {
                     assertThat(context.getBean(NetcodePrivateKey.class)).isSameAs(own);
                     assertThat(context.getBean(ConnectTokenIssuer.class)).isSameAs(issuer);
                 });
+    }
+
+    /** The analysis of the start-up failure of {@code context}, which an invalid property caused. */
+    static FailureAnalysis invalidPropertyAnalysis(AssertableApplicationContext context) {
+        assertThat(context).hasFailed();
+        assertThat(context.getStartupFailure()).rootCause().isInstanceOf(InvalidNetcodePropertyException.class);
+        FailureAnalysis analysis = new InvalidNetcodePropertyFailureAnalyzer().analyze(context.getStartupFailure());
+        assertThat(analysis).as("failure analysis").isNotNull();
+        return analysis;
     }
 
     static String stackTraceOf(Throwable failure) {

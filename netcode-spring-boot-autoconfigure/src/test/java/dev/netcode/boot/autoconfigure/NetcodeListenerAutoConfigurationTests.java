@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.test.util.ReflectionTestUtils;
@@ -47,9 +48,11 @@ class NetcodeListenerAutoConfigurationTests {
     void listenerPropertiesConfigureTheDispatcher() {
         this.contextRunner
             .withPropertyValues("netcode.listener.threads=2", "netcode.listener.queue-capacity=32",
-                    "netcode.listener.shutdown-timeout=750ms")
+                    "netcode.listener.shutdown-timeout=750ms", "netcode.listener.max-queued-bytes=1MB")
             .run((context) -> {
                 NetcodeListenerDispatcher dispatcher = context.getBean(NetcodeListenerDispatcher.class);
+                assertThat(dispatcher).hasToString(
+                        "NetcodeListenerDispatcher[threads=2, queueCapacity=32, maxQueuedBytes=1048576, listeners=0]");
                 assertThat(ReflectionTestUtils.getField(dispatcher, "threadCount")).isEqualTo(2);
                 assertThat(ReflectionTestUtils.getField(dispatcher, "queueCapacity")).isEqualTo(32);
                 assertThat(ReflectionTestUtils.getField(dispatcher, "shutdownTimeout"))
@@ -63,6 +66,23 @@ class NetcodeListenerAutoConfigurationTests {
             .run((context) -> assertThat(context).getFailure()
                 .rootCause()
                 .hasMessageContaining("netcode.listener.shutdown-timeout must not be negative"));
+    }
+
+    @Test
+    void maxQueuedBytesDefaultsToSixteenMegabytes() {
+        this.contextRunner.run((context) -> assertThat(context.getBean(NetcodeListenerDispatcher.class).toString())
+            .contains("maxQueuedBytes=16777216"));
+    }
+
+    @Test
+    void maxQueuedBytesTooSmallForOneFullSizePayloadFailsStartUp() {
+        this.contextRunner.withPropertyValues("netcode.listener.max-queued-bytes=1KB").run((context) -> {
+            FailureAnalysis analysis = NetcodeAutoConfigurationTests.invalidPropertyAnalysis(context);
+            assertThat(analysis.getDescription()).contains("'1024B'", "netcode.listener.max-queued-bytes",
+                    "one full-size payload (1328 bytes");
+            assertThat(analysis.getAction())
+                .isEqualTo("Set netcode.listener.max-queued-bytes to a size of at least 1328B, for example 16MB.");
+        });
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.util.unit.DataSize;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -43,6 +44,7 @@ class NetcodePropertiesTests {
         assertThat(properties.getToken().getAddressRateLimit().getMaxAddresses()).isEqualTo(10_000);
         assertThat(properties.getListener().getQueueCapacity()).isEqualTo(256);
         assertThat(properties.getEndpoint().getRole()).isEqualTo("NETCODE_ADMIN");
+        assertThat(properties.getListener().getMaxQueuedBytes()).isEqualTo(DataSize.ofMegabytes(16));
     }
 
     @Test
@@ -75,8 +77,8 @@ class NetcodePropertiesTests {
                 "netcode.token.timeout", "netcode.token.rate-limit.enabled",
                 "netcode.token.rate-limit.requests-per-minute", "netcode.token.address-rate-limit.enabled",
                 "netcode.token.address-rate-limit.requests-per-minute", "netcode.token.address-rate-limit.max-addresses",
-                "netcode.listener.threads",
-                "netcode.listener.queue-capacity", "netcode.listener.shutdown-timeout", "netcode.endpoint.role");
+                "netcode.listener.threads", "netcode.listener.queue-capacity", "netcode.listener.max-queued-bytes",
+                "netcode.listener.shutdown-timeout", "netcode.endpoint.role");
         byName.forEach((name, property) -> assertThat(property.path("description").asString()).as(name).isNotBlank());
         assertThat(byName.get("netcode.private-key").has("defaultValue")).isFalse();
         assertThat(byName.get("netcode.server.enabled")).isNotNull();

@@ -61,7 +61,8 @@ class NetcodeServerAutoConfigurationTests {
 
     @Test
     void publicAddressesAreWhatTheServerChecksTokensAgainst() {
-        contextRunner.withPropertyValues("netcode.server.bind-address=0.0.0.0:0",
+        // Public addresses need a fixed bind port (port 0 is refused with them): take a free one.
+        contextRunner.withPropertyValues("netcode.server.bind-address=0.0.0.0:" + freeUdpPort(),
                 "netcode.server.public-addresses=203.0.113.7:40000").run(context -> {
                     NetcodeServer server = context.getBean(NetcodeServer.class);
                     assertThat(server.serverAddresses()).containsExactly(NetcodeAddress.parse("203.0.113.7:40000"));
@@ -123,6 +124,56 @@ class NetcodeServerAutoConfigurationTests {
     }
 
     @Test
+    void bindPortZeroWithFixedPublicAddressesFailsStartUp() {
+        contextRunner.withPropertyValues("netcode.server.bind-address=0.0.0.0:0",
+                "netcode.server.public-addresses=203.0.113.7:40000").run(context -> {
+                    FailureAnalysis analysis = NetcodeAutoConfigurationTests.invalidPropertyAnalysis(context);
+                    assertThat(analysis.getDescription()).contains("'0.0.0.0:0'", "netcode.server.bind-address",
+                            "random free port", "203.0.113.7:40000", "a port nobody listens on");
+                    assertThat(analysis.getAction()).startsWith("Set netcode.server.bind-address to an address with "
+                            + "the fixed port").contains("netcode.server.public-addresses unset");
+                });
+    }
+
+    @Test
+    void restartRuleLifetimeShorterThanTheExpiryFailsStartUp() {
+        contextRunner.withPropertyValues("netcode.token.expiry=45s", "netcode.server.max-connect-token-lifetime=30s")
+                .run(context -> {
+                    FailureAnalysis analysis = NetcodeAutoConfigurationTests.invalidPropertyAnalysis(context);
+                    assertThat(analysis.getDescription()).contains("'30s'",
+                            "netcode.server.max-connect-token-lifetime", "shorter than netcode.token.expiry (45s)",
+                            "tokens issued up to 15 seconds before it", "second session");
+                    assertThat(analysis.getAction()).startsWith("Set netcode.server.max-connect-token-lifetime to at "
+                            + "least the longest token expiry your issuers use (netcode.token.expiry is 45s here)");
+                });
+        contextRunner.withPropertyValues("netcode.server.max-connect-token-lifetime=0").run(context -> assertThat(
+                NetcodeAutoConfigurationTests.invalidPropertyAnalysis(context).getDescription())
+                .contains("'0s'", "shorter than netcode.token.expiry (30s)"));
+    }
+
+    @Test
+    void restartRuleLifetimeOfAFractionOfASecondFailsStartUp() {
+        contextRunner.withPropertyValues("netcode.server.max-connect-token-lifetime=30500ms").run(context -> {
+            FailureAnalysis analysis = NetcodeAutoConfigurationTests.invalidPropertyAnalysis(context);
+            assertThat(analysis.getDescription()).contains("'30500ms'", "netcode.server.max-connect-token-lifetime",
+                    "whole seconds");
+            assertThat(analysis.getAction()).contains("a whole number of seconds");
+        });
+    }
+
+    @Test
+    void serverPropertiesDoNotApplyToAnIssuerOnlyNode() {
+        // An issuer lists the public addresses; its own bind address and restart rule are unused.
+        contextRunner.withPropertyValues("netcode.server.enabled=false", "netcode.server.bind-address=0.0.0.0:0",
+                "netcode.server.public-addresses=203.0.113.7:40000", "netcode.server.max-connect-token-lifetime=1")
+                .run(context -> {
+                    assertThat(context).hasNotFailed().doesNotHaveBean(NetcodeServer.class);
+                    assertThat(ConnectToken.read(context.getBean(ConnectTokenIssuer.class).issue(1, null).token())
+                            .serverAddresses()).containsExactly(NetcodeAddress.parse("203.0.113.7:40000"));
+                });
+    }
+
+    @Test
     void portInUseFailsStartUpWithAnAnalysisNamingThePort() {
         try (UdpTransport taken = UdpTransport.bind(NetcodeAddress.parse("127.0.0.1:0"))) {
             String address = taken.localAddress().toString();
@@ -149,6 +200,12 @@ class NetcodeServerAutoConfigurationTests {
             assertThat(lifecycle.isRunning()).isFalse();
             assertThat(((ConfigurableApplicationContext) context.getSourceApplicationContext()).isActive()).isTrue();
         });
+    }
+
+    private static int freeUdpPort() {
+        try (UdpTransport probe = UdpTransport.bind(NetcodeAddress.parse("0.0.0.0:0"))) {
+            return probe.localAddress().port();
+        }
     }
 
     private static Throwable findCause(Throwable failure, Class<? extends Throwable> type) {

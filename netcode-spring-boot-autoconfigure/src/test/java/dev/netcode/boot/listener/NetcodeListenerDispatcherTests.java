@@ -94,8 +94,16 @@ class NetcodeListenerDispatcherTests {
             .run((context) -> {
                 SequenceListener listener = context.getBean(SequenceListener.class);
                 try (ListenerTestClient client = ListenerTestClient.connect(context, 5)) {
+                    // In windows of 50, each sent once the last has arrived: loopback UDP loses
+                    // datagrams only when a socket buffer overflows, which 1000 back to back can do.
                     for (int i = 0; i < 1000; i++) {
                         client.send(ByteBuffer.allocate(4).putInt(i).array());
+                        if (i % 50 == 49) {
+                            int delivered = i + 1;
+                            assertThat(ListenerTestClient.await(() -> listener.sequence.size() >= delivered))
+                                .as("%d payloads delivered, got %d", delivered, listener.sequence.size())
+                                .isTrue();
+                        }
                     }
                     assertThat(listener.done.await(WAIT_MILLIS, TimeUnit.MILLISECONDS))
                         .as("1000 payloads delivered, got %d", listener.sequence.size())
@@ -157,13 +165,15 @@ class NetcodeListenerDispatcherTests {
                     .call((machine) -> machine.slot(0))
                     .get(WAIT_MILLIS, TimeUnit.MILLISECONDS);
                 byte[] packet = new byte[1200];
-                // Warm up with bursts, so the slot holds its full set of spare buffers: a listener
+                // Warm up with bursts whose lengths span those used below (100 to 1099 bytes, so every
+                // buffer size from 128 to 1200), so the pool holds spare buffers of each size: a listener
                 // thread returns a buffer only after the listener returned, which can be just after
                 // the next payload arrives.
                 int sent = 0;
                 for (int burst = 0; burst < 50; burst++) {
                     for (int j = 0; j < 16; j++) {
-                        dispatcher.onPayload(slot, packet, 0, 100 + (sent++ % 1000));
+                        dispatcher.onPayload(slot, packet, 0, 100 + j * 999 / 15);
+                        sent++;
                     }
                     awaitCount(listener, sent);
                 }
@@ -209,7 +219,7 @@ class NetcodeListenerDispatcherTests {
                     for (int i = 0; i < 10; i++) {
                         client.send(bytes("queued-" + i));
                     }
-                    assertThat(ListenerTestClient.await(() -> dispatcher.droppedPayloads() == 6)).isTrue();
+                    assertThat(ListenerTestClient.await(() -> dispatcher.payloadsDroppedQueueFull() == 6)).isTrue();
                     assertThat(dispatcher.queuedPayloads()).isEqualTo(4);
                     listener.release.countDown();
                     assertThat(client.receive()).isEqualTo(bytes("first"));
@@ -218,12 +228,100 @@ class NetcodeListenerDispatcherTests {
                     }
                     assertThat(ListenerTestClient.await(() -> dispatcher.queuedPayloads() == 0)).isTrue();
                     assertThat(dispatcher.droppedPayloads()).isEqualTo(6);
+                    assertThat(dispatcher.payloadsDroppedMemoryLimit()).isZero();
                     assertThat(dispatcher.listenerErrors()).isZero();
                 }
                 finally {
                     listener.release.countDown();
                 }
             });
+    }
+
+    @Test
+    void payloadsBeyondTheMemoryBoundAreDroppedAndCountedAndTheBoundIsNeverExceeded() {
+        long bound = 64 * 1024;
+        // A per-client capacity that never bites: only the memory bound limits this one client.
+        this.contextRunner.withBean(GateListener.class)
+            .withPropertyValues("netcode.listener.queue-capacity=100000", "netcode.listener.max-queued-bytes=64KB")
+            .run((context) -> {
+                GateListener listener = context.getBean(GateListener.class);
+                NetcodeListenerDispatcher dispatcher = context.getBean(NetcodeListenerDispatcher.class);
+                try (ListenerTestClient client = ListenerTestClient.connect(context, 81)) {
+                    ClientSlot slot = connectedSlot(context);
+                    byte[] packet = new byte[1200];
+                    // Fed from this thread as the network thread would; the first payload holds the listener.
+                    dispatcher.onPayload(slot, packet, 0, 1200);
+                    assertThat(listener.holding.await(WAIT_MILLIS, TimeUnit.MILLISECONDS)).isTrue();
+                    int sent = 1;
+                    long firstDropHeld = -1;
+                    for (int i = 0; i < 400; i++) {
+                        long droppedBefore = dispatcher.payloadsDroppedMemoryLimit();
+                        dispatcher.onPayload(slot, packet, 0, 1 + (i * 397) % 1200);
+                        sent++;
+                        assertThat(dispatcher.heldBytes()).as("bytes held after %d payloads", sent)
+                            .isLessThanOrEqualTo(bound);
+                        if (firstDropHeld < 0 && dispatcher.payloadsDroppedMemoryLimit() > droppedBefore) {
+                            firstDropHeld = dispatcher.heldBytes();
+                        }
+                    }
+                    long dropped = dispatcher.payloadsDroppedMemoryLimit();
+                    assertThat(dropped).isPositive();
+                    // Nothing was dropped while a full-size payload still fitted.
+                    assertThat(firstDropHeld).isGreaterThan(bound - NetcodeListenerDispatcher.MIN_MAX_QUEUED_BYTES);
+                    assertThat(dispatcher.payloadsDroppedQueueFull()).isZero();
+                    assertThat(dispatcher.droppedPayloads()).isEqualTo(dropped);
+                    int accepted = sent - (int) dropped;
+                    assertThat(dispatcher.queuedPayloads()).isEqualTo(accepted - 1);
+
+                    listener.release.countDown();
+                    assertThat(ListenerTestClient.await(() -> listener.delivered.get() == accepted)).isTrue();
+                    assertThat(ListenerTestClient.await(() -> dispatcher.queuedPayloads() == 0)).isTrue();
+                    // Delivered buffers are reused: the next payloads are taken, within the bound.
+                    for (int i = 0; i < 50; i++) {
+                        dispatcher.onPayload(slot, packet, 0, 1 + (i * 397) % 1200);
+                    }
+                    assertThat(ListenerTestClient.await(() -> listener.delivered.get() == accepted + 50)).isTrue();
+                    assertThat(dispatcher.payloadsDroppedMemoryLimit()).isEqualTo(dropped);
+                    assertThat(dispatcher.heldBytes()).isLessThanOrEqualTo(bound);
+                }
+                finally {
+                    listener.release.countDown();
+                }
+            });
+    }
+
+    @Test
+    void smallPayloadsTakeMemoryInProportionToTheirSize() {
+        long bound = 64 * 1024;
+        this.contextRunner.withBean(GateListener.class)
+            .withPropertyValues("netcode.listener.queue-capacity=100000", "netcode.listener.max-queued-bytes=64KB")
+            .run((context) -> {
+                GateListener listener = context.getBean(GateListener.class);
+                NetcodeListenerDispatcher dispatcher = context.getBean(NetcodeListenerDispatcher.class);
+                try (ListenerTestClient client = ListenerTestClient.connect(context, 82)) {
+                    ClientSlot slot = connectedSlot(context);
+                    byte[] packet = new byte[10];
+                    dispatcher.onPayload(slot, packet, 0, 10);
+                    assertThat(listener.holding.await(WAIT_MILLIS, TimeUnit.MILLISECONDS)).isTrue();
+                    for (int i = 0; i < 1000; i++) {
+                        dispatcher.onPayload(slot, packet, 0, 10);
+                    }
+                    assertThat(dispatcher.payloadsDroppedMemoryLimit()).isPositive();
+                    assertThat(dispatcher.heldBytes()).isLessThanOrEqualTo(bound);
+                    // Buffers of a full-size payload each would hold at most bound / MIN_MAX_QUEUED_BYTES (49).
+                    long fullSizeBuffers = bound / NetcodeListenerDispatcher.MIN_MAX_QUEUED_BYTES;
+                    assertThat((long) dispatcher.queuedPayloads()).isGreaterThan(4 * fullSizeBuffers);
+                }
+                finally {
+                    listener.release.countDown();
+                }
+            });
+    }
+
+    private static ClientSlot connectedSlot(ApplicationContext context) throws Exception {
+        return context.getBean(NetcodeServer.class)
+            .call((machine) -> machine.slot(0))
+            .get(WAIT_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     @Test
@@ -356,6 +454,32 @@ class NetcodeListenerDispatcherTests {
     }
 
     @Test
+    void staleSessionNeverReachesTheSameClientIdReconnectedInItsSlot() {
+        this.contextRunner.withBean(LifecycleRecorder.class)
+            .withPropertyValues("netcode.server.max-clients=1")
+            .run((context) -> {
+                LifecycleRecorder recorder = context.getBean(LifecycleRecorder.class);
+                NetcodeSession first;
+                try (ListenerTestClient client = ListenerTestClient.connect(context, 53)) {
+                    first = ((NetcodeClientConnectedEvent) recorder.next()).getSession();
+                    client.disconnect();
+                    assertThat(recorder.next()).isInstanceOf(NetcodeClientDisconnectedEvent.class);
+                }
+                try (ListenerTestClient client = ListenerTestClient.connect(context, 53)) {
+                    NetcodeSession second = ((NetcodeClientConnectedEvent) recorder.next()).getSession();
+                    assertThat(second.index()).isEqualTo(first.index());
+                    assertThat(second.clientId()).isEqualTo(first.clientId());
+                    first.send(bytes("stale"));
+                    first.disconnect();
+                    second.send(bytes("fresh"));
+                    assertThat(client.receive()).isEqualTo(bytes("fresh"));
+                    assertThat(client.state()).isEqualTo(ClientState.CONNECTED);
+                    assertThat(second.isConnected()).isTrue();
+                }
+            });
+    }
+
+    @Test
     void closingTheContextDeliversDisconnectEventsAndStopsTheListenerThreads() {
         this.contextRunner.withBean(LifecycleRecorder.class).run((context) -> {
             LifecycleRecorder recorder = context.getBean(LifecycleRecorder.class);
@@ -449,6 +573,25 @@ class NetcodeListenerDispatcherTests {
                 release.await(WAIT_MILLIS * 3, TimeUnit.MILLISECONDS);
             }
             return payload;
+        }
+    }
+
+    /** Holds the first payload until released; counts deliveries, sends nothing back. */
+    static class GateListener {
+
+        final CountDownLatch holding = new CountDownLatch(1);
+
+        final CountDownLatch release = new CountDownLatch(1);
+
+        final AtomicInteger delivered = new AtomicInteger();
+
+        @NetcodeListener
+        void onPayload(ByteBuffer payload) throws InterruptedException {
+            if (holding.getCount() > 0) {
+                holding.countDown();
+                release.await(WAIT_MILLIS * 3, TimeUnit.MILLISECONDS);
+            }
+            delivered.incrementAndGet();
         }
     }
 

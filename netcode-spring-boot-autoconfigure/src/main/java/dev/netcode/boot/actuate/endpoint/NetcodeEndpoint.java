@@ -37,9 +37,10 @@ import dev.netcode.server.ServerStatistics;
  * <ul>
  * <li>{@code GET /actuator/netcode} ({@link #server()}): protocol id, addresses, slot
  * occupancy with per-client counters, and totals since the server was created.</li>
- * <li>{@code DELETE /actuator/netcode/{slot}} ({@link #disconnect(int)}): disconnects the
- * network client in that slot (it gets the protocol's redundant disconnect packets) and
- * says whether there was one.</li>
+ * <li>{@code DELETE /actuator/netcode/{slot}?clientId={id}} ({@link #disconnect(int, String)}):
+ * disconnects that network client if it still holds that slot (it gets the protocol's
+ * redundant disconnect packets), never another client that took the slot since; says what
+ * was done, and why not ({@link NetcodeEndpointWebExtension} answers 409 Conflict then).</li>
  * </ul>
  *
  * <p>Nothing here holds key material: the descriptors are built from the server's
@@ -94,34 +95,53 @@ public class NetcodeEndpoint {
     }
 
     /**
-     * Disconnect the network client in {@code slot}, if there is one. Loopback clients are
-     * left alone: the application that connected them disconnects them.
+     * Disconnect network client {@code clientId} from {@code slot}, if it still holds it. The
+     * client id makes sure the player the caller saw is the one kicked: a slot freed and taken
+     * by another client since is left alone. Loopback clients are left alone too: the
+     * application that connected them disconnects them.
      * @param slot the slot index, {@code 0} to {@code maxClients - 1}
-     * @return what was done
+     * @param clientId the client id as an unsigned decimal number, as
+     * {@link ClientDescriptor#getClientId()} shows it
+     * @return what was done, and why nothing was if so
      */
     @DeleteOperation
-    public DisconnectDescriptor disconnect(@Selector int slot) {
+    public DisconnectDescriptor disconnect(@Selector int slot, String clientId) {
         if (slot < 0 || slot >= this.server.maxClients()) {
             throw new InvalidEndpointRequestException("Slot " + slot + " is out of range",
                     "slot must be 0.." + (this.server.maxClients() - 1));
         }
+        long id = parseClientId(clientId);
         if (!this.server.isRunning()) {
-            return new DisconnectDescriptor(slot, false, null);
+            return new DisconnectDescriptor(slot, id, "the netcode server is not running");
         }
-        CompletableFuture<@Nullable Long> disconnected = this.server.call((machine) -> {
-            ClientSlot client = machine.slot(slot);
-            if (client == null || !client.isConnected() || client.isLoopback()) {
+        CompletableFuture<@Nullable String> refusal = this.server.call((machine) -> {
+            if (machine.disconnectClient(slot, id)) {
                 return null;
             }
-            long clientId = client.clientId();
-            machine.disconnectClient(slot);
-            return clientId;
+            ClientSlot occupant = machine.slot(slot);
+            if (occupant == null || !occupant.isConnected()) {
+                return "slot " + slot + " is free";
+            }
+            if (occupant.clientId() != id) {
+                return "slot " + slot + " holds another client";
+            }
+            return "the client in slot " + slot + " is a loopback client: the application that connected it "
+                    + "disconnects it";
         });
-        Long clientId = await(disconnected);
-        return new DisconnectDescriptor(slot, clientId != null, clientId);
+        return new DisconnectDescriptor(slot, id, await(refusal));
     }
 
-    private @Nullable Long await(CompletableFuture<@Nullable Long> future) {
+    private static long parseClientId(String clientId) {
+        try {
+            return Long.parseUnsignedLong(clientId.trim());
+        }
+        catch (NumberFormatException ex) {
+            throw new InvalidEndpointRequestException("Invalid client id",
+                    "clientId must be an unsigned 64-bit decimal number, as GET /actuator/netcode lists it");
+        }
+    }
+
+    private @Nullable String await(CompletableFuture<@Nullable String> future) {
         try {
             return future.get(DISCONNECT_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
         }
@@ -131,7 +151,7 @@ public class NetcodeEndpoint {
         }
         catch (ExecutionException ex) {
             if (!this.server.isRunning()) {
-                return null;
+                return "the netcode server is not running";
             }
             throw new IllegalStateException("Disconnecting a netcode client failed", ex.getCause());
         }
@@ -398,14 +418,14 @@ public class NetcodeEndpoint {
 
         private final int slot;
 
-        private final boolean disconnected;
+        private final String clientId;
 
-        private final @Nullable String clientId;
+        private final @Nullable String reason;
 
-        private DisconnectDescriptor(int slot, boolean disconnected, @Nullable Long clientId) {
+        private DisconnectDescriptor(int slot, long clientId, @Nullable String reason) {
             this.slot = slot;
-            this.disconnected = disconnected;
-            this.clientId = (clientId != null) ? Long.toUnsignedString(clientId) : null;
+            this.clientId = Long.toUnsignedString(clientId);
+            this.reason = reason;
         }
 
         public int getSlot() {
@@ -413,19 +433,28 @@ public class NetcodeEndpoint {
         }
 
         /**
-         * Return whether a network client was in the slot and has been disconnected.
-         * @return whether a client was disconnected
+         * Return the id of the client the request named, as an unsigned decimal number.
+         * @return the client id
          */
-        public boolean isDisconnected() {
-            return this.disconnected;
+        public String getClientId() {
+            return this.clientId;
         }
 
         /**
-         * Return the id of the disconnected client, or {@code null} if the slot held none.
-         * @return the client id
+         * Return whether that client held the slot and has been disconnected.
+         * @return whether the client was disconnected
          */
-        public @Nullable String getClientId() {
-            return this.clientId;
+        public boolean isDisconnected() {
+            return this.reason == null;
+        }
+
+        /**
+         * Return why nothing was disconnected (for example {@code slot 3 holds another
+         * client}), or {@code null} when the client was.
+         * @return the reason, if nothing was disconnected
+         */
+        public @Nullable String getReason() {
+            return this.reason;
         }
 
     }

@@ -1,14 +1,17 @@
 package dev.netcode.boot.autoconfigure.endpoint;
 
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointExposure;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.context.annotation.Bean;
 
 import dev.netcode.boot.actuate.endpoint.NetcodeEndpoint;
+import dev.netcode.boot.actuate.endpoint.NetcodeEndpointWebExtension;
 import dev.netcode.boot.autoconfigure.NetcodeServerAutoConfiguration;
 import dev.netcode.server.NetcodeServer;
 
@@ -18,7 +21,9 @@ import dev.netcode.server.NetcodeServer;
  * {@code management.endpoints.web.exposure.include=netcode}) and the context holds one
  * {@link NetcodeServer}. Its access is read-only unless
  * {@code management.endpoint.netcode.access=unrestricted} also allows the disconnect operation;
- * {@code NetcodeEndpointSecurityAutoConfiguration} decides who may use it over HTTP.
+ * exposed over the web, it comes with its {@link NetcodeEndpointWebExtension}, which answers a
+ * disconnect that changed nothing with 409 Conflict. {@code NetcodeEndpointSecurityAutoConfiguration}
+ * decides who may use it over HTTP.
  */
 @AutoConfiguration(after = NetcodeServerAutoConfiguration.class)
 @ConditionalOnClass({ NetcodeServer.class, Endpoint.class, ConditionalOnAvailableEndpoint.class })
@@ -30,6 +35,14 @@ public final class NetcodeEndpointAutoConfiguration {
     @ConditionalOnMissingBean
     NetcodeEndpoint netcodeEndpoint(NetcodeServer server) {
         return new NetcodeEndpoint(server);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnBean(NetcodeEndpoint.class)
+    @ConditionalOnAvailableEndpoint(exposure = EndpointExposure.WEB)
+    NetcodeEndpointWebExtension netcodeEndpointWebExtension(NetcodeEndpoint netcodeEndpoint) {
+        return new NetcodeEndpointWebExtension(netcodeEndpoint);
     }
 
 }

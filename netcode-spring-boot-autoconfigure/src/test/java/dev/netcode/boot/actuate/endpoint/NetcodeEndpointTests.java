@@ -88,28 +88,66 @@ class NetcodeEndpointTests {
     }
 
     @Test
-    void disconnectFreesTheSlotAndSaysWhoWasThere() throws Exception {
+    void disconnectFreesTheSlotOfTheNamedClient() throws Exception {
         connectClient();
-        DisconnectDescriptor result = this.endpoint.disconnect(0);
+        DisconnectDescriptor result = this.endpoint.disconnect(0, Long.toUnsignedString(CLIENT_ID));
         assertThat(result.getSlot()).isZero();
         assertThat(result.isDisconnected()).isTrue();
         assertThat(result.getClientId()).isEqualTo(Long.toUnsignedString(CLIENT_ID));
+        assertThat(result.getReason()).isNull();
         assertThat(this.endpoint.server().getClients()).isEmpty();
         assertThat(this.endpoint.server().getConnectedClients()).isZero();
         assertThat(this.client.awaitState((state) -> state != ClientState.CONNECTED, UdpTestClients.MAX_WAIT_MILLIS))
             .isEqualTo(ClientState.DISCONNECTED);
-        DisconnectDescriptor again = this.endpoint.disconnect(0);
+        DisconnectDescriptor again = this.endpoint.disconnect(0, Long.toUnsignedString(CLIENT_ID));
         assertThat(again.isDisconnected()).isFalse();
-        assertThat(again.getClientId()).isNull();
+        assertThat(again.getReason()).isEqualTo("slot 0 is free");
+    }
+
+    @Test
+    void disconnectLeavesTheNextPlayerOfAReusedSlotConnected() throws Exception {
+        connectClient();
+        // The caller saw CLIENT_ID in slot 0; it leaves, and another player takes the slot.
+        this.client.disconnect();
+        assertThat(UdpTestClients.await(() -> this.server.connectedClientCount() == 0)).isTrue();
+        ConnectTokenGenerator tokens = new ConnectTokenGenerator(this.privateKey, PROTOCOL_ID);
+        try (NetcodeClient next = UdpTestClients
+            .connect(tokens.generate(42, this.server.serverAddresses(), 30, 5, null).toBytes())) {
+            assertThat(UdpTestClients.await(() -> this.server.connectedClientCount() == 1)).isTrue();
+            assertThat(this.endpoint.server().getClients()).singleElement()
+                .satisfies((slot) -> assertThat(slot.getIndex()).isZero());
+
+            DisconnectDescriptor result = this.endpoint.disconnect(0, Long.toUnsignedString(CLIENT_ID));
+
+            assertThat(result.isDisconnected()).isFalse();
+            assertThat(result.getClientId()).isEqualTo(Long.toUnsignedString(CLIENT_ID));
+            assertThat(result.getReason()).isEqualTo("slot 0 holds another client");
+            assertThat(next.awaitState((state) -> state != ClientState.CONNECTED, 500))
+                .as("the next player stays").isEqualTo(ClientState.CONNECTED);
+            assertThat(this.endpoint.server().getClients()).singleElement()
+                .satisfies((slot) -> assertThat(slot.getClientId()).isEqualTo("42"));
+        }
     }
 
     @Test
     void disconnectRejectsASlotOutOfRange() {
         this.server.start();
-        assertThatExceptionOfType(InvalidEndpointRequestException.class).isThrownBy(() -> this.endpoint.disconnect(4))
+        assertThatExceptionOfType(InvalidEndpointRequestException.class)
+            .isThrownBy(() -> this.endpoint.disconnect(4, "1"))
             .satisfies((ex) -> assertThat(ex.getReason()).isEqualTo("slot must be 0..3"));
         assertThatExceptionOfType(InvalidEndpointRequestException.class)
-            .isThrownBy(() -> this.endpoint.disconnect(-1));
+            .isThrownBy(() -> this.endpoint.disconnect(-1, "1"));
+    }
+
+    @Test
+    void disconnectRejectsAClientIdThatIsNotAnUnsignedNumber() throws Exception {
+        connectClient();
+        for (String invalid : new String[] { "", "abc", "-1", "18446744073709551616" }) {
+            assertThatExceptionOfType(InvalidEndpointRequestException.class)
+                .isThrownBy(() -> this.endpoint.disconnect(0, invalid))
+                .satisfies((ex) -> assertThat(ex.getReason()).contains("unsigned 64-bit decimal"));
+        }
+        assertThat(this.server.connectedClientCount()).isOne();
     }
 
     @Test
@@ -123,7 +161,9 @@ class NetcodeEndpointTests {
         assertThat(descriptor.getBoundAddress()).isNull();
         assertThat(descriptor.getMaxClients()).isEqualTo(4);
         assertThat(descriptor.getTotals().getConnectionsAccepted()).isEqualTo(1);
-        assertThat(this.endpoint.disconnect(0).isDisconnected()).isFalse();
+        DisconnectDescriptor result = this.endpoint.disconnect(0, Long.toUnsignedString(CLIENT_ID));
+        assertThat(result.isDisconnected()).isFalse();
+        assertThat(result.getReason()).isEqualTo("the netcode server is not running");
     }
 
     @Test
@@ -166,7 +206,8 @@ class NetcodeEndpointTests {
         assertThat(client.get("clientId").asString()).isEqualTo("18364758544493064720");
         assertThat(client.get("connectedSince").isString()).isTrue();
         assertThat(tree.get("totals").get("drops").isObject()).isTrue();
-        assertNoKeyMaterial(mapper.writeValueAsString(this.endpoint.disconnect(0)), this.privateKey);
+        assertNoKeyMaterial(mapper.writeValueAsString(this.endpoint.disconnect(0, "18364758544493064720")),
+                this.privateKey);
     }
 
     static void assertNoKeyMaterial(String json, byte[] key) {

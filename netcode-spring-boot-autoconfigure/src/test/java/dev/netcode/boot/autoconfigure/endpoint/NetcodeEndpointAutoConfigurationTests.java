@@ -13,6 +13,7 @@ import org.springframework.context.annotation.Configuration;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.netcode.boot.actuate.endpoint.NetcodeEndpoint;
+import dev.netcode.boot.actuate.endpoint.NetcodeEndpointWebExtension;
 import dev.netcode.boot.actuate.endpoint.NetcodeEndpoint.NetcodeServerDescriptor;
 import dev.netcode.boot.autoconfigure.NetcodeAutoConfiguration;
 import dev.netcode.boot.autoconfigure.NetcodeServerAutoConfiguration;
@@ -39,14 +40,16 @@ class NetcodeEndpointAutoConfigurationTests {
     @Test
     void endpointIsAutoConfiguredWhenExposed() {
         this.contextRunner.withPropertyValues("management.endpoints.web.exposure.include=netcode")
-            .run((context) -> assertThat(context).hasSingleBean(NetcodeEndpoint.class));
+            .run((context) -> assertThat(context).hasSingleBean(NetcodeEndpoint.class)
+                .hasSingleBean(NetcodeEndpointWebExtension.class));
     }
 
     @Test
     void endpointIsAutoConfiguredWhenExposedOverJmx() {
         this.contextRunner
             .withPropertyValues("spring.jmx.enabled=true", "management.endpoints.jmx.exposure.include=netcode")
-            .run((context) -> assertThat(context).hasSingleBean(NetcodeEndpoint.class));
+            .run((context) -> assertThat(context).hasSingleBean(NetcodeEndpoint.class)
+                .doesNotHaveBean(NetcodeEndpointWebExtension.class));
     }
 
     @Test

@@ -88,7 +88,11 @@ class NetcodeMetricsAutoConfigurationTests {
                     .hasSingleBean(NetcodeListenerMetrics.class);
                 SimpleMeterRegistry registry = context.getBean(SimpleMeterRegistry.class);
                 assertThat(registry.get("netcode.listener.errors").functionCounter().count()).isZero();
-                assertThat(registry.get("netcode.listener.payloads.dropped").functionCounter().count()).isZero();
+                assertThat(registry.get("netcode.listener.payloads.dropped").functionCounters())
+                    .extracting((counter) -> counter.getId().getTag("reason"))
+                    .containsExactlyInAnyOrder("queue_full", "memory_limit");
+                assertThat(registry.get("netcode.listener.payloads.dropped").functionCounters())
+                    .allSatisfy((counter) -> assertThat(counter.count()).isZero());
                 assertThat(registry.get("netcode.listener.queued").gauge().value()).isZero();
                 byte[] token = context.getBean(ConnectTokenIssuer.class).issue(8, null).token();
                 try (NetcodeClient client = UdpTestClients.connect(token)) {

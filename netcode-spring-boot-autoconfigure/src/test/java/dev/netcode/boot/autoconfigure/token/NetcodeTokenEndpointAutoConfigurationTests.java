@@ -53,6 +53,7 @@ import dev.netcode.boot.token.TestClock;
 import dev.netcode.boot.token.PrincipalNameClientIdResolver;
 import dev.netcode.boot.token.UserDataProvider;
 import dev.netcode.crypto.Aead;
+import dev.netcode.server.NetcodeServer;
 import dev.netcode.token.ConnectToken;
 import dev.netcode.token.ConnectTokenPrivate;
 
@@ -151,6 +152,43 @@ class NetcodeTokenEndpointAutoConfigurationTests {
                 List<String> servers = JsonPath.read(json, "$.servers");
                 assertThat(servers).singleElement().asString().startsWith("127.0.0.1:").doesNotEndWith(":0");
             });
+    }
+
+    @Test
+    void answersServiceUnavailableWithRetryAfterWhileTheGameServerIsNotBound() {
+        this.contextRunner.withConfiguration(AutoConfigurations.of(NetcodeServerAutoConfiguration.class))
+            .withPropertyValues("netcode.server.enabled=true", "netcode.server.bind-address=127.0.0.1:0")
+            // Holds the server back, as in the moments between the web server's start and the game server's bind.
+            .withBean("netcodeServerLifecycle", Object.class, Object::new)
+            .run((context) -> {
+                NetcodeServer server = context.getBean(NetcodeServer.class);
+                assertThat(server.isRunning()).isFalse();
+                for (String accept : new String[] { MediaType.APPLICATION_JSON_VALUE,
+                        MediaType.APPLICATION_OCTET_STREAM_VALUE }) {
+                    assertServerNotRunning(post(context, "/netcode/token", "alice", accept));
+                }
+                assertThat(context.getBean(ConnectTokenIssuer.class).issuedCount()).isZero();
+
+                server.start();
+                MvcTestResult issued = post(context, "/netcode/token", "alice", MediaType.APPLICATION_JSON_VALUE);
+                assertThat(issued).hasStatusOk();
+                assertThat(JsonPath.<List<String>>read(issued.getResponse().getContentAsString(), "$.servers"))
+                    .containsExactly(server.localAddress().toString());
+
+                server.stop();
+                assertServerNotRunning(post(context, "/netcode/token", "alice", null));
+            });
+    }
+
+    private static void assertServerNotRunning(MvcTestResult result) throws Exception {
+        assertThat(result).hasStatus(HttpStatus.SERVICE_UNAVAILABLE)
+            .hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+        assertThat(result.getResponse().getHeader(HttpHeaders.RETRY_AFTER)).isEqualTo("1");
+        assertThat(result.getResponse().getHeader(HttpHeaders.CACHE_CONTROL)).contains("no-store");
+        String json = result.getResponse().getContentAsString();
+        assertThat(JsonPath.<Integer>read(json, "$.status")).isEqualTo(503);
+        assertThat(JsonPath.<String>read(json, "$.title")).isEqualTo("Game server not running");
+        assertThat(JsonPath.<String>read(json, "$.detail")).contains("game server is not running");
     }
 
     @Test

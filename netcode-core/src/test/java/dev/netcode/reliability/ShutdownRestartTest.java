@@ -82,7 +82,8 @@ class ShutdownRestartTest {
                 assertThat(client.awaitState(s -> s != ClientState.CONNECTED, 5_000)).isEqualTo(ClientState.DISCONNECTED);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            assertThat(seconds).as("all told within a second (the timeout is 10 s)").isLessThan(1.0);
+            // Told, not timed out: well under the 10 s timeout, with room for a machine whose cores are busy.
+            assertThat(seconds).as("all told within 5 s (the timeout is 10 s)").isLessThan(5.0);
             assertThat(reasons).hasSize(12).containsOnly(DisconnectReason.SERVER_DISCONNECT);
         }
         finally {

@@ -252,16 +252,6 @@ class NetcodeEndpointSecurityAutoConfigurationTests {
     }
 
     @Configuration(proxyBeanMethods = false)
-    static class PermitAllConfiguration {
-
-        @Bean
-        SecurityFilterChain permitAllSecurityFilterChain(HttpSecurity http) {
-            http.authorizeHttpRequests((requests) -> requests.anyRequest().permitAll());
-            return http.build();
-        }
-    }
-
-    @Configuration(proxyBeanMethods = false)
     static class AnyoneReadsConfiguration {
 
         @Bean

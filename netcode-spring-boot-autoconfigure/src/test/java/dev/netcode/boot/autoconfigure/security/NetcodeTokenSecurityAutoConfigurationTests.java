@@ -364,16 +364,6 @@ class NetcodeTokenSecurityAutoConfigurationTests {
     }
 
     @Configuration(proxyBeanMethods = false)
-    static class PermitAllConfiguration {
-
-        @Bean
-        SecurityFilterChain permitAllSecurityFilterChain(HttpSecurity http) {
-            http.authorizeHttpRequests((requests) -> requests.anyRequest().permitAll());
-            return http.build();
-        }
-    }
-
-    @Configuration(proxyBeanMethods = false)
     static class AdminOnlyTokenChainConfiguration {
 
         @Bean

@@ -170,7 +170,8 @@ public final class NetcodeServer implements AutoCloseable {
             try {
                 result.complete(query.apply(target));
             }
-            catch (RuntimeException ex) {
+            catch (RuntimeException | Error ex) {
+                // The loop survives an Error too; the caller must not wait for an answer that never comes.
                 result.completeExceptionally(ex);
             }
         });

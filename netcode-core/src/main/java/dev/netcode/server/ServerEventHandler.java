@@ -18,7 +18,8 @@ public interface ServerEventHandler {
     /**
      * The client in {@code slot} is gone. The slot is already free ({@link ClientSlot#isConnected()} is
      * false, the connected count lowered, sends to it do nothing) while its client id, address and user
-     * data stay readable until this returns.
+     * data stay readable until this returns. The handler may give the slot to a loopback client
+     * ({@link ServerStateMachine#connectLoopbackClient}), which then keeps it.
      */
     default void onClientDisconnected(ClientSlot slot, DisconnectReason reason) {
     }

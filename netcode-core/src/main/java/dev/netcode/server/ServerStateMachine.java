@@ -701,7 +701,10 @@ public final class ServerStateMachine implements Transport.DatagramHandler, Auto
         catch (RuntimeException | Error ex) {
             handlerFailed("onClientDisconnected", ex);
         }
-        slot.clear();
+        // The slot was free during the call: the handler may have given it to a loopback client.
+        if (!slot.connected) {
+            slot.clear();
+        }
     }
 
     // An application bug must not take the server down or leave a slot half-updated.

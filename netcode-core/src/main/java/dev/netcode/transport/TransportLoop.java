@@ -107,7 +107,8 @@ public final class TransportLoop {
             try {
                 command.run();
             }
-            catch (RuntimeException ex) {
+            catch (RuntimeException | Error ex) {
+                // As for event handlers: one caller's failing command must not end the loop for everyone.
                 log.warn("netcode loop {}: a command failed", thread.getName(), ex);
             }
         }

@@ -46,39 +46,42 @@ class ClientNonceReuseTest {
     void clientKickedByTheFirstServerNeverTriesTheTokensNextServer() {
         ServerStateMachine a = h.server(A).server();
         RecordingServer b = h.server(B);
-        a.start(1);
-        b.server().start(1);
-        RecordingClient client = h.client();
-        connect(client, h.token(1, A, B));
-        assertThat(client.client().serverAddress()).isEqualTo(NetcodeAddress.parse(A));
+        RecordingClient client = connectedToAWithBNext(a, b);
 
         a.disconnectClient(0);
         assertThat(h.tickUntil(() -> !client.state().isActive(), 10)).isTrue();
-        tickPastEveryTimeout();
 
-        assertThat(client.state()).isEqualTo(ClientState.DISCONNECTED);
-        assertThat(client.events().states).containsExactly(ClientState.SENDING_CONNECTION_REQUEST,
-                ClientState.SENDING_CONNECTION_RESPONSE, ClientState.CONNECTED, ClientState.DISCONNECTED);
-        assertThat(b.server().packetsReceived()).as("packets server B received").isZero();
-        assertThat(b.events().connected).isEmpty();
+        assertEndedWithoutFallback(client, b, ClientState.DISCONNECTED);
     }
 
     @Test
     void clientWhoseConnectedSessionTimesOutNeverTriesTheTokensNextServer() {
         ServerStateMachine a = h.server(A).server();
         RecordingServer b = h.server(B);
+        RecordingClient client = connectedToAWithBNext(a, b);
+
+        h.freeze(a);
+        assertThat(h.tickUntil(() -> !client.state().isActive(), TICKS_PAST_EVERY_TIMEOUT)).isTrue();
+
+        assertEndedWithoutFallback(client, b, ClientState.CONNECTION_TIMED_OUT);
+    }
+
+    /** Starts servers {@code a} (at A) and {@code b} (at B) and connects a client with a token listing A, then B. */
+    private RecordingClient connectedToAWithBNext(ServerStateMachine a, RecordingServer b) {
         a.start(1);
         b.server().start(1);
         RecordingClient client = h.client();
         connect(client, h.token(1, A, B));
+        assertThat(client.client().serverAddress()).isEqualTo(NetcodeAddress.parse(A));
+        return client;
+    }
 
-        h.freeze(a);
-        assertThat(h.tickUntil(() -> !client.state().isActive(), TICKS_PAST_EVERY_TIMEOUT)).isTrue();
+    /** Long after its session with A ended in {@code end}, the client has still not sent server B anything. */
+    private void assertEndedWithoutFallback(RecordingClient client, RecordingServer b, ClientState end) {
         tickPastEveryTimeout();
-
-        assertThat(client.state()).isEqualTo(ClientState.CONNECTION_TIMED_OUT);
+        assertThat(client.state()).isEqualTo(end);
         assertThat(client.events().states).containsExactly(ClientState.SENDING_CONNECTION_REQUEST,
-                ClientState.SENDING_CONNECTION_RESPONSE, ClientState.CONNECTED, ClientState.CONNECTION_TIMED_OUT);
+                ClientState.SENDING_CONNECTION_RESPONSE, ClientState.CONNECTED, end);
         assertThat(b.server().packetsReceived()).as("packets server B received").isZero();
         assertThat(b.events().connected).isEmpty();
     }

@@ -1,8 +1,10 @@
 package dev.netcode.server;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -237,6 +239,21 @@ class NetcodeServerTest {
             assertThat(echoed.getCount()).isZero();
             assertThat(server.isRunning()).isTrue();
             assertThat(server.statistics().handlerErrors()).isOne();
+        }
+    }
+
+    /** A query that throws an {@code Error} completes its future with it, and the server carries on. */
+    @Test
+    void aQueryThrowingAnErrorFailsItsFutureAndLeavesTheServerRunning() throws Exception {
+        try (NetcodeServer server = NetcodeServer.start(ServerConfig.builder(PROTOCOL_ID, key).build(),
+                LOCALHOST_ANY_PORT, 4)) {
+            CompletableFuture<Integer> failed = server.call(machine -> {
+                throw new AssertionError("a caller's assertion");
+            });
+            assertThatThrownBy(() -> failed.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                    .hasCauseInstanceOf(AssertionError.class);
+            assertThat(server.call(ServerStateMachine::maxClients).get(5, TimeUnit.SECONDS)).isEqualTo(4);
+            assertThat(server.isRunning()).isTrue();
         }
     }
 }

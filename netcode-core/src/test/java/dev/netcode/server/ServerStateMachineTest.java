@@ -330,6 +330,41 @@ class ServerStateMachineTest {
         assertThat(server[0].slot(0).clientId()).as("cleared after the event").isZero();
     }
 
+    /**
+     * The slot is free during the disconnect event, so a handler may give it to a loopback client
+     * (a bot taking the leaving player's place): the bot keeps it once the handler returns.
+     */
+    @Test
+    void disconnectHandlerMayGiveTheFreedSlotToALoopbackClient() {
+        long botId = 900;
+        AtomicInteger botsConnected = new AtomicInteger();
+        ServerStateMachine[] server = new ServerStateMachine[1];
+        ServerEventHandler handler = new ServerEventHandler() {
+            @Override
+            public void onClientDisconnected(ClientSlot slot, DisconnectReason reason) {
+                if (slot.clientId() != botId && server[0].connectLoopbackClient(slot.index(), botId, null)) {
+                    botsConnected.incrementAndGet();
+                }
+            }
+        };
+        server[0] = h.server(ADDRESS, b -> b.eventHandler(handler)
+            .loopbackPacketSender((index, buf, offset, length, sequence) -> {
+            })).server();
+        server[0].start(1);
+        connect(h, h.client(), h.token(33, ADDRESS));
+
+        server[0].disconnectClient(0);
+
+        assertThat(botsConnected).hasValue(1);
+        assertThat(server[0].isClientConnected(0)).isTrue();
+        assertThat(server[0].slot(0).isLoopback()).isTrue();
+        assertThat(server[0].slot(0).clientId()).isEqualTo(botId);
+        assertThat(server[0].connectedClientCount()).isOne();
+        server[0].disconnectLoopbackClient(0);
+        assertThat(server[0].isClientConnected(0)).isFalse();
+        assertThat(server[0].connectedClientCount()).isZero();
+    }
+
     /** An {@code Error} from a handler (an assertion, a stack overflow) is caught like an exception. */
     @Test
     void eventHandlerThrowingAnErrorNeverBreaksTheServer() {

@@ -61,6 +61,30 @@ class TransportLoopTest {
         }
     }
 
+    /** A command that throws an {@code Error} (an assertion, a stack overflow) is logged; the loop goes on. */
+    @Test
+    void commandThrowingAnErrorLeavesTheLoopRunning() throws Exception {
+        TransportLoop loop = new TransportLoop("loop-test-error", new RecordingTransport(), 0.0, now -> { },
+                () -> Double.POSITIVE_INFINITY, () -> { });
+        loop.start();
+        try {
+            CountDownLatch first = new CountDownLatch(1);
+            loop.execute(() -> {
+                throw new AssertionError("a caller's assertion");
+            });
+            loop.execute(first::countDown);
+            assertThat(first.await(5, TimeUnit.SECONDS)).isTrue();
+            // A loop that ended would have run the commands already queued, but never a later one.
+            CountDownLatch later = new CountDownLatch(1);
+            loop.execute(later::countDown);
+            assertThat(later.await(5, TimeUnit.SECONDS)).as("a command submitted afterwards runs").isTrue();
+            assertThat(loop.isAlive()).isTrue();
+        }
+        finally {
+            loop.stop(5_000);
+        }
+    }
+
     /** Records each {@code awaitDatagram} timeout and returns at once. */
     private static final class RecordingTransport implements Transport {
 

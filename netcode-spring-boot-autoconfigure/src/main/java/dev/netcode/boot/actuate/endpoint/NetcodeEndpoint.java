@@ -47,10 +47,12 @@ import dev.netcode.server.ServerStatistics;
  * addresses, counters and client ids only, never from its configuration object.
  *
  * <p>Access is controlled like any endpoint's: {@code management.endpoint.netcode.access}
- * ({@code none}, {@code read-only} to keep the monitoring view but refuse disconnects, or
- * {@code unrestricted}, the default), and it must be exposed, for example with
- * {@code management.endpoints.web.exposure.include=health,netcode}. Secure it: the
- * descriptor lists player addresses and the delete operation kicks players.
+ * ({@code none}, {@code read-only}, the default, which keeps the monitoring view but refuses
+ * disconnects, or {@code unrestricted} to allow them), and it must be exposed, for example with
+ * {@code management.endpoints.web.exposure.include=health,netcode}. The descriptor lists player
+ * addresses and the delete operation kicks players: with Spring Security the starter requires
+ * role {@code netcode.endpoint.role} for it over HTTP (see
+ * {@code NetcodeEndpointSecurityAutoConfiguration}); without it nothing guards the endpoint.
  */
 @Endpoint(id = "netcode", defaultAccess = Access.READ_ONLY)
 public class NetcodeEndpoint {

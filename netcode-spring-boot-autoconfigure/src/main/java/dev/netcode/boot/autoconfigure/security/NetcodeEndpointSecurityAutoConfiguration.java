@@ -25,6 +25,7 @@ import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.util.StringUtils;
 
+import dev.netcode.boot.InvalidNetcodePropertyException;
 import dev.netcode.boot.actuate.endpoint.NetcodeEndpoint;
 import dev.netcode.boot.autoconfigure.NetcodeProperties;
 import dev.netcode.boot.autoconfigure.endpoint.NetcodeEndpointAutoConfiguration;
@@ -70,8 +71,9 @@ public final class NetcodeEndpointSecurityAutoConfiguration {
         SecurityFilterChain netcodeEndpointSecurityFilterChain(HttpSecurity http, NetcodeProperties properties) {
             String role = properties.getEndpoint().getRole();
             if (!StringUtils.hasText(role) || role.startsWith("ROLE_")) {
-                throw new IllegalStateException("netcode.endpoint.role must be a role name without the 'ROLE_' prefix,"
-                        + " for example NETCODE_ADMIN; got '" + role + "'");
+                throw new InvalidNetcodePropertyException("netcode.endpoint.role", String.valueOf(role),
+                        "hasRole adds the 'ROLE_' prefix itself, so no caller could ever have this role",
+                        "a role name without the 'ROLE_' prefix, for example NETCODE_ADMIN");
             }
             http.securityMatcher(EndpointRequest.to(NetcodeEndpoint.class));
             http.authorizeHttpRequests((requests) -> requests.anyRequest().hasRole(role));

@@ -18,6 +18,7 @@ import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.header.HeaderWriterFilter;
 
+import dev.netcode.boot.InvalidNetcodePropertyException;
 import dev.netcode.boot.autoconfigure.NetcodeProperties;
 import dev.netcode.boot.autoconfigure.token.NetcodeTokenEndpointAutoConfiguration;
 import dev.netcode.boot.token.ClientAddressRateLimitFilter;
@@ -70,12 +71,25 @@ public final class NetcodeTokenSecurityAutoConfiguration {
         http.csrf(CsrfConfigurer::disable);
         NetcodeProperties.Token.AddressRateLimit addressRateLimit = properties.getToken().getAddressRateLimit();
         if (addressRateLimit.isEnabled()) {
-            ConnectTokenRateLimiter limiter = new ConnectTokenRateLimiter(addressRateLimit.getRequestsPerMinute(),
-                    addressRateLimit.getMaxAddresses(), Clock.systemUTC());
+            ConnectTokenRateLimiter limiter = new ConnectTokenRateLimiter(
+                    atLeastOne("netcode.token.address-rate-limit.requests-per-minute",
+                            addressRateLimit.getRequestsPerMinute()),
+                    atLeastOne("netcode.token.address-rate-limit.max-addresses", addressRateLimit.getMaxAddresses()),
+                    Clock.systemUTC());
             // Before every authentication filter, so a refused request costs no password hash; after the
             // header writer, so the 429 carries the usual security headers.
             http.addFilterAfter(new ClientAddressRateLimitFilter(limiter), HeaderWriterFilter.class);
         }
         return http.build();
+    }
+
+    /** A count the limiter cannot work with is a configuration error that names its property. */
+    private static int atLeastOne(String property, int value) {
+        if (value < 1) {
+            throw new InvalidNetcodePropertyException(property, Integer.toString(value),
+                    "the address rate limit would refuse every token request (or remember no address)",
+                    "a whole number of at least 1, or set netcode.token.address-rate-limit.enabled=false");
+        }
+        return value;
     }
 }

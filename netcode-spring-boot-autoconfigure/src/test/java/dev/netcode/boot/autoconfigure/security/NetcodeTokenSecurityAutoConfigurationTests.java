@@ -41,6 +41,7 @@ import org.springframework.test.web.servlet.assertj.MvcTestResult;
 import org.springframework.test.web.servlet.request.RequestPostProcessor;
 import org.springframework.web.context.WebApplicationContext;
 
+import dev.netcode.boot.InvalidNetcodePropertyException;
 import dev.netcode.boot.autoconfigure.NetcodeAutoConfiguration;
 import dev.netcode.boot.autoconfigure.NetcodeProperties;
 import dev.netcode.boot.autoconfigure.token.NetcodeTokenEndpointAutoConfiguration;
@@ -228,6 +229,22 @@ class NetcodeTokenSecurityAutoConfigurationTests {
     }
 
     @Test
+    void failsToStartWithAnAddressLimitBelowOne() {
+        this.contextRunner.withPropertyValues("netcode.token.address-rate-limit.requests-per-minute=0")
+            .run((context) -> assertThat(context).getFailure()
+                .rootCause()
+                .isInstanceOfSatisfying(InvalidNetcodePropertyException.class, (ex) -> {
+                    assertThat(ex.getProperty()).isEqualTo("netcode.token.address-rate-limit.requests-per-minute");
+                    assertThat(ex.getValue()).isEqualTo("0");
+                }));
+        this.contextRunner.withPropertyValues("netcode.token.address-rate-limit.max-addresses=-1")
+            .run((context) -> assertThat(context).getFailure()
+                .rootCause()
+                .isInstanceOfSatisfying(InvalidNetcodePropertyException.class, (ex) -> assertThat(ex.getProperty())
+                    .isEqualTo("netcode.token.address-rate-limit.max-addresses")));
+    }
+
+    @Test
     void backsOffWithoutSpringSecurity() {
         this.contextRunner.withClassLoader(new FilteredClassLoader(SecurityFilterChain.class))
             .run((context) -> assertThat(context).hasNotFailed()
@@ -360,16 +377,6 @@ class NetcodeTokenSecurityAutoConfigurationTests {
                 .password(passwordEncoder.encode("alice-secret"))
                 .roles("PLAYER")
                 .build());
-        }
-    }
-
-    @Configuration(proxyBeanMethods = false)
-    static class PermitAllConfiguration {
-
-        @Bean
-        SecurityFilterChain permitAllSecurityFilterChain(HttpSecurity http) {
-            http.authorizeHttpRequests((requests) -> requests.anyRequest().permitAll());
-            return http.build();
         }
     }
 

@@ -134,27 +134,22 @@ final class EncryptionMappings {
         return pending;
     }
 
-    /** Handshakes in progress for {@code clientId}. */
-    int pendingFor(long clientId, double now) {
+    /**
+     * The oldest handshake in progress for {@code clientId} when it has at least {@code limit} of
+     * them, else {@code null}: what a newer handshake of that client must give up.
+     */
+    Entry oldestPendingBeyond(long clientId, int limit, double now) {
+        Entry oldest = null;
         int pending = 0;
         for (Entry entry : entries) {
             if (entry.isPending(now) && entry.clientId == clientId) {
                 pending++;
+                if (oldest == null || entry.createTime < oldest.createTime) {
+                    oldest = entry;
+                }
             }
         }
-        return pending;
-    }
-
-    /** The oldest handshake in progress for {@code clientId}, or {@code null}. */
-    Entry oldestPendingFor(long clientId, double now) {
-        Entry oldest = null;
-        for (Entry entry : entries) {
-            if (entry.isPending(now) && entry.clientId == clientId
-                    && (oldest == null || entry.createTime < oldest.createTime)) {
-                oldest = entry;
-            }
-        }
-        return oldest;
+        return pending >= limit ? oldest : null;
     }
 
     /** Removes the entry for {@code address}, live or not; returns whether there was one. */

@@ -393,11 +393,9 @@ public final class ServerStateMachine implements Transport.DatagramHandler, Auto
         if (replaced != null) {
             giveUp(replaced, from);
         }
-        while (mappings.pendingFor(clientId, time) >= ServerConfig.MAX_PENDING_PER_CLIENT_ID) {
-            EncryptionMappings.Entry oldest = mappings.oldestPendingFor(clientId, time);
-            if (oldest == replaced) {
-                break;
-            }
+        EncryptionMappings.Entry oldest;
+        while ((oldest = mappings.oldestPendingBeyond(clientId, ServerConfig.MAX_PENDING_PER_CLIENT_ID, time)) != null
+                && oldest != replaced) {
             giveUp(oldest, from);
             mappings.remove(oldest.address);
         }

@@ -40,7 +40,11 @@ final class FuzzSeeds {
                 new Target(PrivateTokenFuzzTest.class, "readPrivateToken", privateToken()),
                 new Target(ConnectionRequestFuzzTest.class, "readConnectionRequest", connectionRequest()),
                 new Target(ServerReceiveFuzzTest.class, "serverReceive", serverReceive()),
-                new Target(ClientReceiveFuzzTest.class, "clientReceive", clientReceive()));
+                new Target(ClientReceiveFuzzTest.class, "clientReceive", clientReceive()),
+                new Target(dev.netcode.message.ChannelFramingFuzzTest.class, "readPacket",
+                        dev.netcode.message.ChannelFramingFuzzTest.seeds()),
+                new Target(dev.netcode.message.BlockReassemblyFuzzTest.class, "reassemble",
+                        dev.netcode.message.BlockReassemblyFuzzTest.seeds()));
     }
 
     // ---- vectors --------------------------------------------------------------------------------

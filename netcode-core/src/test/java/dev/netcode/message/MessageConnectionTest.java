@@ -82,6 +82,19 @@ class MessageConnectionTest {
     }
 
     @Test
+    void aLoopTickingAtTheFlushIntervalFlushesOnEveryTick() {
+        // 0.01 added up a hundred times is not a multiple of 0.01 every time: no tick may be skipped for it.
+        MessagePair pair = new MessagePair(new SimulatedNetwork(9), FOUR);
+        for (int tick = 0; tick < 1_000; tick++) {
+            pair.a.connection.send(0, MessagePair.message(0, tick, 10));
+            pair.step(0.01);
+        }
+        assertThat(pair.a.connection.packetsSent()).isEqualTo(1_000);
+        pair.step(0.01);
+        assertThat(pair.b.received.get(0)).hasSize(1_000);
+    }
+
+    @Test
     void largeUnreliableMessagesRideOnPacketFragmentation() {
         MessagePair pair = new MessagePair(new SimulatedNetwork(3), FOUR);
         byte[] large = MessagePair.message(0, 1, ChannelConfig.DEFAULT_MAX_UNRELIABLE_MESSAGE_BYTES);

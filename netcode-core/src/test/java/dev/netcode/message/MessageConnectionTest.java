@@ -171,6 +171,46 @@ class MessageConnectionTest {
     }
 
     @Test
+    void reservationsFromManyThreadsNeverExceedTheWindow() throws InterruptedException {
+        MessageConfig config = MessageConfig.of(ChannelConfig.of("chat", DeliveryMode.RELIABLE_ORDERED)
+                .withWindowMessages(100));
+        MessageConnection connection = new MessageConnection(config, 0, (buf, offset, length) -> { },
+                (channel, buf, offset, length) -> { });
+        java.util.concurrent.atomic.AtomicInteger taken = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        List<Thread> threads = new java.util.ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            Thread thread = new Thread(() -> {
+                try {
+                    go.await();
+                }
+                catch (InterruptedException ex) {
+                    return;
+                }
+                for (int i = 0; i < 50; i++) {
+                    try {
+                        connection.reserve(0, 10);
+                        taken.incrementAndGet();
+                    }
+                    catch (MessageLimitException full) {
+                        refused.incrementAndGet();
+                    }
+                }
+            });
+            thread.start();
+            threads.add(thread);
+        }
+        go.countDown();
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        assertThat(taken.get()).isEqualTo(100);
+        assertThat(refused.get()).isEqualTo(100);
+        assertThat(connection.bufferedBytes(0)).isEqualTo(1_000);
+    }
+
+    @Test
     void unreliableMessagesAFlushHasNoRoomForAreDroppedAndCounted() {
         MessageConfig config = MessageConfig.of(ChannelConfig.of("inputs", DeliveryMode.UNRELIABLE)
                 .withMaxMessageBytes(500)).withPacketsPerFlush(1);

@@ -27,8 +27,10 @@ public interface NetcodePayloadContext {
      */
     int payloadLength();
 
-    /** The message's channel, or {@code null} for a raw payload. */
-    @Nullable String channel();
+    /** The message's channel, or {@code null} for a raw payload (the default). */
+    default @Nullable String channel() {
+        return null;
+    }
 
     /**
      * The payload as a read-only buffer, positioned at 0 with its limit at {@link #payloadLength()}.

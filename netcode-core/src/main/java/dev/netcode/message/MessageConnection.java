@@ -1,6 +1,10 @@
 package dev.netcode.message;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+
+import dev.netcode.reliable.ReliableEndpoint;
 
 /**
  * The message layer of one connection: channels over one {@link dev.netcode.reliable.ReliableEndpoint}.
@@ -35,21 +39,78 @@ public final class MessageConnection {
         void onMessage(int channel, byte[] buf, int offset, int length);
     }
 
+    /** RTT smoothing as TCP's (RFC 6298): gains 1/8 and 1/4, re-send after srtt + 4 rttvar. */
+    private static final double RTT_GAIN = 0.125;
+    private static final double RTT_VARIANCE_GAIN = 0.25;
+    /** Re-send interval before the first RTT sample (bounded by the configured min and max). */
+    private static final double INITIAL_RESEND_SECONDS = 0.25;
+
     private final MessageConfig config;
+    private final PayloadSender sender;
+    private final MessageReceiver receiver;
+    private final ReliableEndpoint endpoint;
+    private final PacketReader reader;
+    private final PacketBuilder packet;
+    private final SentPackets sentPackets;
+    private final SendChannel[] sendChannels;
+    private final ReliableSendChannel[] reliableSenders;
+    private final ReliableReceiveChannel[] reliableReceivers;
+    /** Newest sequence delivered per sequenced channel, -1 before the first. */
+    private final int[] newestSequence;
+    private final long[] unreliableReceived;
+    private final long[] sequencedDropped;
+
+    private double time;
+    private double lastFlushTime = Double.NEGATIVE_INFINITY;
+    private int rotation;
+    /** Whether the peer sent entries since our last packet, so an acks-only packet is owed. */
+    private boolean ackOwed;
+    private int overflowChannel = -1;
+    private boolean rttMeasured;
+    private double smoothedRtt;
+    private double rttVariance;
+    private long packetsSent;
+    private long packetsReceived;
+    private long packetsInvalid;
 
     /**
      * @param time the current time in seconds, on the clock later given to {@link #update}
      */
     public MessageConnection(MessageConfig config, double time, PayloadSender sender, MessageReceiver receiver) {
         this.config = Objects.requireNonNull(config, "config");
-        Objects.requireNonNull(sender, "sender");
-        Objects.requireNonNull(receiver, "receiver");
-        throw new UnsupportedOperationException("not implemented yet");
+        this.sender = Objects.requireNonNull(sender, "sender");
+        this.receiver = Objects.requireNonNull(receiver, "receiver");
+        this.time = time;
+        this.endpoint = new ReliableEndpoint(config.reliable(), time, this::transmit, this::process);
+        this.reader = new PacketReader(config);
+        this.packet = new PacketBuilder(config.reliable().maxPacketSize());
+        this.sentPackets = new SentPackets(config.reliable().sentPacketsBufferSize());
+        int count = config.channels().size();
+        this.sendChannels = new SendChannel[count];
+        this.reliableSenders = new ReliableSendChannel[count];
+        this.reliableReceivers = new ReliableReceiveChannel[count];
+        this.newestSequence = new int[count];
+        this.unreliableReceived = new long[count];
+        this.sequencedDropped = new long[count];
+        for (int i = 0; i < count; i++) {
+            ChannelConfig channel = config.channel(i);
+            newestSequence[i] = -1;
+            if (channel.delivery().isReliable()) {
+                reliableSenders[i] = new ReliableSendChannel(i, channel, config.blockFragmentBytes());
+                reliableReceivers[i] = new ReliableReceiveChannel(i, channel, config.blockFragmentBytes());
+                sendChannels[i] = reliableSenders[i];
+            }
+            else {
+                sendChannels[i] = new UnreliableSendChannel(i, channel);
+            }
+        }
     }
 
     public MessageConfig config() {
         return config;
     }
+
+    // ---- sending ----------------------------------------------------------------------------------
 
     /**
      * Queues {@code message[offset, offset + length)} on channel {@code channel}; it leaves with a
@@ -58,10 +119,13 @@ public final class MessageConnection {
      * @throws MessageLimitException if the message is longer than the channel's
      *         {@link ChannelConfig#maxMessageBytes()}, or the channel's send queue or window is
      *         full; nothing is queued then
-     * @throws IllegalArgumentException for an unknown channel id or a range outside the array
+     * @throws IllegalArgumentException for an unknown channel id
+     * @throws IndexOutOfBoundsException for a range outside the array
      */
     public void send(int channel, byte[] message, int offset, int length) {
-        throw new UnsupportedOperationException("not implemented yet");
+        Objects.checkFromIndexSize(offset, length, message.length);
+        reserve(channel, length);
+        sendReserved(channel, message, offset, length);
     }
 
     public void send(int channel, byte[] message) {
@@ -74,22 +138,24 @@ public final class MessageConnection {
      * connection's thread) then queues the message in the room taken.
      */
     void reserve(int channel, int length) {
-        throw new UnsupportedOperationException("not implemented yet");
+        sendChannel(channel).reserve(length);
     }
 
     /** Gives back room taken by {@link #reserve} for a message that will not be sent; any thread. */
     void unreserve(int channel, int length) {
-        throw new UnsupportedOperationException("not implemented yet");
+        sendChannel(channel).release(1, length);
     }
 
     /** Queues a message whose room {@link #reserve} took. */
     void sendReserved(int channel, byte[] message, int offset, int length) {
-        throw new UnsupportedOperationException("not implemented yet");
+        sendChannel(channel).enqueue(message, offset, length);
     }
 
-    /** A datagram (a netcode payload) from the peer. Never throws for any bytes. */
-    public void receivePayload(byte[] buf, int offset, int length) {
-        throw new UnsupportedOperationException("not implemented yet");
+    private SendChannel sendChannel(int channel) {
+        if (channel < 0 || channel >= sendChannels.length) {
+            throw new IllegalArgumentException("no channel with id " + channel + "; ids are 0.." + (sendChannels.length - 1));
+        }
+        return sendChannels[channel];
     }
 
     /**
@@ -98,7 +164,54 @@ public final class MessageConnection {
      * the peer sent something we have not acked yet.
      */
     public void update(double time) {
-        throw new UnsupportedOperationException("not implemented yet");
+        this.time = Math.max(this.time, time);
+        endpoint.update(this.time);
+        if (overflowChannel >= 0 || this.time - lastFlushTime < config.flushIntervalSeconds()) {
+            return;
+        }
+        flush();
+    }
+
+    private void flush() {
+        lastFlushTime = time;
+        double resendInterval = resendInterval();
+        int channels = sendChannels.length;
+        for (int p = 0; p < config.packetsPerFlush(); p++) {
+            packet.start(config.packetBudgetBytes());
+            for (int k = 0; k < channels && !packet.isClosed(); k++) {
+                sendChannels[(rotation + k) % channels].fill(packet, time, resendInterval);
+            }
+            rotation = (rotation + 1) % channels;
+            if (packet.isEmpty()) {
+                if (p == 0 && ackOwed) {
+                    sendPacket();
+                }
+                break;
+            }
+            sendPacket();
+        }
+        for (SendChannel channel : sendChannels) {
+            channel.endFlush();
+        }
+    }
+
+    private void sendPacket() {
+        int sequence = endpoint.nextPacketSequence();
+        if (endpoint.sendPacket(packet.buf, 0, packet.pos)) {
+            sentPackets.record(sequence, time, packet);
+            packetsSent++;
+            ackOwed = false;
+        }
+    }
+
+    private void transmit(int sequence, byte[] datagram, int offset, int length) {
+        sender.send(datagram, offset, length);
+    }
+
+    /** The re-send interval: srtt + 4 rttvar of our own RTT samples, within the configured bounds. */
+    double resendInterval() {
+        double interval = rttMeasured ? smoothedRtt + 4 * rttVariance : INITIAL_RESEND_SECONDS;
+        return Math.min(config.maxResendSeconds(), Math.max(config.minResendSeconds(), interval));
     }
 
     /**
@@ -106,36 +219,182 @@ public final class MessageConnection {
      * deadline), {@code +Infinity} when nothing is pending.
      */
     public double nextUpdateTime() {
-        throw new UnsupportedOperationException("not implemented yet");
+        if (overflowChannel >= 0) {
+            return Double.POSITIVE_INFINITY;
+        }
+        double flushable = lastFlushTime + config.flushIntervalSeconds();
+        double next = ackOwed ? flushable : Double.POSITIVE_INFINITY;
+        for (SendChannel channel : sendChannels) {
+            if (channel.hasUnsent()) {
+                return flushable;
+            }
+            next = Math.min(next, Math.max(flushable, channel.nextResendTime()));
+        }
+        return next;
     }
+
+    // ---- receiving --------------------------------------------------------------------------------
+
+    /** A datagram (a netcode payload) from the peer. Never throws for any bytes. */
+    public void receivePayload(byte[] buf, int offset, int length) {
+        if (overflowChannel >= 0) {
+            return;
+        }
+        endpoint.receivePacket(buf, offset, length);
+        int acks = endpoint.ackCount();
+        for (int i = 0; i < acks; i++) {
+            acked(endpoint.ack(i));
+        }
+        endpoint.clearAcks();
+    }
+
+    private void acked(int sequence) {
+        int record = sentPackets.take(sequence);
+        if (record < 0) {
+            return;
+        }
+        int entries = sentPackets.entryCount(record);
+        if (entries > 0) {
+            // Only packets with reliable entries are acked promptly (acks-only packets wait for
+            // the peer's next packet), so only they are fair RTT samples.
+            sampleRtt(time - sentPackets.sendTime(record));
+        }
+        for (int i = 0; i < entries; i++) {
+            long entry = sentPackets.entry(record, i);
+            ReliableSendChannel channel = reliableSenders[PacketBuilder.entryChannel(entry)];
+            channel.ack(PacketBuilder.entryId(entry), PacketBuilder.entryFragment(entry));
+        }
+    }
+
+    private void sampleRtt(double rtt) {
+        if (!rttMeasured) {
+            smoothedRtt = rtt;
+            rttVariance = rtt / 2;
+            rttMeasured = true;
+            return;
+        }
+        rttVariance += RTT_VARIANCE_GAIN * (Math.abs(smoothedRtt - rtt) - rttVariance);
+        smoothedRtt += RTT_GAIN * (rtt - smoothedRtt);
+    }
+
+    /** The reliable layer's processor: checks the whole packet, then delivers it. */
+    private boolean process(int sequence, byte[] payload, int offset, int length) {
+        if (!check(payload, offset, length)) {
+            return false;
+        }
+        boolean entries = false;
+        reader.start(payload, offset, length);
+        while (reader.next() == PacketReader.ENTRY) {
+            entries = true;
+            apply();
+        }
+        packetsReceived++;
+        ackOwed |= entries;
+        return true;
+    }
+
+    /** Whether the packet is well formed and keeps within every receive window; notes an overflow. */
+    private boolean check(byte[] payload, int offset, int length) {
+        if (!reader.start(payload, offset, length)) {
+            packetsInvalid++;
+            return false;
+        }
+        int result;
+        while ((result = reader.next()) == PacketReader.ENTRY) {
+            ReliableReceiveChannel channel = reliableReceivers[reader.channel];
+            if (channel != null && channel.check(reader.id) == ReliableReceiveChannel.OVERFLOW) {
+                overflowChannel = reader.channel;
+                return false;
+            }
+        }
+        if (result == PacketReader.INVALID) {
+            packetsInvalid++;
+            return false;
+        }
+        return true;
+    }
+
+    private void apply() {
+        int channel = reader.channel;
+        ReliableReceiveChannel reliable = reliableReceivers[channel];
+        if (reliable != null) {
+            if (reader.kind == Framing.KIND_FRAGMENT) {
+                if (!reliable.receiveFragment(reader.id, reader.messageLength, reader.fragmentSize,
+                        reader.fragmentIndex, reader.buf(), reader.dataOffset, reader.dataLength, receiver)) {
+                    packetsInvalid++;
+                }
+            }
+            else {
+                reliable.receiveMessage(reader.id, reader.buf(), reader.dataOffset, reader.dataLength, receiver);
+            }
+            return;
+        }
+        if (config.channel(channel).delivery() == DeliveryMode.UNRELIABLE_SEQUENCED) {
+            int newest = newestSequence[channel];
+            if (newest >= 0 && !Framing.newer(reader.id, newest)) {
+                sequencedDropped[channel]++;
+                return;
+            }
+            newestSequence[channel] = reader.id;
+        }
+        unreliableReceived[channel]++;
+        receiver.onMessage(channel, reader.buf(), reader.dataOffset, reader.dataLength);
+    }
+
+    // ---- state and statistics ---------------------------------------------------------------------
 
     /** Whether the peer overflowed a reliable channel's receive window; the connection must then be dropped. */
     public boolean isOverflowed() {
-        throw new UnsupportedOperationException("not implemented yet");
+        return overflowChannel >= 0;
     }
 
     /** The channel whose receive window the peer overflowed, or -1. */
     public int overflowChannel() {
-        throw new UnsupportedOperationException("not implemented yet");
+        return overflowChannel;
     }
 
     /** Bytes of message data held now over all channels (never above {@link MessageConfig#maxBufferedBytes()}). */
     public long bufferedBytes() {
-        throw new UnsupportedOperationException("not implemented yet");
+        long total = 0;
+        for (int i = 0; i < sendChannels.length; i++) {
+            total += bufferedBytes(i);
+        }
+        return total;
     }
 
     /** Bytes of message data channel {@code channel} holds now (never above {@link MessageConfig#maxBufferedBytes(int)}). */
     public long bufferedBytes(int channel) {
-        throw new UnsupportedOperationException("not implemented yet");
+        long bytes = sendChannel(channel).heldBytes();
+        return reliableReceivers[channel] == null ? bytes : bytes + reliableReceivers[channel].heldBytes();
+    }
+
+    /** Bytes of buffers allocated for channel {@code channel}'s message data (at most {@link MessageConfig#maxBufferedBytes(int)}). */
+    long allocatedBytes(int channel) {
+        long bytes = sendChannel(channel).allocatedBytes();
+        return reliableReceivers[channel] == null ? bytes : bytes + reliableReceivers[channel].allocatedBytes();
     }
 
     /** Packets sent so far (their 16-bit sequences wrap after 65,536). */
     public long packetsSent() {
-        throw new UnsupportedOperationException("not implemented yet");
+        return packetsSent;
+    }
+
+    /** The packet layer below, for its counters. */
+    public ReliableEndpoint endpoint() {
+        return endpoint;
     }
 
     /** A fresh picture of the connection's measurements and counters (allocates; not per message). */
     public ConnectionStats stats() {
-        throw new UnsupportedOperationException("not implemented yet");
+        List<ChannelStats> channels = new ArrayList<>(sendChannels.length);
+        for (int i = 0; i < sendChannels.length; i++) {
+            SendChannel channel = sendChannels[i];
+            long received = reliableReceivers[i] == null ? unreliableReceived[i] : reliableReceivers[i].messagesReceived;
+            channels.add(new ChannelStats(channel.config.name(), channel.config.delivery(), channel.messagesSent, received,
+                    channel.messagesDropped + sequencedDropped[i], channel.messagesResent, bufferedBytes(i)));
+        }
+        return new ConnectionStats(endpoint.rttMillis(), endpoint.packetLossPercent(), endpoint.sentBandwidthKbps(),
+                endpoint.receivedBandwidthKbps(), endpoint.ackedBandwidthKbps(), packetsSent, packetsReceived,
+                packetsInvalid, channels);
     }
 }

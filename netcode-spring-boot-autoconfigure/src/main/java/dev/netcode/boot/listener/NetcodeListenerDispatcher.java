@@ -273,7 +273,10 @@ public class NetcodeListenerDispatcher implements ServerMessageHandler, Disposab
             return;
         }
         MessageConfig config = Objects.requireNonNull(messageConfig, "no channels");
-        if (!enqueue(session, channel, true, buf, offset, length) && config.channel(channel).delivery().isReliable()) {
+        if (!enqueue(session, channel, true, buf, offset, length) && config.channel(channel).delivery().isReliable()
+                && !session.overrun) {
+            // Once per client: its later messages are dropped too until the disconnect takes effect.
+            session.overrun = true;
             reliableDropDisconnects.incrementAndGet();
             log.warn("Disconnecting client {} in slot {}: its listeners are so far behind that a message of reliable "
                     + "channel '{}' had to be dropped (see netcode.listener.queue-capacity and "

@@ -80,6 +80,15 @@ public final class ChannelTestClient implements AutoCloseable {
         return (message != null) ? new String(message, StandardCharsets.UTF_8) : null;
     }
 
+    public ClientState state() {
+        return this.client.state();
+    }
+
+    /** The state once the client is no longer connecting or connected, waiting up to {@link UdpTestClients#MAX_WAIT_MILLIS}. */
+    public ClientState awaitDisconnected() throws InterruptedException {
+        return this.client.awaitState((s) -> !s.isActive(), UdpTestClients.MAX_WAIT_MILLIS);
+    }
+
     public ConnectionStats stats() {
         return this.client.messages().stats();
     }

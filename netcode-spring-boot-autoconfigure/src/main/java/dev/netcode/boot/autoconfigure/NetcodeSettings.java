@@ -318,8 +318,8 @@ final class NetcodeSettings {
         if (window < 1 || window > ChannelConfig.MAX_WINDOW_MESSAGES) {
             throw new InvalidNetcodePropertyException(prefix + ".window-messages", String.valueOf(window),
                     "the window must hold at least one message and at most a quarter of the 16-bit message ids",
-                    "1 to " + ChannelConfig.MAX_WINDOW_MESSAGES + " (for example " + ChannelConfig.DEFAULT_WINDOW_MESSAGES
-                            + ")");
+                    "1 to " + ChannelConfig.MAX_WINDOW_MESSAGES + " (for example "
+                            + ChannelConfig.DEFAULT_WINDOW_MESSAGES + ")");
         }
         return new ChannelConfig(name, delivery, maxMessage, sendQueue, window);
     }

@@ -466,7 +466,8 @@ public class NetcodeListenerDispatcher implements ServerMessageHandler, Disposab
             for (int i = 0; i < listeners.length; i++) {
                 NetcodeListenerMethod listener = listeners[i];
                 try {
-                    listener.reply(listener.invoke(invocation, invocation.arguments(listener.parameterCount())), session);
+                    Object[] arguments = invocation.arguments(listener.parameterCount());
+                    listener.reply(listener.invoke(invocation, arguments), session);
                 }
                 catch (Throwable ex) {
                     listenerErrors.incrementAndGet();

@@ -3,7 +3,9 @@ package dev.netcode.boot.autoconfigure;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.convert.DurationUnit;
@@ -36,6 +38,17 @@ public class NetcodeProperties {
 
     private final Endpoint endpoint = new Endpoint();
 
+    /**
+     * Channels of the message layer, by name (lower-case letters, digits and '-'), each with its
+     * delivery (unreliable, unreliable-sequenced, reliable-ordered or reliable-unordered) and limits.
+     * Configuring any switches the server from raw payloads to channel messages, so clients must use
+     * the same channels: channel ids are the positions of the names sorted alphabetically, never the
+     * order of declaration.
+     */
+    private final Map<String, Channel> channels = new LinkedHashMap<>();
+
+    private final Messages messages = new Messages();
+
     public String getProtocolId() {
         return this.protocolId;
     }
@@ -66,6 +79,14 @@ public class NetcodeProperties {
 
     public Endpoint getEndpoint() {
         return this.endpoint;
+    }
+
+    public Map<String, Channel> getChannels() {
+        return this.channels;
+    }
+
+    public Messages getMessages() {
+        return this.messages;
     }
 
     public static class Server {
@@ -348,6 +369,131 @@ public class NetcodeProperties {
 
         public void setRole(String role) {
             this.role = role;
+        }
+    }
+
+    /** One channel of {@code netcode.channels}. */
+    public static class Channel {
+
+        /**
+         * How the channel delivers: unreliable (at most once, never waits), unreliable-sequenced
+         * (as unreliable, older messages than one delivered are dropped), reliable-ordered (exactly
+         * once, in order) or reliable-unordered (exactly once, as they arrive).
+         */
+        private String delivery;
+
+        /**
+         * Largest message the channel takes. Defaults to netcode.messages.max-reliable-message-size on
+         * reliable channels and to 16377B (one packet) on unreliable ones, which is also their maximum.
+         */
+        private DataSize maxMessageSize;
+
+        /**
+         * Message data the channel holds per connection for sending: on a reliable channel until the
+         * peer acks it, on an unreliable one until the next flush; a send beyond it is refused.
+         * Defaults to 512KB on reliable channels and 64KB on unreliable ones, or the channel's
+         * max-message-size if that is larger.
+         */
+        private DataSize sendQueueSize;
+
+        /**
+         * Messages the channel holds per connection for sending (as netcode.channels.*.send-queue-size
+         * counts bytes) and, on reliable channels, the receive window: a peer sending further ahead is
+         * disconnected. 1 to 16384.
+         */
+        private int windowMessages = 256;
+
+        public String getDelivery() {
+            return this.delivery;
+        }
+
+        public void setDelivery(String delivery) {
+            this.delivery = delivery;
+        }
+
+        public DataSize getMaxMessageSize() {
+            return this.maxMessageSize;
+        }
+
+        public void setMaxMessageSize(DataSize maxMessageSize) {
+            this.maxMessageSize = maxMessageSize;
+        }
+
+        public DataSize getSendQueueSize() {
+            return this.sendQueueSize;
+        }
+
+        public void setSendQueueSize(DataSize sendQueueSize) {
+            this.sendQueueSize = sendQueueSize;
+        }
+
+        public int getWindowMessages() {
+            return this.windowMessages;
+        }
+
+        public void setWindowMessages(int windowMessages) {
+            this.windowMessages = windowMessages;
+        }
+    }
+
+    /** The message layer of every connection, with {@code netcode.channels} configured. */
+    public static class Messages {
+
+        /**
+         * Bytes of messages, with their headers, packed into one packet; reliable messages longer
+         * than one packet travel as fragments of this size, acked and re-sent one by one. Up to 1024B
+         * every packet is one datagram. 64B to 16384B.
+         */
+        private DataSize packetBudget = DataSize.ofBytes(1024);
+
+        /**
+         * Packets one flush of a connection sends at most, which with netcode.messages.packet-budget
+         * and netcode.messages.flush-interval bounds its bandwidth (4 x 1024B per 10ms is 3.2 Mbit/s).
+         */
+        private int packetsPerFlush = 4;
+
+        /**
+         * Least time between two flushes of a connection; messages, re-sends and acks sent meanwhile
+         * wait for the next one. 0 to 1s; 0 flushes on every server tick.
+         */
+        private Duration flushInterval = Duration.ofMillis(10);
+
+        /**
+         * Largest message a reliable channel may take, up to 16MB; reliable messages above one packet
+         * are sent in fragments.
+         */
+        private DataSize maxReliableMessageSize = DataSize.ofKilobytes(256);
+
+        public DataSize getPacketBudget() {
+            return this.packetBudget;
+        }
+
+        public void setPacketBudget(DataSize packetBudget) {
+            this.packetBudget = packetBudget;
+        }
+
+        public int getPacketsPerFlush() {
+            return this.packetsPerFlush;
+        }
+
+        public void setPacketsPerFlush(int packetsPerFlush) {
+            this.packetsPerFlush = packetsPerFlush;
+        }
+
+        public Duration getFlushInterval() {
+            return this.flushInterval;
+        }
+
+        public void setFlushInterval(Duration flushInterval) {
+            this.flushInterval = flushInterval;
+        }
+
+        public DataSize getMaxReliableMessageSize() {
+            return this.maxReliableMessageSize;
+        }
+
+        public void setMaxReliableMessageSize(DataSize maxReliableMessageSize) {
+            this.maxReliableMessageSize = maxReliableMessageSize;
         }
     }
 }

@@ -14,13 +14,16 @@ import dev.netcode.address.NetcodeAddress;
 import dev.netcode.boot.NetcodePrivateKey;
 import dev.netcode.boot.server.NetcodeServerCustomizer;
 import dev.netcode.boot.server.NetcodeServerLifecycle;
+import dev.netcode.message.MessageServer;
 import dev.netcode.server.NetcodeServer;
 import dev.netcode.server.ServerConfig;
 import dev.netcode.server.ServerEventHandler;
 
 /**
  * A {@link NetcodeServer} bound when the context starts and stopped (clients disconnected) when it
- * closes. Backs off when the application defines its own server; {@code netcode.server.enabled=false}
+ * closes. Its event handler is the {@link MessageServer} when {@code netcode.channels} are
+ * configured, else the application's {@link ServerEventHandler} (normally the listener dispatcher).
+ * Backs off when the application defines its own server; {@code netcode.server.enabled=false}
  * switches it off, leaving the token issuer.
  */
 @AutoConfiguration(after = NetcodeAutoConfiguration.class)
@@ -32,15 +35,27 @@ public final class NetcodeServerAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     NetcodeServer netcodeServer(NetcodeProperties properties, NetcodePrivateKey privateKey,
-            ObjectProvider<ServerEventHandler> eventHandler, ObjectProvider<NetcodeServerCustomizer> customizers) {
+            ObjectProvider<ServerEventHandler> eventHandler, ObjectProvider<MessageServer> messageServer,
+            ObjectProvider<NetcodeServerCustomizer> customizers) {
         NetcodeAddress bindAddress = NetcodeSettings.bindAddress(properties);
         List<NetcodeAddress> publicAddresses = NetcodeSettings.serverPublicAddresses(properties);
         ServerConfig.Builder config = ServerConfig.builder(NetcodeSettings.protocolId(properties), privateKey.bytes())
                 .serverAddresses(publicAddresses)
                 .maxConnectTokenLifetime(NetcodeSettings.restartRuleLifetimeSeconds(properties));
-        eventHandler.ifAvailable(config::eventHandler);
+        // With channels, the message layer takes every payload and hands the listener dispatcher messages.
+        MessageServer messages = messageServer.getIfAvailable();
+        if (messages != null) {
+            config.eventHandler(messages);
+        }
+        else {
+            eventHandler.ifAvailable(config::eventHandler);
+        }
         customizers.orderedStream().forEach(customizer -> customizer.customize(config));
-        return new NetcodeServer(config.build(), bindAddress, properties.getServer().getMaxClients());
+        NetcodeServer server = new NetcodeServer(config.build(), bindAddress, properties.getServer().getMaxClients());
+        if (messages != null) {
+            messages.attach(server);
+        }
+        return server;
     }
 
     @Bean

@@ -3,6 +3,12 @@ package dev.netcode.boot.autoconfigure;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.util.unit.DataSize;
@@ -12,6 +18,10 @@ import dev.netcode.boot.InvalidNetcodePropertyException;
 import dev.netcode.boot.NetcodePublicAddressRequiredException;
 import dev.netcode.boot.listener.NetcodeListenerDispatcher;
 import dev.netcode.address.NetcodeAddress;
+import dev.netcode.message.ChannelConfig;
+import dev.netcode.message.DeliveryMode;
+import dev.netcode.message.MessageConfig;
+import dev.netcode.reliable.ReliableConfig;
 
 /**
  * Turns {@link NetcodeProperties} text into protocol values, failing with exceptions that the
@@ -139,9 +149,23 @@ final class NetcodeSettings {
         return wholeSeconds(property, lifetime, expiry + "s");
     }
 
-    /** {@code netcode.listener.max-queued-bytes}: room for one full-size payload at least. */
-    static long listenerMaxQueuedBytes(NetcodeProperties properties) {
+    /**
+     * {@code netcode.listener.max-queued-bytes}: room for one full-size payload at least, or with
+     * channels for one message of the largest channel maximum.
+     */
+    static long listenerMaxQueuedBytes(NetcodeProperties properties, @Nullable MessageConfig channels) {
         DataSize size = properties.getListener().getMaxQueuedBytes();
+        if (channels != null) {
+            long minimum = NetcodeListenerDispatcher.minMaxQueuedBytes(channels);
+            if (size == null || size.toBytes() < minimum) {
+                throw new InvalidNetcodePropertyException("netcode.listener.max-queued-bytes", String.valueOf(size),
+                        "it cannot hold one message of the largest netcode.channels.*.max-message-size (" + minimum
+                                + " bytes with its bookkeeping), so such messages would always be dropped",
+                        "a size of at least " + minimum + "B (for example 16MB), or lower the channels' "
+                                + "max-message-size");
+            }
+            return size.toBytes();
+        }
         long minimum = NetcodeListenerDispatcher.MIN_MAX_QUEUED_BYTES;
         if (size == null || size.toBytes() < minimum) {
             throw new InvalidNetcodePropertyException("netcode.listener.max-queued-bytes", String.valueOf(size),
@@ -197,5 +221,131 @@ final class NetcodeSettings {
         catch (IllegalArgumentException ex) {
             throw new InvalidNetcodeAddressException(property, text, ex.getMessage());
         }
+    }
+
+    /** Channel names: what binds the same from YAML, properties and environment variables. */
+    private static final Pattern CHANNEL_NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
+
+    private static final String DELIVERY_MODES = "unreliable, unreliable-sequenced, reliable-ordered or "
+            + "reliable-unordered";
+
+    /**
+     * The message layer of {@code netcode.channels} and {@code netcode.messages}, or {@code null}
+     * without channels. Channel ids are the positions of the names in alphabetical order, so that
+     * every property source (YAML, environment, command line) and every peer agrees on them,
+     * whatever order the channels were declared in.
+     */
+    static @Nullable MessageConfig messageConfig(NetcodeProperties properties) {
+        Map<String, NetcodeProperties.Channel> configured = properties.getChannels();
+        if (configured.isEmpty()) {
+            return null;
+        }
+        if (configured.size() > MessageConfig.MAX_CHANNELS) {
+            throw new InvalidNetcodePropertyException("netcode.channels", configured.keySet().toString(),
+                    configured.size() + " channels are configured, but a channel id has 6 bits",
+                    "at most " + MessageConfig.MAX_CHANNELS + " channels");
+        }
+        NetcodeProperties.Messages messages = properties.getMessages();
+        int maxReliable = maxReliableMessageBytes(messages);
+        ReliableConfig reliable = ReliableConfig.defaults();
+        int packetBudget = bytes("netcode.messages.packet-budget", messages.getPacketBudget(),
+                MessageConfig.MIN_PACKET_BUDGET_BYTES, reliable.maxPacketSize(),
+                "a size from " + MessageConfig.MIN_PACKET_BUDGET_BYTES + "B to " + reliable.maxPacketSize()
+                        + "B (for example 1024B, which keeps every packet in one datagram)");
+        if (messages.getPacketsPerFlush() < 1) {
+            throw new InvalidNetcodePropertyException("netcode.messages.packets-per-flush",
+                    String.valueOf(messages.getPacketsPerFlush()), "a flush that sends no packet sends nothing ever",
+                    "at least 1 (for example 4)");
+        }
+        Duration flushInterval = messages.getFlushInterval();
+        if (flushInterval == null || flushInterval.isNegative() || flushInterval.compareTo(Duration.ofSeconds(1)) > 0) {
+            throw new InvalidNetcodePropertyException("netcode.messages.flush-interval", String.valueOf(flushInterval),
+                    "messages would wait that long for the next packet", "a duration from 0 to 1s (for example 10ms)");
+        }
+        List<ChannelConfig> channels = new ArrayList<>();
+        for (String name : new TreeSet<>(configured.keySet())) {
+            channels.add(channelConfig(name, configured.get(name), maxReliable, packetBudget));
+        }
+        try {
+            return new MessageConfig(channels, packetBudget, messages.getPacketsPerFlush(),
+                    flushInterval.toNanos() / 1e9, maxReliable, MessageConfig.DEFAULT_MIN_RESEND_SECONDS,
+                    MessageConfig.DEFAULT_MAX_RESEND_SECONDS, reliable);
+        }
+        catch (IllegalArgumentException ex) {
+            // What the checks above do not foresee; the core names the channel and the limit.
+            throw new InvalidNetcodePropertyException("netcode.channels", configured.keySet().toString(),
+                    ex.getMessage(), "channels and netcode.messages limits that fit together");
+        }
+    }
+
+    private static int maxReliableMessageBytes(NetcodeProperties.Messages messages) {
+        return bytes("netcode.messages.max-reliable-message-size", messages.getMaxReliableMessageSize(), 1,
+                MessageConfig.MAX_RELIABLE_MESSAGE_BYTES_LIMIT, "a size from 1B to 16MB (for example 256KB)");
+    }
+
+    private static ChannelConfig channelConfig(String name, NetcodeProperties.Channel channel, int maxReliable,
+            int packetBudget) {
+        String prefix = "netcode.channels." + name;
+        if (!CHANNEL_NAME.matcher(name).matches()) {
+            throw new InvalidNetcodePropertyException(prefix, name,
+                    "a channel name must stay the same in YAML, properties and environment variables",
+                    "a name of lower-case letters, digits and '-', starting with a letter or digit (for example chat)");
+        }
+        DeliveryMode delivery = delivery(prefix + ".delivery", channel.getDelivery());
+        int maxUnreliable = ReliableConfig.defaults().maxPacketSize() - MessageConfig.MAX_MESSAGE_OVERHEAD_BYTES;
+        int maxMessage;
+        if (delivery.isReliable()) {
+            maxMessage = (channel.getMaxMessageSize() != null)
+                    ? bytes(prefix + ".max-message-size", channel.getMaxMessageSize(), 0, maxReliable,
+                            "a size up to netcode.messages.max-reliable-message-size (" + maxReliable + "B)")
+                    : maxReliable;
+        }
+        else {
+            maxMessage = (channel.getMaxMessageSize() != null)
+                    ? bytes(prefix + ".max-message-size", channel.getMaxMessageSize(), 0, maxUnreliable,
+                            "a size up to " + maxUnreliable + "B, one packet: send larger data on a reliable channel")
+                    : maxUnreliable;
+        }
+        // The defaults of ChannelConfig.of(name, delivery).withMaxMessageBytes(max), so a Java client
+        // configured in code gets equal channels.
+        int defaultSendQueue = delivery.isReliable() ? ChannelConfig.DEFAULT_RELIABLE_SEND_QUEUE_BYTES
+                : ChannelConfig.DEFAULT_UNRELIABLE_SEND_QUEUE_BYTES;
+        int sendQueue = (channel.getSendQueueSize() != null)
+                ? bytes(prefix + ".send-queue-size", channel.getSendQueueSize(), Math.max(1, maxMessage),
+                        Integer.MAX_VALUE, "at least " + prefix + ".max-message-size (" + maxMessage + "B)")
+                : Math.max(defaultSendQueue, maxMessage);
+        int window = channel.getWindowMessages();
+        if (window < 1 || window > ChannelConfig.MAX_WINDOW_MESSAGES) {
+            throw new InvalidNetcodePropertyException(prefix + ".window-messages", String.valueOf(window),
+                    "the window must hold at least one message and at most a quarter of the 16-bit message ids",
+                    "1 to " + ChannelConfig.MAX_WINDOW_MESSAGES + " (for example "
+                            + ChannelConfig.DEFAULT_WINDOW_MESSAGES + ")");
+        }
+        return new ChannelConfig(name, delivery, maxMessage, sendQueue, window);
+    }
+
+    /** A delivery mode as configured: its name in lower case with '-', relaxed as Spring Boot binds enums. */
+    private static DeliveryMode delivery(String property, @Nullable String value) {
+        if (value == null || value.isBlank()) {
+            throw new InvalidNetcodePropertyException(property, "", "every channel needs a delivery mode",
+                    DELIVERY_MODES);
+        }
+        String constant = value.trim().replace('-', '_').toUpperCase(Locale.ROOT);
+        for (DeliveryMode mode : DeliveryMode.values()) {
+            if (mode.name().equals(constant)) {
+                return mode;
+            }
+        }
+        throw new InvalidNetcodePropertyException(property, value, "it is not a delivery mode", DELIVERY_MODES);
+    }
+
+    /** A size in bytes from {@code min} to {@code max}. */
+    private static int bytes(String property, @Nullable DataSize size, long min, long max, String requirement) {
+        if (size == null || size.toBytes() < min || size.toBytes() > max) {
+            throw new InvalidNetcodePropertyException(property, String.valueOf(size),
+                    (size == null) ? "no value is given" : "it is outside " + min + "B to " + max + "B",
+                    requirement);
+        }
+        return (int) size.toBytes();
     }
 }

@@ -23,8 +23,11 @@ import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.annotation.AnnotationUtils;
 
 import dev.netcode.boot.listener.support.ClientIdArgumentResolver;
+import dev.netcode.boot.message.NetcodeMessageConverters;
 import dev.netcode.boot.listener.support.NetcodeSessionArgumentResolver;
 import dev.netcode.boot.listener.support.PayloadArgumentResolver;
+import dev.netcode.message.ChannelConfig;
+import dev.netcode.message.MessageConfig;
 
 /**
  * Finds {@link NetcodeListener @NetcodeListener} methods on beans as they are initialised, validates
@@ -38,9 +41,13 @@ import dev.netcode.boot.listener.support.PayloadArgumentResolver;
  * methods declared on one of its interfaces; for any other method start-up fails with a hint to use
  * class-based (CGLIB) proxies.
  *
+ * <p>With {@code netcode.channels} configured (a {@link MessageConfig} bean), every method must name
+ * one of the channels, and its message parameter and return type must be ones a
+ * {@link dev.netcode.boot.message.NetcodeMessageConverter} handles; without, no method may name one.
+ *
  * <p>Declared as a {@code static} bean; its collaborators are looked up lazily, so it makes no other
- * bean initialise early. {@link NetcodeArgumentResolver} beans are fetched when the first listener
- * method is found.
+ * bean initialise early. {@link NetcodeArgumentResolver} beans, the channels and the converters are
+ * fetched when the first listener method is found.
  */
 public class NetcodeListenerAnnotationBeanPostProcessor implements BeanPostProcessor, SmartInitializingSingleton {
 
@@ -50,22 +57,33 @@ public class NetcodeListenerAnnotationBeanPostProcessor implements BeanPostProce
 
     private final ObjectProvider<NetcodeArgumentResolver> argumentResolvers;
 
+    private final ObjectProvider<MessageConfig> messageConfig;
+
+    private final ObjectProvider<NetcodeMessageConverters> messageConverters;
+
     private final Set<Class<?>> nonAnnotatedClasses = ConcurrentHashMap.newKeySet(64);
 
     private final List<NetcodeListenerMethod> found = new ArrayList<>();
 
     private volatile @Nullable List<NetcodeArgumentResolver> resolvers;
 
+    private volatile @Nullable List<NetcodeArgumentResolver> channelResolvers;
+
     private volatile boolean registered;
 
     /**
      * @param registry where to register the listener methods, looked up once all singletons exist
      * @param argumentResolvers the application's resolvers, asked before the built-in ones
+     * @param messageConfig the channels, when {@code netcode.channels} are configured
+     * @param messageConverters what converts channel messages, when channels are configured
      */
     public NetcodeListenerAnnotationBeanPostProcessor(ObjectProvider<NetcodeListenerRegistry> registry,
-            ObjectProvider<NetcodeArgumentResolver> argumentResolvers) {
+            ObjectProvider<NetcodeArgumentResolver> argumentResolvers, ObjectProvider<MessageConfig> messageConfig,
+            ObjectProvider<NetcodeMessageConverters> messageConverters) {
         this.registry = registry;
         this.argumentResolvers = argumentResolvers;
+        this.messageConfig = messageConfig;
+        this.messageConverters = messageConverters;
     }
 
     @Override
@@ -85,11 +103,18 @@ public class NetcodeListenerAnnotationBeanPostProcessor implements BeanPostProce
             nonAnnotatedClasses.add(targetClass);
             return bean;
         }
-        List<NetcodeArgumentResolver> resolvers = resolvers();
+        MessageConfig channels = messageConfig.getIfAvailable();
         List<NetcodeListenerMethod> listeners = new ArrayList<>(annotated.size());
-        for (Method method : annotated.keySet()) {
+        for (Map.Entry<Method, NetcodeListener> entry : annotated.entrySet()) {
+            Method method = entry.getKey();
             Method invocable = invocableMethod(method, bean, beanName);
-            listeners.add(NetcodeListenerMethod.create(beanName, bean, method, invocable, resolvers));
+            String channel = entry.getValue().channel();
+            if (channels == null && channel.isEmpty()) {
+                listeners.add(NetcodeListenerMethod.create(beanName, bean, method, invocable, resolvers()));
+            }
+            else {
+                listeners.add(channelListener(beanName, bean, method, invocable, channel, channels));
+            }
         }
         register(beanName, listeners);
         if (log.isDebugEnabled()) {
@@ -109,6 +134,21 @@ public class NetcodeListenerAnnotationBeanPostProcessor implements BeanPostProce
         }
     }
 
+    private NetcodeListenerMethod channelListener(String beanName, Object bean, Method method, Method invocable,
+            String channel, @Nullable MessageConfig channels) {
+        List<String> names = (channels != null) ? channels.channels().stream().map(ChannelConfig::name).toList()
+                : List.of();
+        if (channel.isEmpty()) {
+            throw InvalidNetcodeListenerException.forChannelRequired(beanName, method, names);
+        }
+        int channelId = (channels != null) ? channels.channelId(channel) : -1;
+        if (channelId < 0) {
+            throw InvalidNetcodeListenerException.forUnknownChannel(beanName, method, channel, names);
+        }
+        return NetcodeListenerMethod.createForChannel(beanName, bean, method, invocable, channel, channelId,
+                channelResolvers(), messageConverters.getObject());
+    }
+
     private synchronized void register(String beanName, List<NetcodeListenerMethod> listeners) {
         if (registered) {
             throw new BeanInitializationException("Bean '" + beanName + "' has @NetcodeListener methods but was "
@@ -124,6 +164,17 @@ public class NetcodeListenerAnnotationBeanPostProcessor implements BeanPostProce
             current = Stream.concat(argumentResolvers.orderedStream(), Stream.of(new NetcodeSessionArgumentResolver(),
                     new PayloadArgumentResolver(), new ClientIdArgumentResolver())).toList();
             resolvers = current;
+        }
+        return current;
+    }
+
+    /** The resolvers of channel listeners: no payload resolver, the message takes its place. */
+    private List<NetcodeArgumentResolver> channelResolvers() {
+        List<NetcodeArgumentResolver> current = channelResolvers;
+        if (current == null) {
+            current = Stream.concat(argumentResolvers.orderedStream(),
+                    Stream.of(new NetcodeSessionArgumentResolver(), new ClientIdArgumentResolver())).toList();
+            channelResolvers = current;
         }
         return current;
     }

@@ -3,7 +3,9 @@ package dev.netcode.boot.listener;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +20,11 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.ApplicationEventPublisher;
 
 import dev.netcode.NetcodeProtocol;
+import dev.netcode.boot.message.NetcodeMessagingTemplate;
+import dev.netcode.message.ChannelConfig;
+import dev.netcode.message.MessageConfig;
+import dev.netcode.message.MessageServer;
+import dev.netcode.message.ServerMessageHandler;
 import dev.netcode.server.ClientSlot;
 import dev.netcode.server.DisconnectReason;
 import dev.netcode.server.NetcodeServer;
@@ -28,7 +35,11 @@ import dev.netcode.server.ServerEventHandler;
  * The {@link ServerEventHandler} of the auto-configured {@link NetcodeServer}: takes the server's
  * events off its network thread and delivers them, on a pool of listener threads, to the
  * {@link NetcodeListener @NetcodeListener} methods (payloads) and to the application's event
- * listeners ({@link NetcodeClientConnectedEvent}, {@link NetcodeClientDisconnectedEvent}).
+ * listeners ({@link NetcodeClientConnectedEvent}, {@link NetcodeClientDisconnectedEvent}). With
+ * {@code netcode.channels} configured it is the {@link ServerMessageHandler} of the server's
+ * {@link MessageServer} instead, and delivers each channel's messages to that channel's listeners;
+ * everything below holds for messages as for payloads, with buffers sized up to the largest
+ * message (doubling from 2048 bytes above 1200).
  *
  * <h2>Order and isolation</h2>
  * Every slot has its own queue, drained by at most one listener thread at a time, so one client's
@@ -61,7 +72,7 @@ import dev.netcode.server.ServerEventHandler;
  * payload allocates nothing (each queue's array also grows once to the capacity it needs). Still
  * allocating: the session and event objects on every connect and disconnect, and the JDK's lock
  * queue nodes when a lock is contended. On a listener thread, a call allocates nothing of its own:
- * argument arrays are reused per thread and method, the client id is boxed once per session, and a
+ * argument arrays are reused per thread and length, the client id is boxed once per session, and a
  * {@code ByteBuffer} argument is the buffer's reusable read-only view. What does allocate: a
  * {@code byte[]} argument (a copy of the payload), anything a user {@link NetcodeArgumentResolver} creates, and every reply or
  * {@link NetcodeSession#send}: a copy of the bytes and the command queued for the server's thread.
@@ -71,15 +82,18 @@ import dev.netcode.server.ServerEventHandler;
  * queues the disconnected events of the clients it disconnects). It waits up to the
  * {@linkplain #setShutdownTimeout shutdown timeout} for the queues to drain, then stops the threads.
  */
-public class NetcodeListenerDispatcher implements ServerEventHandler, DisposableBean {
+public class NetcodeListenerDispatcher implements ServerMessageHandler, DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(NetcodeListenerDispatcher.class);
+
+    /** The channel of a raw payload. */
+    private static final int NO_CHANNEL = -1;
 
     /** Events a thread delivers from one client's queue before it lets other clients go first. */
     private static final int BATCH = 32;
 
     /** Payload buffer sizes: a payload gets the smallest that fits. */
-    private static final int[] BUFFER_SIZES = { 64, 128, 256, 512, 1024, NetcodeProtocol.MAX_PAYLOAD_BYTES };
+    private static final int[] PAYLOAD_BUFFER_SIZES = { 64, 128, 256, 512, 1024, NetcodeProtocol.MAX_PAYLOAD_BYTES };
 
     /**
      * What a payload buffer costs besides its bytes, an upper estimate: the buffer object, the
@@ -87,8 +101,39 @@ public class NetcodeListenerDispatcher implements ServerEventHandler, Disposable
      */
     public static final int BUFFER_OVERHEAD_BYTES = 128;
 
-    /** The smallest {@code maxQueuedBytes}: room for one full-size payload. */
+    /** The smallest {@code maxQueuedBytes} without channels: room for one full-size payload. */
     public static final long MIN_MAX_QUEUED_BYTES = NetcodeProtocol.MAX_PAYLOAD_BYTES + BUFFER_OVERHEAD_BYTES;
+
+    /**
+     * The smallest {@code maxQueuedBytes} with channels: room for one message of the largest
+     * {@link ChannelConfig#maxMessageBytes()} of {@code config}.
+     */
+    public static long minMaxQueuedBytes(MessageConfig config) {
+        int[] sizes = bufferSizes(config);
+        return sizes[sizes.length - 1] + BUFFER_OVERHEAD_BYTES;
+    }
+
+    /**
+     * Buffer sizes for {@code config}'s messages: the payload sizes, then doubling from 2048 bytes
+     * up to the largest message (the last size is that message's length exactly).
+     */
+    private static int[] bufferSizes(@Nullable MessageConfig config) {
+        if (config == null) {
+            return PAYLOAD_BUFFER_SIZES;
+        }
+        int largest = config.channels().stream().mapToInt(ChannelConfig::maxMessageBytes).max().orElse(0);
+        List<Integer> sizes = new ArrayList<>();
+        for (int size : PAYLOAD_BUFFER_SIZES) {
+            sizes.add(size);
+        }
+        for (long size = 2048; largest > NetcodeProtocol.MAX_PAYLOAD_BYTES; size *= 2) {
+            sizes.add((int) Math.min(size, largest));
+            if (size >= largest) {
+                break;
+            }
+        }
+        return sizes.stream().mapToInt(Integer::intValue).toArray();
+    }
 
     private final NetcodeListenerRegistry registry;
     private final Supplier<NetcodeServer> serverSupplier;
@@ -97,6 +142,8 @@ public class NetcodeListenerDispatcher implements ServerEventHandler, Disposable
     private final int threadCount;
     private final int queueCapacity;
     private final PayloadBuffers buffers;
+    private final @Nullable MessageConfig messageConfig;
+    private final Supplier<@Nullable NetcodeMessagingTemplate> messagingSupplier;
 
     /** One queue per slot index, created on the network thread when the slot is first used. */
     private final AtomicReferenceArray<ClientQueue> queues = new AtomicReferenceArray<>(ServerConfig.MAX_CLIENTS_LIMIT);
@@ -110,10 +157,12 @@ public class NetcodeListenerDispatcher implements ServerEventHandler, Disposable
     private final AtomicLong listenerErrors = new AtomicLong();
     private final AtomicLong droppedQueueFull = new AtomicLong();
     private final AtomicLong droppedMemoryLimit = new AtomicLong();
+    private final AtomicLong reliableDropDisconnects = new AtomicLong();
     private final Object lifecycleMonitor = new Object();
 
     private volatile int queueLimit;
     private volatile @Nullable NetcodeServer server;
+    private volatile @Nullable NetcodeMessagingTemplate messaging;
     private volatile Thread @Nullable [] workers;
     private volatile boolean closed;
     private volatile boolean stopped;
@@ -133,15 +182,34 @@ public class NetcodeListenerDispatcher implements ServerEventHandler, Disposable
     public NetcodeListenerDispatcher(NetcodeListenerRegistry registry, Supplier<NetcodeServer> server,
             ApplicationEventPublisher publisher, NetcodeListenerErrorHandler errorHandler, int threads,
             int queueCapacity, long maxQueuedBytes) {
+        this(registry, server, publisher, errorHandler, threads, queueCapacity, maxQueuedBytes, null, () -> null);
+    }
+
+    /**
+     * A dispatcher of channel messages when {@code messageConfig} is given (the server's events then
+     * come through the message layer, which calls {@link #onMessage}), else of raw payloads.
+     *
+     * @param messageConfig the channels, or {@code null} for raw payloads
+     * @param messaging what sessions send channel messages with, asked for on the first connect
+     *        (it needs the server, which is built with this handler)
+     * @param maxQueuedBytes at least {@link #minMaxQueuedBytes(MessageConfig)} with channels
+     * @see #NetcodeListenerDispatcher(NetcodeListenerRegistry, Supplier, ApplicationEventPublisher,
+     *      NetcodeListenerErrorHandler, int, int, long)
+     */
+    public NetcodeListenerDispatcher(NetcodeListenerRegistry registry, Supplier<NetcodeServer> server,
+            ApplicationEventPublisher publisher, NetcodeListenerErrorHandler errorHandler, int threads,
+            int queueCapacity, long maxQueuedBytes, @Nullable MessageConfig messageConfig,
+            Supplier<@Nullable NetcodeMessagingTemplate> messaging) {
         if (threads < 1) {
             throw new IllegalArgumentException("netcode listener threads must be at least 1, got " + threads);
         }
         if (queueCapacity < 1) {
             throw new IllegalArgumentException("netcode listener queue capacity must be at least 1, got " + queueCapacity);
         }
-        if (maxQueuedBytes < MIN_MAX_QUEUED_BYTES) {
+        long minimum = (messageConfig != null) ? minMaxQueuedBytes(messageConfig) : MIN_MAX_QUEUED_BYTES;
+        if (maxQueuedBytes < minimum) {
             throw new IllegalArgumentException("netcode listener max queued bytes must be at least "
-                    + MIN_MAX_QUEUED_BYTES + ", got " + maxQueuedBytes);
+                    + minimum + ", got " + maxQueuedBytes);
         }
         this.registry = Objects.requireNonNull(registry, "registry");
         this.serverSupplier = Objects.requireNonNull(server, "server");
@@ -149,7 +217,9 @@ public class NetcodeListenerDispatcher implements ServerEventHandler, Disposable
         this.errorHandler = Objects.requireNonNull(errorHandler, "errorHandler");
         this.threadCount = threads;
         this.queueCapacity = queueCapacity;
-        this.buffers = new PayloadBuffers(maxQueuedBytes);
+        this.buffers = new PayloadBuffers(bufferSizes(messageConfig), maxQueuedBytes);
+        this.messageConfig = messageConfig;
+        this.messagingSupplier = Objects.requireNonNull(messaging, "messaging");
     }
 
     /** How long {@link #destroy()} waits for queued events to be delivered; 5 seconds by default. */
@@ -184,6 +254,45 @@ public class NetcodeListenerDispatcher implements ServerEventHandler, Disposable
             onClientConnected(slot);
             session = sessions[index];
         }
+        enqueue(session, NO_CHANNEL, false, buf, offset, length);
+    }
+
+    /**
+     * A message on {@code channel} from the client in {@code slot}, from the message layer. A
+     * message of a reliable channel that cannot be queued (its client's queue is full, or the memory
+     * bound is reached) is dropped like a payload, and its client disconnected: it relies on
+     * getting every message, which it no longer would.
+     */
+    @Override
+    public void onMessage(int slot, long clientId, int channel, byte[] buf, int offset, int length) {
+        if (closed || registry.listeners(channel).length == 0) {
+            return;
+        }
+        NetcodeSession session = sessions[slot];
+        if (session == null || session.clientId() != clientId) {
+            return;
+        }
+        MessageConfig config = Objects.requireNonNull(messageConfig, "no channels");
+        if (!enqueue(session, channel, true, buf, offset, length) && config.channel(channel).delivery().isReliable()
+                && !session.overrun) {
+            // Once per client: its later messages are dropped too until the disconnect takes effect.
+            session.overrun = true;
+            reliableDropDisconnects.incrementAndGet();
+            log.warn("Disconnecting client {} in slot {}: its listeners are so far behind that a message of reliable "
+                    + "channel '{}' had to be dropped (see netcode.listener.queue-capacity and "
+                    + "netcode.listener.max-queued-bytes)", Long.toUnsignedString(clientId), slot,
+                    config.channel(channel).name());
+            session.disconnect();
+        }
+    }
+
+    /**
+     * Queues a copy of {@code buf[offset, offset + length)} for {@code session}'s listeners, or
+     * drops and counts it; {@code true} if it was queued.
+     */
+    private boolean enqueue(NetcodeSession session, int channel, boolean message, byte[] buf, int offset,
+            int length) {
+        int index = session.index();
         ClientQueue queue = queue(index);
         boolean queueFull;
         PayloadBuffer payload = null;
@@ -193,7 +302,7 @@ public class NetcodeListenerDispatcher implements ServerEventHandler, Disposable
             if (!queueFull) {
                 payload = buffers.take(length);
                 if (payload != null) {
-                    payload.fill(session, buf, offset, length);
+                    payload.fill(session, channel, buf, offset, length);
                     queue.events.addLast(payload);
                     queue.payloads++;
                     schedule = queue.schedule();
@@ -206,17 +315,20 @@ public class NetcodeListenerDispatcher implements ServerEventHandler, Disposable
         else if (queueFull) {
             droppedQueueFull.incrementAndGet();
             if (log.isDebugEnabled()) {
-                log.debug("Dropped a payload from client {} in slot {}: {} payloads are waiting for its listeners",
-                        Long.toUnsignedString(slot.clientId()), index, queueCapacity);
+                log.debug("Dropped a {} from client {} in slot {}: {} are waiting for its listeners",
+                        message ? "message" : "payload", Long.toUnsignedString(session.clientId()), index,
+                        queueCapacity);
             }
         }
         else if (payload == null) {
             droppedMemoryLimit.incrementAndGet();
             if (log.isDebugEnabled()) {
-                log.debug("Dropped a payload from client {} in slot {}: the payloads of all clients hold the {} "
-                        + "bytes allowed", Long.toUnsignedString(slot.clientId()), index, buffers.maxBytes);
+                log.debug("Dropped a {} from client {} in slot {}: the payloads of all clients hold the {} "
+                        + "bytes allowed", message ? "message" : "payload", Long.toUnsignedString(session.clientId()),
+                        index, buffers.maxBytes);
             }
         }
+        return payload != null;
     }
 
     @Override
@@ -225,7 +337,7 @@ public class NetcodeListenerDispatcher implements ServerEventHandler, Disposable
         NetcodeSession session = sessions[index];
         sessions[index] = null;
         if (session == null || session.clientId() != slot.clientId()) {
-            session = NetcodeSession.of(server(), slot);
+            session = NetcodeSession.of(server(), slot, messaging());
         }
         session.markDisconnected();
         if (!closed) {
@@ -238,9 +350,18 @@ public class NetcodeListenerDispatcher implements ServerEventHandler, Disposable
         if (previous != null) {
             previous.markDisconnected();
         }
-        NetcodeSession session = NetcodeSession.of(server(), slot);
+        NetcodeSession session = NetcodeSession.of(server(), slot, messaging());
         sessions[slot.index()] = session;
         return session;
+    }
+
+    private @Nullable NetcodeMessagingTemplate messaging() {
+        NetcodeMessagingTemplate current = messaging;
+        if (current == null && messageConfig != null) {
+            current = Objects.requireNonNull(messagingSupplier.get(), "no NetcodeMessagingTemplate");
+            messaging = current;
+        }
+        return current;
     }
 
     private NetcodeServer server() {
@@ -295,7 +416,7 @@ public class NetcodeListenerDispatcher implements ServerEventHandler, Disposable
     // ---- on the listener threads -----------------------------------------------------------------
 
     private void work() {
-        Invocation invocation = new Invocation();
+        Invocation invocation = new Invocation(messageConfig);
         while (!stopped) {
             ClientQueue queue;
             try {
@@ -337,14 +458,16 @@ public class NetcodeListenerDispatcher implements ServerEventHandler, Disposable
     }
 
     private void deliver(PayloadBuffer payload, Invocation invocation) {
-        NetcodeListenerMethod[] listeners = registry.listeners();
+        NetcodeListenerMethod[] listeners = (payload.channel == NO_CHANNEL) ? registry.listeners()
+                : registry.listeners(payload.channel);
         NetcodeSession session = Objects.requireNonNull(payload.session);
         invocation.payload = payload;
         try {
             for (int i = 0; i < listeners.length; i++) {
                 NetcodeListenerMethod listener = listeners[i];
                 try {
-                    listener.reply(listener.invoke(invocation, invocation.arguments(i, listener)), session);
+                    Object[] arguments = invocation.arguments(listener.parameterCount());
+                    listener.reply(listener.invoke(invocation, arguments), session);
                 }
                 catch (Throwable ex) {
                     listenerErrors.incrementAndGet();
@@ -386,7 +509,15 @@ public class NetcodeListenerDispatcher implements ServerEventHandler, Disposable
         return listenerErrors.get();
     }
 
-    /** Payloads dropped since start-up, for either reason. */
+    /**
+     * Clients disconnected since start-up because a message of a reliable channel had to be dropped
+     * (those drops are also in {@link #droppedPayloads()}).
+     */
+    public long reliableDropDisconnects() {
+        return reliableDropDisconnects.get();
+    }
+
+    /** Payloads (and channel messages) dropped since start-up, for either reason. */
     public long droppedPayloads() {
         return droppedQueueFull.get() + droppedMemoryLimit.get();
     }
@@ -548,19 +679,24 @@ public class NetcodeListenerDispatcher implements ServerEventHandler, Disposable
 
         final long maxBytes;
 
+        /** The buffer sizes, ascending; a payload gets the smallest that fits. */
+        private final int[] sizes;
+
         /** The top spare buffer of each size, or {@code null}. */
-        private final @Nullable PayloadBuffer[] spare = new PayloadBuffer[BUFFER_SIZES.length];
+        private final @Nullable PayloadBuffer[] spare;
 
         private long heldBytes;
 
-        PayloadBuffers(long maxBytes) {
+        PayloadBuffers(int[] sizes, long maxBytes) {
+            this.sizes = sizes;
+            this.spare = new PayloadBuffer[sizes.length];
             this.maxBytes = maxBytes;
         }
 
         /** A buffer for {@code length} bytes, or {@code null} if the bound leaves no room for one. */
         synchronized @Nullable PayloadBuffer take(int length) {
             int size = 0;
-            while (BUFFER_SIZES[size] < length) {
+            while (sizes[size] < length) {
                 size++;
             }
             PayloadBuffer buffer = spare[size];
@@ -571,7 +707,7 @@ public class NetcodeListenerDispatcher implements ServerEventHandler, Disposable
             }
             long cost = cost(size);
             // Room made by freeing spares of other sizes, largest first, is room this payload needs now.
-            for (int other = BUFFER_SIZES.length - 1; other >= 0 && heldBytes + cost > maxBytes; other--) {
+            for (int other = sizes.length - 1; other >= 0 && heldBytes + cost > maxBytes; other--) {
                 while (spare[other] != null && heldBytes + cost > maxBytes) {
                     spare[other] = spare[other].nextSpare;
                     heldBytes -= cost(other);
@@ -581,7 +717,7 @@ public class NetcodeListenerDispatcher implements ServerEventHandler, Disposable
                 return null;
             }
             heldBytes += cost;
-            return new PayloadBuffer(size);
+            return new PayloadBuffer(size, sizes[size]);
         }
 
         /** Takes back a delivered buffer, to reuse for the next payload of its size. */
@@ -594,15 +730,15 @@ public class NetcodeListenerDispatcher implements ServerEventHandler, Disposable
             return heldBytes;
         }
 
-        private static long cost(int size) {
-            return BUFFER_SIZES[size] + BUFFER_OVERHEAD_BYTES;
+        private long cost(int size) {
+            return sizes[size] + BUFFER_OVERHEAD_BYTES;
         }
     }
 
-    /** A copy of one payload, reused once delivered. */
+    /** A copy of one payload or channel message, reused once delivered. */
     private static final class PayloadBuffer {
 
-        /** Index into {@link #BUFFER_SIZES}. */
+        /** Index into the sizes of {@link PayloadBuffers}. */
         final int size;
 
         final byte[] data;
@@ -611,20 +747,24 @@ public class NetcodeListenerDispatcher implements ServerEventHandler, Disposable
 
         int length;
 
+        /** The message's channel id, or {@link #NO_CHANNEL} for a raw payload. */
+        int channel;
+
         @Nullable NetcodeSession session;
 
         /** The next spare buffer of this size while this one is spare. */
         @Nullable PayloadBuffer nextSpare;
 
-        PayloadBuffer(int size) {
+        PayloadBuffer(int size, int bytes) {
             this.size = size;
-            this.data = new byte[BUFFER_SIZES[size]];
+            this.data = new byte[bytes];
             this.view = ByteBuffer.wrap(data).asReadOnlyBuffer();
         }
 
-        void fill(NetcodeSession from, byte[] buf, int offset, int count) {
+        void fill(NetcodeSession from, int channelId, byte[] buf, int offset, int count) {
             System.arraycopy(buf, offset, data, 0, count);
             length = count;
+            channel = channelId;
             session = from;
         }
     }
@@ -632,18 +772,28 @@ public class NetcodeListenerDispatcher implements ServerEventHandler, Disposable
     /** A listener thread's reusable view of the payload it delivers, and its argument arrays. */
     private static final class Invocation implements NetcodePayloadContext {
 
+        private final @Nullable MessageConfig messageConfig;
+
         @Nullable PayloadBuffer payload;
 
+        Invocation(@Nullable MessageConfig messageConfig) {
+            this.messageConfig = messageConfig;
+        }
+
+        /**
+         * Argument arrays by length: a call fills one and clears it before the next call, so one array
+         * per length serves every listener of this thread, whichever channel it listens to.
+         */
         private Object[][] arguments = new Object[0][];
 
-        Object[] arguments(int index, NetcodeListenerMethod listener) {
-            if (index >= arguments.length) {
-                arguments = Arrays.copyOf(arguments, index + 1);
+        Object[] arguments(int count) {
+            if (count >= arguments.length) {
+                arguments = Arrays.copyOf(arguments, count + 1);
             }
-            Object[] args = arguments[index];
+            Object[] args = arguments[count];
             if (args == null) {
-                args = new Object[listener.parameterCount()];
-                arguments[index] = args;
+                args = new Object[count];
+                arguments[count] = args;
             }
             return args;
         }
@@ -669,6 +819,12 @@ public class NetcodeListenerDispatcher implements ServerEventHandler, Disposable
         @Override
         public int payloadLength() {
             return current().length;
+        }
+
+        @Override
+        public @Nullable String channel() {
+            int channel = current().channel;
+            return (channel == NO_CHANNEL) ? null : Objects.requireNonNull(messageConfig).channel(channel).name();
         }
 
         @Override

@@ -8,12 +8,17 @@ import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.MethodParameter;
+import org.springframework.core.ResolvableType;
 import org.springframework.core.annotation.SynthesizingMethodParameter;
 import org.springframework.util.ReflectionUtils;
 
+import dev.netcode.boot.message.NetcodeMessageConverter;
+import dev.netcode.boot.message.NetcodeMessageConverters;
+
 /**
- * A validated {@link NetcodeListener @NetcodeListener} method of a bean: what to call, and which
- * {@link NetcodeArgumentResolver} provides each argument (chosen once, at start-up).
+ * A validated {@link NetcodeListener @NetcodeListener} method of a bean: what to call, which
+ * {@link NetcodeArgumentResolver} provides each argument (chosen once, at start-up), and for a
+ * channel listener which {@link NetcodeMessageConverter} reads its message.
  */
 public final class NetcodeListenerMethod {
 
@@ -25,9 +30,12 @@ public final class NetcodeListenerMethod {
     private final NetcodeArgumentResolver[] resolvers;
     private final boolean returnsBytes;
     private final boolean returnsBuffer;
+    private final @Nullable String channel;
+    private final int channelId;
 
     private NetcodeListenerMethod(String beanName, Object bean, Method method, Method invocableMethod,
-            MethodParameter[] parameters, NetcodeArgumentResolver[] resolvers) {
+            MethodParameter[] parameters, NetcodeArgumentResolver[] resolvers, @Nullable String channel,
+            int channelId) {
         this.beanName = beanName;
         this.bean = bean;
         this.method = method;
@@ -36,6 +44,8 @@ public final class NetcodeListenerMethod {
         this.resolvers = resolvers;
         this.returnsBytes = method.getReturnType() == byte[].class;
         this.returnsBuffer = ByteBuffer.class.isAssignableFrom(method.getReturnType());
+        this.channel = channel;
+        this.channelId = channelId;
     }
 
     /**
@@ -69,7 +79,56 @@ public final class NetcodeListenerMethod {
             }
         }
         ReflectionUtils.makeAccessible(invocableMethod);
-        return new NetcodeListenerMethod(beanName, bean, method, invocableMethod, parameters, chosen);
+        return new NetcodeListenerMethod(beanName, bean, method, invocableMethod, parameters, chosen, null, -1);
+    }
+
+    /**
+     * Validates channel listener {@code method} and picks a resolver for each of its parameters: the
+     * first of {@code resolvers} that supports it, else, for at most one parameter, the message,
+     * read by the first of {@code converters} that can read its type.
+     *
+     * @param channel the channel the method listens to
+     * @param channelId its id
+     * @param resolvers the resolvers to ask, in order (none that resolves the raw payload)
+     * @param converters what reads the message and writes the method's replies
+     * @throws InvalidNetcodeListenerException if a parameter or the return type is not supported
+     * @see #create(String, Object, Method, Method, List)
+     */
+    public static NetcodeListenerMethod createForChannel(String beanName, Object bean, Method method,
+            Method invocableMethod, String channel, int channelId, List<? extends NetcodeArgumentResolver> resolvers,
+            NetcodeMessageConverters converters) {
+        Objects.requireNonNull(bean, "bean");
+        Class<?> returnType = method.getReturnType();
+        if (returnType != void.class && returnType != Void.class && converters.writerFor(returnType) == null) {
+            throw InvalidNetcodeListenerException.forMessageReturnType(beanName, method, channel,
+                    converters.converters());
+        }
+        int count = method.getParameterCount();
+        MethodParameter[] parameters = new MethodParameter[count];
+        NetcodeArgumentResolver[] chosen = new NetcodeArgumentResolver[count];
+        int messageIndex = -1;
+        for (int i = 0; i < count; i++) {
+            parameters[i] = new SynthesizingMethodParameter(method, i);
+            chosen[i] = resolverFor(parameters[i], resolvers);
+            if (chosen[i] != null) {
+                continue;
+            }
+            if (messageIndex >= 0) {
+                throw InvalidNetcodeListenerException.forSecondMessageParameter(beanName, method, i, messageIndex,
+                        channel);
+            }
+            ResolvableType type = ResolvableType.forMethodParameter(parameters[i]);
+            NetcodeMessageConverter reader = converters.readerFor(type);
+            if (reader == null) {
+                throw InvalidNetcodeListenerException.forMessageParameter(beanName, method, i, channel,
+                        converters.converters());
+            }
+            chosen[i] = new MessageArgumentResolver(reader, type);
+            messageIndex = i;
+        }
+        ReflectionUtils.makeAccessible(invocableMethod);
+        return new NetcodeListenerMethod(beanName, bean, method, invocableMethod, parameters, chosen, channel,
+                channelId);
     }
 
     private static @Nullable NetcodeArgumentResolver resolverFor(MethodParameter parameter,
@@ -95,6 +154,16 @@ public final class NetcodeListenerMethod {
     /** The annotated method, as declared on the bean's class. */
     public Method method() {
         return method;
+    }
+
+    /** The channel the method listens to, or {@code null} for a payload listener. */
+    public @Nullable String channel() {
+        return channel;
+    }
+
+    /** The id of {@link #channel()}, or -1 for a payload listener. */
+    int channelId() {
+        return channelId;
     }
 
     int parameterCount() {
@@ -125,12 +194,18 @@ public final class NetcodeListenerMethod {
         }
     }
 
-    /** Sends {@code result} (the method's return value) back to the client of {@code session}. */
+    /**
+     * Sends {@code result} (the method's return value) back to the client of {@code session}: on the
+     * method's channel, converted, or as a raw payload.
+     */
     void reply(@Nullable Object result, NetcodeSession session) {
         if (result == null) {
             return;
         }
-        if (returnsBytes) {
+        if (channel != null) {
+            session.send(channel, result);
+        }
+        else if (returnsBytes) {
             byte[] bytes = (byte[]) result;
             if (bytes.length > 0) {
                 session.send(bytes);
@@ -146,6 +221,30 @@ public final class NetcodeListenerMethod {
 
     @Override
     public String toString() {
-        return method.toGenericString() + " on bean '" + beanName + "'";
+        return method.toGenericString() + " on bean '" + beanName + "'"
+                + ((channel != null) ? " for channel '" + channel + "'" : "");
+    }
+
+    /** The message parameter of a channel listener: read by the converter chosen at start-up. */
+    private static final class MessageArgumentResolver implements NetcodeArgumentResolver {
+
+        private final NetcodeMessageConverter reader;
+
+        private final ResolvableType type;
+
+        MessageArgumentResolver(NetcodeMessageConverter reader, ResolvableType type) {
+            this.reader = reader;
+            this.type = type;
+        }
+
+        @Override
+        public boolean supportsParameter(MethodParameter parameter) {
+            return true;
+        }
+
+        @Override
+        public Object resolveArgument(MethodParameter parameter, NetcodePayloadContext context) {
+            return reader.read(type, context.payload());
+        }
     }
 }

@@ -1,7 +1,6 @@
 package dev.netcode.boot.listener;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -18,6 +17,9 @@ public class NetcodeListenerRegistry {
     private final List<NetcodeListenerMethod> registering = new ArrayList<>();
 
     private volatile NetcodeListenerMethod[] listeners = NONE;
+
+    /** The channel listeners by channel id. */
+    private volatile NetcodeListenerMethod[][] channelListeners = {};
 
     private volatile boolean frozen;
 
@@ -38,7 +40,16 @@ public class NetcodeListenerRegistry {
     /** Ends registration; from now on {@link #getListeners()} is fixed. Idempotent. */
     public synchronized void freeze() {
         if (!frozen) {
-            listeners = registering.toArray(NONE);
+            listeners = registering.stream().filter((listener) -> listener.channel() == null)
+                .toArray(NetcodeListenerMethod[]::new);
+            int channels = registering.stream().mapToInt(NetcodeListenerMethod::channelId).max().orElse(-1) + 1;
+            NetcodeListenerMethod[][] byChannel = new NetcodeListenerMethod[channels][];
+            for (int id = 0; id < channels; id++) {
+                int channel = id;
+                byChannel[id] = registering.stream().filter((listener) -> listener.channelId() == channel)
+                    .toArray(NetcodeListenerMethod[]::new);
+            }
+            channelListeners = byChannel;
             frozen = true;
         }
     }
@@ -47,18 +58,31 @@ public class NetcodeListenerRegistry {
         return frozen;
     }
 
-    /** The registered listener methods, in registration order (empty until frozen). */
+    /**
+     * The registered listener methods, payload listeners then those of each channel by id, each in
+     * registration order (empty until frozen).
+     */
     public List<NetcodeListenerMethod> getListeners() {
-        return List.of(listeners);
+        List<NetcodeListenerMethod> all = new ArrayList<>(List.of(listeners));
+        for (NetcodeListenerMethod[] channel : channelListeners) {
+            all.addAll(List.of(channel));
+        }
+        return List.copyOf(all);
     }
 
-    /** The frozen listeners (the array itself: don't modify it), or none before {@link #freeze()}. */
+    /** The frozen payload listeners (the array itself: don't modify it), or none before {@link #freeze()}. */
     NetcodeListenerMethod[] listeners() {
         return listeners;
     }
 
+    /** The frozen listeners of channel {@code channel} (the array itself: don't modify it). */
+    NetcodeListenerMethod[] listeners(int channel) {
+        NetcodeListenerMethod[][] byChannel = channelListeners;
+        return (channel >= 0 && channel < byChannel.length) ? byChannel[channel] : NONE;
+    }
+
     @Override
     public String toString() {
-        return "NetcodeListenerRegistry" + Arrays.toString(listeners);
+        return "NetcodeListenerRegistry" + getListeners();
     }
 }

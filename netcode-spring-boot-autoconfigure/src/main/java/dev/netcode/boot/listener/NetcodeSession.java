@@ -8,6 +8,10 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 import dev.netcode.address.NetcodeAddress;
+import dev.netcode.boot.message.NetcodeMessageConversionException;
+import dev.netcode.boot.message.NetcodeMessagingTemplate;
+import dev.netcode.message.ConnectionStats;
+import dev.netcode.message.MessageLimitException;
 import dev.netcode.packet.PacketCodec;
 import dev.netcode.server.ClientSlot;
 import dev.netcode.server.NetcodeServer;
@@ -17,6 +21,10 @@ import dev.netcode.server.NetcodeServer;
  * left. Unlike the server's {@link ClientSlot}, which is reused by the next client, a session stays
  * bound to one client, so it is safe to keep (for example in a map keyed by {@link #clientId()}) and
  * to use from any thread.
+ *
+ * <p>With {@code netcode.channels} configured, the session sends objects on a channel
+ * ({@link #send(String, Object)}) and {@link #stats()} reports the connection's round-trip time,
+ * packet loss and bandwidth; without, it sends raw payloads ({@link #send(byte[])}).
  *
  * <p>{@link #send} and {@link #disconnect} name both the slot and the client id, and are checked
  * on the server's thread: they reach this client only while this session is still connected, and
@@ -32,7 +40,14 @@ public final class NetcodeSession {
     private final @Nullable NetcodeAddress address;
     private final byte[] userData;
     private final Instant connectedAt;
+    private final @Nullable NetcodeMessagingTemplate messaging;
     private volatile boolean connected = true;
+
+    /**
+     * Whether a message of a reliable channel from this client had to be dropped, so it is being
+     * disconnected; on the server's thread only.
+     */
+    boolean overrun;
 
     /**
      * A session for the client that has just connected; normally created by the
@@ -47,6 +62,19 @@ public final class NetcodeSession {
      */
     public NetcodeSession(NetcodeServer server, int index, long clientId, @Nullable NetcodeAddress address,
             byte[] userData, Instant connectedAt) {
+        this(server, index, clientId, address, userData, connectedAt, null);
+    }
+
+    /**
+     * A session for the client that has just connected, on a server with channels: it sends channel
+     * messages through {@code messaging}, and raw payloads not at all.
+     *
+     * @param messaging the channels' template, or {@code null} without channels
+     * @see #NetcodeSession(NetcodeServer, int, long, NetcodeAddress, byte[], Instant)
+     */
+    public NetcodeSession(NetcodeServer server, int index, long clientId, @Nullable NetcodeAddress address,
+            byte[] userData, Instant connectedAt, @Nullable NetcodeMessagingTemplate messaging) {
+        this.messaging = messaging;
         this.server = Objects.requireNonNull(server, "server");
         this.index = index;
         this.clientId = clientId;
@@ -57,9 +85,9 @@ public final class NetcodeSession {
     }
 
     /** A session for the client now in {@code slot}; on the server's thread. */
-    static NetcodeSession of(NetcodeServer server, ClientSlot slot) {
+    static NetcodeSession of(NetcodeServer server, ClientSlot slot, @Nullable NetcodeMessagingTemplate messaging) {
         return new NetcodeSession(server, slot.index(), slot.clientId(), slot.address(), slot.userData(),
-                Instant.now());
+                Instant.now(), messaging);
     }
 
     /** The client's slot index on the server (reused by later clients once this one left). */
@@ -111,6 +139,8 @@ public final class NetcodeSession {
      * copied, so the array may be reused at once.
      *
      * @throws IllegalArgumentException for an empty payload or one over 1200 bytes
+     * @throws IllegalStateException with {@code netcode.channels} configured: the client reads
+     *         channel messages only, so send on a channel ({@link #send(String, Object)})
      */
     public void send(byte[] payload) {
         send(payload, 0, payload.length);
@@ -121,8 +151,10 @@ public final class NetcodeSession {
      * still connected. The bytes are copied, so the array may be reused at once.
      *
      * @throws IllegalArgumentException for an empty payload or one over 1200 bytes
+     * @throws IllegalStateException with {@code netcode.channels} configured
      */
     public void send(byte[] payload, int offset, int length) {
+        requireRawPayloads();
         PacketCodec.checkPayloadLength(length);
         Objects.checkFromIndexSize(offset, length, payload.length);
         if (connected) {
@@ -135,8 +167,10 @@ public final class NetcodeSession {
      * connected. The bytes are copied; the buffer's position is not changed.
      *
      * @throws IllegalArgumentException for an empty payload or one over 1200 bytes
+     * @throws IllegalStateException with {@code netcode.channels} configured
      */
     public void send(ByteBuffer payload) {
+        requireRawPayloads();
         int length = payload.remaining();
         PacketCodec.checkPayloadLength(length);
         if (connected) {
@@ -144,6 +178,46 @@ public final class NetcodeSession {
             payload.get(payload.position(), copy);
             sendOwned(copy);
         }
+    }
+
+    private void requireRawPayloads() {
+        if (messaging != null) {
+            throw new IllegalStateException("netcode.channels are configured, so " + this + " reads channel "
+                    + "messages only: send on a channel with send(channel, message)");
+        }
+    }
+
+    /**
+     * Sends {@code message} on {@code channel} to this client, if it is still connected, converted
+     * to bytes by the first {@link dev.netcode.boot.message.NetcodeMessageConverter} that can write
+     * its class: {@code byte[]}, {@code ByteBuffer}, {@code String} (UTF-8), and any other object as
+     * JSON when the application has Jackson. Limits are checked at the call.
+     *
+     * @throws MessageLimitException naming the limit the message runs into (its channel's
+     *         {@code max-message-size}, or this client's full send queue or window); nothing is sent
+     * @throws NetcodeMessageConversionException if no converter can write the message
+     * @throws IllegalArgumentException for a channel that is not configured
+     * @throws IllegalStateException without {@code netcode.channels}
+     */
+    public void send(String channel, Object message) {
+        if (messaging == null) {
+            throw new IllegalStateException("No netcode.channels are configured, so there is no channel '" + channel
+                    + "': send raw payloads with send(byte[]), or configure netcode.channels." + channel
+                    + ".delivery");
+        }
+        if (connected) {
+            messaging.send(index, clientId, channel, message);
+        }
+    }
+
+    /**
+     * The connection's latest measurements, published every 0.1 s: smoothed round-trip time,
+     * packet loss, sent, received and acked bandwidth, and each channel's counters; {@code null}
+     * without {@code netcode.channels} (only the message layer's acks measure them) and once the
+     * client has left.
+     */
+    public @Nullable ConnectionStats stats() {
+        return (messaging != null && connected) ? messaging.stats(index, clientId) : null;
     }
 
     /** Sends a checked {@code payload} that nobody else holds. */

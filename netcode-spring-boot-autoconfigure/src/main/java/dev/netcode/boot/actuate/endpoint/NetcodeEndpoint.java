@@ -24,6 +24,9 @@ import org.springframework.util.Assert;
 
 import dev.netcode.address.NetcodeAddress;
 import dev.netcode.crypto.Aead;
+import dev.netcode.message.ChannelStats;
+import dev.netcode.message.ConnectionStats;
+import dev.netcode.message.MessageServer;
 import dev.netcode.packet.DropReason;
 import dev.netcode.server.ClientSlot;
 import dev.netcode.server.NetcodeServer;
@@ -36,7 +39,9 @@ import dev.netcode.server.ServerStatistics;
  *
  * <ul>
  * <li>{@code GET /actuator/netcode} ({@link #server()}): protocol id, addresses, slot
- * occupancy with per-client counters, and totals since the server was created.</li>
+ * occupancy with per-client counters (with {@code netcode.channels}, also each connection's
+ * round-trip time, packet loss, bandwidth and channel counters), and totals since the server was
+ * created.</li>
  * <li>{@code DELETE /actuator/netcode/{slot}?clientId={id}} ({@link #disconnect(int, String)}):
  * disconnects that network client if it still holds that slot (it gets the protocol's
  * redundant disconnect packets), never another client that took the slot since; says what
@@ -61,9 +66,22 @@ public class NetcodeEndpoint {
 
     private final NetcodeServer server;
 
+    private final @Nullable MessageServer messages;
+
     public NetcodeEndpoint(NetcodeServer server) {
+        this(server, null);
+    }
+
+    /**
+     * Create an endpoint for {@code server}, whose slots also show their connection's
+     * measurements and channel counters when {@code messages} is given.
+     * @param server the server to describe
+     * @param messages the server's message layer, or {@code null} without channels
+     */
+    public NetcodeEndpoint(NetcodeServer server, @Nullable MessageServer messages) {
         Assert.notNull(server, "'server' must not be null");
         this.server = server;
+        this.messages = messages;
     }
 
     /**
@@ -91,7 +109,10 @@ public class NetcodeEndpoint {
             return new NetcodeServerDescriptor(protocolId, false, null, this.server.serverAddresses(),
                     this.server.maxClients(), 0, List.of(), totals);
         }
-        List<ClientDescriptor> clients = snapshot.clients().stream().map(ClientDescriptor::of).toList();
+        List<ClientDescriptor> clients = snapshot.clients()
+            .stream()
+            .map((client) -> new ClientDescriptor(client, connectionStats(client)))
+            .toList();
         return new NetcodeServerDescriptor(protocolId, true, snapshot.boundAddress(), snapshot.serverAddresses(),
                 snapshot.maxClients(), snapshot.connectedClients(), clients, totals);
     }
@@ -131,6 +152,13 @@ public class NetcodeEndpoint {
                     + "disconnects it";
         });
         return new DisconnectDescriptor(slot, id, await(refusal));
+    }
+
+    private @Nullable ConnectionStats connectionStats(ServerSnapshot.Client client) {
+        if (this.messages == null || !this.messages.isConnected(client.index(), client.clientId())) {
+            return null;
+        }
+        return this.messages.stats(client.index());
     }
 
     private static long parseClientId(String clientId) {
@@ -288,7 +316,9 @@ public class NetcodeEndpoint {
 
         private final long bytesSent;
 
-        private ClientDescriptor(ServerSnapshot.Client client) {
+        private final @Nullable ConnectionDescriptor connection;
+
+        private ClientDescriptor(ServerSnapshot.Client client, @Nullable ConnectionStats stats) {
             this.index = client.index();
             this.clientId = Long.toUnsignedString(client.clientId());
             this.address = text(client.address());
@@ -299,10 +329,7 @@ public class NetcodeEndpoint {
             this.packetsSent = client.packetsSent();
             this.bytesReceived = client.bytesReceived();
             this.bytesSent = client.bytesSent();
-        }
-
-        private static ClientDescriptor of(ServerSnapshot.Client client) {
-            return new ClientDescriptor(client);
+            this.connection = (stats != null) ? new ConnectionDescriptor(stats) : null;
         }
 
         public int getIndex() {
@@ -351,6 +378,179 @@ public class NetcodeEndpoint {
 
         public long getBytesSent() {
             return this.bytesSent;
+        }
+
+        /**
+         * Return the message layer's measurements of the client's connection, or {@code null}
+         * without {@code netcode.channels}.
+         * @return the connection
+         */
+        public @Nullable ConnectionDescriptor getConnection() {
+            return this.connection;
+        }
+
+    }
+
+    /**
+     * Measurements of one client's connection by the message layer (at most 0.1 s old), and its
+     * channels' counters.
+     */
+    public static final class ConnectionDescriptor {
+
+        private final double rttMillis;
+
+        private final double packetLossPercent;
+
+        private final double sentKbps;
+
+        private final double receivedKbps;
+
+        private final double ackedKbps;
+
+        private final long packetsInvalid;
+
+        private final List<ChannelDescriptor> channels;
+
+        private ConnectionDescriptor(ConnectionStats stats) {
+            this.rttMillis = stats.rttMillis();
+            this.packetLossPercent = stats.packetLossPercent();
+            this.sentKbps = stats.sentKbps();
+            this.receivedKbps = stats.receivedKbps();
+            this.ackedKbps = stats.ackedKbps();
+            this.packetsInvalid = stats.packetsInvalid();
+            this.channels = stats.channels().stream().map(ChannelDescriptor::new).toList();
+        }
+
+        /**
+         * Return the smoothed round-trip time measured from acks.
+         * @return the round-trip time in milliseconds
+         */
+        public double getRttMillis() {
+            return this.rttMillis;
+        }
+
+        /**
+         * Return the smoothed share of the server's packets that were not acked.
+         * @return the packet loss in percent
+         */
+        public double getPacketLossPercent() {
+            return this.packetLossPercent;
+        }
+
+        /**
+         * Return the smoothed bandwidth sent to the client, headers included.
+         * @return kilobits per second
+         */
+        public double getSentKbps() {
+            return this.sentKbps;
+        }
+
+        /**
+         * Return the smoothed bandwidth received from the client.
+         * @return kilobits per second
+         */
+        public double getReceivedKbps() {
+            return this.receivedKbps;
+        }
+
+        /**
+         * Return the smoothed bandwidth of the server's packets the client acked.
+         * @return kilobits per second
+         */
+        public double getAckedKbps() {
+            return this.ackedKbps;
+        }
+
+        /**
+         * Return the client's packets refused for bad message framing.
+         * @return the invalid packets
+         */
+        public long getPacketsInvalid() {
+            return this.packetsInvalid;
+        }
+
+        /**
+         * Return the channels' counters, in channel-id order.
+         * @return the channels
+         */
+        public List<ChannelDescriptor> getChannels() {
+            return this.channels;
+        }
+
+    }
+
+    /**
+     * One channel's counters on one connection.
+     */
+    public static final class ChannelDescriptor {
+
+        private final String name;
+
+        private final String delivery;
+
+        private final long messagesSent;
+
+        private final long messagesReceived;
+
+        private final long messagesDropped;
+
+        private final long messagesResent;
+
+        private final long bufferedBytes;
+
+        private ChannelDescriptor(ChannelStats stats) {
+            this.name = stats.name();
+            this.delivery = stats.delivery().name().toLowerCase(Locale.ROOT).replace('_', '-');
+            this.messagesSent = stats.messagesSent();
+            this.messagesReceived = stats.messagesReceived();
+            this.messagesDropped = stats.messagesDropped();
+            this.messagesResent = stats.messagesResent();
+            this.bufferedBytes = stats.bufferedBytes();
+        }
+
+        public String getName() {
+            return this.name;
+        }
+
+        /**
+         * Return the delivery mode as configured, for example {@code reliable-ordered}.
+         * @return the delivery mode
+         */
+        public String getDelivery() {
+            return this.delivery;
+        }
+
+        public long getMessagesSent() {
+            return this.messagesSent;
+        }
+
+        public long getMessagesReceived() {
+            return this.messagesReceived;
+        }
+
+        /**
+         * Return the unreliable messages dropped, sending (no room in a flush) or receiving
+         * (sequenced ones older than one delivered).
+         * @return the dropped messages
+         */
+        public long getMessagesDropped() {
+            return this.messagesDropped;
+        }
+
+        /**
+         * Return the re-sends of reliable messages and fragments not acked in time.
+         * @return the re-sends
+         */
+        public long getMessagesResent() {
+            return this.messagesResent;
+        }
+
+        /**
+         * Return the message data the channel holds now, sending and receiving.
+         * @return the bytes
+         */
+        public long getBufferedBytes() {
+            return this.bufferedBytes;
         }
 
     }

@@ -1,5 +1,6 @@
 package dev.netcode.boot.autoconfigure.endpoint;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointExposure;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -12,7 +13,9 @@ import org.springframework.context.annotation.Bean;
 
 import dev.netcode.boot.actuate.endpoint.NetcodeEndpoint;
 import dev.netcode.boot.actuate.endpoint.NetcodeEndpointWebExtension;
+import dev.netcode.boot.autoconfigure.NetcodeMessagingAutoConfiguration;
 import dev.netcode.boot.autoconfigure.NetcodeServerAutoConfiguration;
+import dev.netcode.message.MessageServer;
 import dev.netcode.server.NetcodeServer;
 
 /**
@@ -25,7 +28,7 @@ import dev.netcode.server.NetcodeServer;
  * disconnect that changed nothing with 409 Conflict. {@code NetcodeEndpointSecurityAutoConfiguration}
  * decides who may use it over HTTP.
  */
-@AutoConfiguration(after = NetcodeServerAutoConfiguration.class)
+@AutoConfiguration(after = { NetcodeServerAutoConfiguration.class, NetcodeMessagingAutoConfiguration.class })
 @ConditionalOnClass({ NetcodeServer.class, Endpoint.class, ConditionalOnAvailableEndpoint.class })
 @ConditionalOnAvailableEndpoint(NetcodeEndpoint.class)
 public final class NetcodeEndpointAutoConfiguration {
@@ -33,8 +36,8 @@ public final class NetcodeEndpointAutoConfiguration {
     @Bean
     @ConditionalOnSingleCandidate(NetcodeServer.class)
     @ConditionalOnMissingBean
-    NetcodeEndpoint netcodeEndpoint(NetcodeServer server) {
-        return new NetcodeEndpoint(server);
+    NetcodeEndpoint netcodeEndpoint(NetcodeServer server, ObjectProvider<MessageServer> messageServer) {
+        return new NetcodeEndpoint(server, messageServer.getIfUnique());
     }
 
     @Bean

@@ -11,23 +11,27 @@ import org.springframework.context.annotation.Bean;
 
 import dev.netcode.boot.autoconfigure.NetcodeAutoConfiguration;
 import dev.netcode.boot.autoconfigure.NetcodeListenerAutoConfiguration;
+import dev.netcode.boot.autoconfigure.NetcodeMessagingAutoConfiguration;
 import dev.netcode.boot.autoconfigure.NetcodeServerAutoConfiguration;
 import dev.netcode.boot.listener.NetcodeListenerDispatcher;
 import dev.netcode.boot.metrics.ConnectTokenIssuerMetrics;
+import dev.netcode.boot.metrics.NetcodeConnectionMetrics;
 import dev.netcode.boot.metrics.NetcodeListenerMetrics;
 import dev.netcode.boot.metrics.NetcodeServerMetrics;
 import dev.netcode.boot.token.ConnectTokenIssuer;
+import dev.netcode.message.MessageServer;
 import dev.netcode.server.NetcodeServer;
 
 /**
  * Auto-configuration for netcode meters: {@link NetcodeServerMetrics} for the server,
- * {@link ConnectTokenIssuerMetrics} for the token issuer and {@link NetcodeListenerMetrics} for
- * listener dispatch, each when its source bean exists. Boot binds every {@link MeterBinder} bean
- * to every registry.
+ * {@link ConnectTokenIssuerMetrics} for the token issuer, {@link NetcodeListenerMetrics} for
+ * listener dispatch and, with {@code netcode.channels}, {@link NetcodeConnectionMetrics} for the
+ * connections' round-trip time, loss and bandwidth, each when its source bean exists. Boot binds
+ * every {@link MeterBinder} bean to every registry.
  */
 @AutoConfiguration(
         after = { NetcodeAutoConfiguration.class, NetcodeListenerAutoConfiguration.class,
-                NetcodeServerAutoConfiguration.class },
+                NetcodeMessagingAutoConfiguration.class, NetcodeServerAutoConfiguration.class },
         afterName = "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration")
 @ConditionalOnClass({ MeterRegistry.class, MeterBinder.class })
 @ConditionalOnBean(MeterRegistry.class)
@@ -45,6 +49,13 @@ public final class NetcodeMetricsAutoConfiguration {
     @ConditionalOnMissingBean
     ConnectTokenIssuerMetrics connectTokenIssuerMetrics(ConnectTokenIssuer issuer) {
         return new ConnectTokenIssuerMetrics(issuer);
+    }
+
+    @Bean
+    @ConditionalOnSingleCandidate(MessageServer.class)
+    @ConditionalOnMissingBean
+    NetcodeConnectionMetrics netcodeConnectionMetrics(NetcodeServer server, MessageServer messageServer) {
+        return new NetcodeConnectionMetrics(server, messageServer);
     }
 
     @Bean

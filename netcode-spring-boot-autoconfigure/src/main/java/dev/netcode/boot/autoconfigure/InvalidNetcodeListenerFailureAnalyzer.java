@@ -23,8 +23,8 @@ class InvalidNetcodeListenerFailureAnalyzer extends AbstractFailureAnalyzer<Inva
                             + "(null sends nothing). To send something else, encode it and call NetcodeSession.send "
                             + "(take a NetcodeSession parameter).",
                     cause);
-            case PARAMETER -> new FailureAnalysis("Parameter " + cause.getParameterIndex() + " of the " + method + " has type " + cause.getInvalidType()
-                    + ", which no argument resolver supports.",
+            case PARAMETER -> new FailureAnalysis("Parameter " + cause.getParameterIndex() + " of the " + method
+                    + " has type " + cause.getInvalidType() + ", which no argument resolver supports.",
                     "Change the parameter to one of the supported types: "
                             + InvalidNetcodeListenerException.SUPPORTED_PARAMETER_TYPES + ". To receive "
                             + cause.getInvalidType() + ", declare a NetcodeArgumentResolver bean whose "
@@ -37,7 +37,8 @@ class InvalidNetcodeListenerFailureAnalyzer extends AbstractFailureAnalyzer<Inva
                             + "as spring-boot-starter-json provides) to receive it as JSON, or declare a "
                             + "NetcodeMessageConverter bean whose canRead accepts " + cause.getInvalidType() + ".",
                     cause);
-            case SECOND_MESSAGE_PARAMETER -> new FailureAnalysis("Parameter " + cause.getParameterIndex() + " of the " + method + " has type " + cause.getInvalidType()
+            case SECOND_MESSAGE_PARAMETER -> new FailureAnalysis("Parameter " + cause.getParameterIndex()
+                    + " of the " + method + " has type " + cause.getInvalidType()
                     + ", which no argument resolver supports, and an earlier parameter already takes the message"
                     + " of channel " + channel + ".",
                     "Take one message parameter; the others may be NetcodeSession, long or Long (the client id), "

@@ -391,7 +391,8 @@ public class NetcodeProperties {
         /**
          * Message data the channel holds per connection for sending: on a reliable channel until the
          * peer acks it, on an unreliable one until the next flush; a send beyond it is refused.
-         * Defaults to twice the reliable maximum (512KB) on reliable channels, 64KB on unreliable ones.
+         * Defaults to 512KB on reliable channels and 64KB on unreliable ones, or the channel's
+         * max-message-size if that is larger.
          */
         private DataSize sendQueueSize;
 

@@ -22,7 +22,8 @@ import dev.netcode.server.ServerEventHandler;
 /**
  * A {@link NetcodeServer} bound when the context starts and stopped (clients disconnected) when it
  * closes. Its event handler is the {@link MessageServer} when {@code netcode.channels} are
- * configured, else the application's {@link ServerEventHandler} (normally the listener dispatcher). Backs off when the application defines its own server; {@code netcode.server.enabled=false}
+ * configured, else the application's {@link ServerEventHandler} (normally the listener dispatcher).
+ * Backs off when the application defines its own server; {@code netcode.server.enabled=false}
  * switches it off, leaving the token issuer.
  */
 @AutoConfiguration(after = NetcodeAutoConfiguration.class)

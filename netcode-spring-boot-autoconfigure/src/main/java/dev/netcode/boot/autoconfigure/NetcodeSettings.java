@@ -306,17 +306,20 @@ final class NetcodeSettings {
                             "a size up to " + maxUnreliable + "B, one packet: send larger data on a reliable channel")
                     : maxUnreliable;
         }
-        int defaultSendQueue = delivery.isReliable() ? 2 * maxMessage : ChannelConfig.DEFAULT_UNRELIABLE_SEND_QUEUE_BYTES;
+        // The defaults of ChannelConfig.of(name, delivery).withMaxMessageBytes(max), so a Java client
+        // configured in code gets equal channels.
+        int defaultSendQueue = delivery.isReliable() ? ChannelConfig.DEFAULT_RELIABLE_SEND_QUEUE_BYTES
+                : ChannelConfig.DEFAULT_UNRELIABLE_SEND_QUEUE_BYTES;
         int sendQueue = (channel.getSendQueueSize() != null)
                 ? bytes(prefix + ".send-queue-size", channel.getSendQueueSize(), Math.max(1, maxMessage),
                         Integer.MAX_VALUE, "at least " + prefix + ".max-message-size (" + maxMessage + "B)")
-                : Math.max(1, Math.max(defaultSendQueue, maxMessage));
+                : Math.max(defaultSendQueue, maxMessage);
         int window = channel.getWindowMessages();
         if (window < 1 || window > ChannelConfig.MAX_WINDOW_MESSAGES) {
             throw new InvalidNetcodePropertyException(prefix + ".window-messages", String.valueOf(window),
                     "the window must hold at least one message and at most a quarter of the 16-bit message ids",
-                    "1 to " + ChannelConfig.MAX_WINDOW_MESSAGES + " (for example " + ChannelConfig.DEFAULT_WINDOW_MESSAGES
-                            + ")");
+                    "1 to " + ChannelConfig.MAX_WINDOW_MESSAGES + " (for example "
+                            + ChannelConfig.DEFAULT_WINDOW_MESSAGES + ")");
         }
         return new ChannelConfig(name, delivery, maxMessage, sendQueue, window);
     }

@@ -52,8 +52,9 @@ import org.springframework.core.annotation.AliasFor;
  * Methods run on the listener threads ({@code netcode.listener.threads}), never on the server's
  * network thread. One client's payloads arrive in order, one at a time; different clients run in
  * parallel, so a listener shared by several clients must be thread-safe. When several methods are
- * annotated (for the same channel), every payload goes to each of them, in registration order. An exception is handed to
- * the {@link NetcodeListenerErrorHandler} and the next payload is delivered as usual.
+ * annotated (for the same channel), every payload goes to each of them, in registration order. An
+ * exception is handed to the {@link NetcodeListenerErrorHandler} and the next payload is delivered
+ * as usual.
  *
  * <p>There are no annotated connect or disconnect methods: the session lifecycle is published as
  * {@link NetcodeClientConnectedEvent} and {@link NetcodeClientDisconnectedEvent}, which

@@ -72,7 +72,7 @@ import dev.netcode.server.ServerEventHandler;
  * payload allocates nothing (each queue's array also grows once to the capacity it needs). Still
  * allocating: the session and event objects on every connect and disconnect, and the JDK's lock
  * queue nodes when a lock is contended. On a listener thread, a call allocates nothing of its own:
- * argument arrays are reused per thread and method, the client id is boxed once per session, and a
+ * argument arrays are reused per thread and length, the client id is boxed once per session, and a
  * {@code ByteBuffer} argument is the buffer's reusable read-only view. What does allocate: a
  * {@code byte[]} argument (a copy of the payload), anything a user {@link NetcodeArgumentResolver} creates, and every reply or
  * {@link NetcodeSession#send}: a copy of the bytes and the command queued for the server's thread.
@@ -273,7 +273,10 @@ public class NetcodeListenerDispatcher implements ServerMessageHandler, Disposab
             return;
         }
         MessageConfig config = Objects.requireNonNull(messageConfig, "no channels");
-        if (!enqueue(session, channel, true, buf, offset, length) && config.channel(channel).delivery().isReliable()) {
+        if (!enqueue(session, channel, true, buf, offset, length) && config.channel(channel).delivery().isReliable()
+                && !session.overrun) {
+            // Once per client: its later messages are dropped too until the disconnect takes effect.
+            session.overrun = true;
             reliableDropDisconnects.incrementAndGet();
             log.warn("Disconnecting client {} in slot {}: its listeners are so far behind that a message of reliable "
                     + "channel '{}' had to be dropped (see netcode.listener.queue-capacity and "
@@ -463,7 +466,8 @@ public class NetcodeListenerDispatcher implements ServerMessageHandler, Disposab
             for (int i = 0; i < listeners.length; i++) {
                 NetcodeListenerMethod listener = listeners[i];
                 try {
-                    listener.reply(listener.invoke(invocation, invocation.arguments(i, listener)), session);
+                    Object[] arguments = invocation.arguments(listener.parameterCount());
+                    listener.reply(listener.invoke(invocation, arguments), session);
                 }
                 catch (Throwable ex) {
                     listenerErrors.incrementAndGet();
@@ -776,16 +780,20 @@ public class NetcodeListenerDispatcher implements ServerMessageHandler, Disposab
             this.messageConfig = messageConfig;
         }
 
+        /**
+         * Argument arrays by length: a call fills one and clears it before the next call, so one array
+         * per length serves every listener of this thread, whichever channel it listens to.
+         */
         private Object[][] arguments = new Object[0][];
 
-        Object[] arguments(int index, NetcodeListenerMethod listener) {
-            if (index >= arguments.length) {
-                arguments = Arrays.copyOf(arguments, index + 1);
+        Object[] arguments(int count) {
+            if (count >= arguments.length) {
+                arguments = Arrays.copyOf(arguments, count + 1);
             }
-            Object[] args = arguments[index];
+            Object[] args = arguments[count];
             if (args == null) {
-                args = new Object[listener.parameterCount()];
-                arguments[index] = args;
+                args = new Object[count];
+                arguments[count] = args;
             }
             return args;
         }

@@ -44,6 +44,12 @@ public final class NetcodeSession {
     private volatile boolean connected = true;
 
     /**
+     * Whether a message of a reliable channel from this client had to be dropped, so it is being
+     * disconnected; on the server's thread only.
+     */
+    boolean overrun;
+
+    /**
      * A session for the client that has just connected; normally created by the
      * {@link NetcodeListenerDispatcher}.
      *

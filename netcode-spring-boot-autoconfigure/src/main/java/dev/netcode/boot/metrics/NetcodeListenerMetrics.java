@@ -20,6 +20,8 @@ import dev.netcode.boot.listener.NetcodeListenerDispatcher;
  * {@code netcode.listener.payloads.dropped} (payloads dropped, tagged {@code reason}: {@code queue_full}
  * when their client's queue was full, {@code memory_limit} when all clients' payloads held
  * {@code netcode.listener.max-queued-bytes}),
+ * {@code netcode.listener.reliable.overruns} (clients disconnected because a reliable channel's
+ * message found no room, see {@link NetcodeListenerDispatcher#onMessage}),
  * and gauge {@code netcode.listener.queued} (payloads waiting now). All read the dispatcher's
  * non-blocking counters when polled.
  */
@@ -53,6 +55,14 @@ public class NetcodeListenerMetrics implements MeterBinder {
             .register(registry);
         bindDropped(registry, "queue_full", NetcodeListenerDispatcher::payloadsDroppedQueueFull);
         bindDropped(registry, "memory_limit", NetcodeListenerDispatcher::payloadsDroppedMemoryLimit);
+        FunctionCounter
+            .builder("netcode.listener.reliable.overruns", this.dispatcher,
+                    NetcodeListenerDispatcher::reliableDropDisconnects)
+            .description("Clients disconnected because a message of a reliable channel found no room for its "
+                    + "@NetcodeListener")
+            .baseUnit("connections")
+            .tags(this.tags)
+            .register(registry);
         Gauge.builder("netcode.listener.queued", this.dispatcher, NetcodeListenerDispatcher::queuedPayloads)
             .description("Payloads waiting for a @NetcodeListener method")
             .baseUnit("payloads")

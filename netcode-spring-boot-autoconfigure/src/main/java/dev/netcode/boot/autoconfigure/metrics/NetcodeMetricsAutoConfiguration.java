@@ -26,8 +26,8 @@ import dev.netcode.server.NetcodeServer;
  * Auto-configuration for netcode meters: {@link NetcodeServerMetrics} for the server,
  * {@link ConnectTokenIssuerMetrics} for the token issuer, {@link NetcodeListenerMetrics} for
  * listener dispatch and, with {@code netcode.channels}, {@link NetcodeConnectionMetrics} for the
- * connections' round-trip time, loss and bandwidth, each when its source bean exists. Boot binds every {@link MeterBinder} bean
- * to every registry.
+ * connections' round-trip time, loss and bandwidth, each when its source bean exists. Boot binds
+ * every {@link MeterBinder} bean to every registry.
  */
 @AutoConfiguration(
         after = { NetcodeAutoConfiguration.class, NetcodeListenerAutoConfiguration.class,

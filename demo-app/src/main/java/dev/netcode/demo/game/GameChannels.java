@@ -8,7 +8,7 @@ import dev.netcode.message.MessageConfig;
  * The demo's three channels, as the Java clients (bots and terminal client) configure their
  * {@link dev.netcode.message.MessageClient}. The server's come from {@code netcode.channels} in
  * {@code application.yml}; both must be equal (same channels, ids in alphabetical order of the
- * names, same limits), which {@code GameChannelsTest} checks against the running application.
+ * names, same limits), which {@code DemoApplicationIntegrationTest} checks against the running application.
  *
  * <ul>
  * <li>{@value #EVENTS} (reliable-ordered, both ways): match events from the server ({@link GameEvent}:

@@ -1,6 +1,7 @@
 package dev.netcode.boot.autoconfigure;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
@@ -24,6 +25,7 @@ import dev.netcode.message.MessageServer;
  */
 @AutoConfiguration(afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
 @ConditionalOnClass(MessageServer.class)
+@ConditionalOnBooleanProperty(name = "netcode.server.enabled", matchIfMissing = true)
 @ConditionalOnNetcodeChannels
 public final class NetcodeMessageConverterAutoConfiguration {
 

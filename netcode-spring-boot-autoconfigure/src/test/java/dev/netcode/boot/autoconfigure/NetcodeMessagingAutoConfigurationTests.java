@@ -130,6 +130,7 @@ class NetcodeMessagingAutoConfigurationTests {
             .run((context) -> assertThat(context).hasNotFailed()
                 .doesNotHaveBean(MessageConfig.class)
                 .doesNotHaveBean(MessageServer.class)
+                .doesNotHaveBean(NetcodeMessageConverter.class)
                 .doesNotHaveBean(NetcodeMessagingTemplate.class));
     }
 

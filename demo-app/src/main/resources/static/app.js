@@ -1,10 +1,12 @@
 // The netcode demo dashboard: plain JavaScript, no build step, no dependencies.
-// The arena comes from a server-sent event stream (/arena/stream), the slot table from /actuator/netcode.
+// The arena and the match events come from a server-sent event stream (/arena/stream), the slot
+// table (with each connection's round-trip time and packet loss) from /actuator/netcode.
 'use strict';
 
 const COLORS = ['#ef4444', '#3b82f6', '#22c55e', '#eab308', '#a855f7', '#06b6d4', '#f97316', '#ec4899'];
 const FRAME_MILLIS = 100; // the server sends about ten frames a second; we draw in between
 const MARGIN = 2.2;       // arena units around the arena, so players on the edge keep their labels
+const FEED_LINES = 12;    // match events shown, newest first
 
 const canvas = document.getElementById('arena');
 const ctx = canvas.getContext('2d');
@@ -15,6 +17,7 @@ let latest = null;     // the latest frame
 let latestAt = 0;      // when it arrived (performance.now())
 let frames = 0;        // draws so far, exposed as canvas[data-frames] for tests
 let drawPending = false;
+let lastEvent = 0;     // sequence of the newest match event shown; a reconnected stream may repeat older ones
 
 // ---- arena stream ------------------------------------------------------------------------------
 
@@ -35,6 +38,7 @@ function connectStream() {
     renderScores(latest.players);
     requestDraw();
   };
+  source.addEventListener('events', (event) => renderEvents(JSON.parse(event.data)));
   source.onerror = () => {
     setStreamState('reconnecting', 'reconnecting…');
     if (source.readyState === EventSource.CLOSED) {
@@ -158,6 +162,29 @@ function renderScores(players) {
   }));
 }
 
+function renderEvents(entries) {
+  const list = document.getElementById('events');
+  for (const entry of entries) {
+    if (entry.sequence <= lastEvent) {
+      continue;
+    }
+    lastEvent = entry.sequence;
+    const item = document.createElement('li');
+    item.className = entry.kind.toLowerCase();
+    item.dataset.sequence = entry.sequence;
+    const time = document.createElement('time');
+    time.textContent = clock(entry.epochMillis);
+    const line = document.createElement('span');
+    line.textContent = entry.line;
+    item.append(time, line);
+    list.prepend(item);
+  }
+  while (list.children.length > FEED_LINES) {
+    list.lastElementChild.remove();
+  }
+  list.dataset.count = String(lastEvent);
+}
+
 // ---- slot table --------------------------------------------------------------------------------
 
 async function pollSlots() {
@@ -187,7 +214,7 @@ function renderSlots(server) {
   const body = table.tBodies[0];
   const clients = server.clients || [];
   if (clients.length === 0) {
-    body.replaceChildren(row(['no clients connected'], 'empty', 7));
+    body.replaceChildren(row(['no clients connected'], 'empty', 9));
   }
   else {
     const now = Date.now();
@@ -198,14 +225,17 @@ function renderSlots(server) {
         c.address || 'loopback',
         clock(c.connectedSince) + ' (' + duration(now - Date.parse(c.connectedSince)) + ')',
         ago(now - Date.parse(c.lastPacketReceived)),
+        c.connection ? fixed(c.connection.rttMillis, ' ms') : '–',
+        c.connection ? fixed(c.connection.packetLossPercent, ' %') : '–',
         `${c.packetsReceived} / ${c.packetsSent}`,
         `${bytes(c.bytesReceived)} / ${bytes(c.bytesSent)}`,
       ]);
       tr.dataset.clientId = c.clientId;
       tr.cells[1].className = 'mono';
       tr.cells[2].className = 'mono';
-      tr.cells[5].className = 'num';
-      tr.cells[6].className = 'num';
+      for (let i = 5; i < tr.cells.length; i++) {
+        tr.cells[i].className = 'num';
+      }
       return tr;
     }));
   }
@@ -228,8 +258,8 @@ function row(values, className, colspan) {
   return tr;
 }
 
-function clock(iso) {
-  return new Date(iso).toLocaleTimeString([], { hour12: false });
+function clock(time) { // an ISO string or epoch milliseconds
+  return new Date(time).toLocaleTimeString([], { hour12: false });
 }
 
 function duration(millis) {
@@ -245,6 +275,10 @@ function duration(millis) {
 
 function ago(millis) {
   return millis < 1000 ? `${Math.max(0, Math.round(millis))} ms ago` : `${(millis / 1000).toFixed(1)} s ago`;
+}
+
+function fixed(value, unit) {
+  return Number.isFinite(value) ? value.toFixed(1) + unit : '–';
 }
 
 function bytes(n) {

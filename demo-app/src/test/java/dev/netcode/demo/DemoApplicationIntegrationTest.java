@@ -19,6 +19,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -30,15 +31,27 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.core.env.Environment;
 
 import dev.netcode.boot.token.PrincipalNameClientIdResolver;
+import dev.netcode.client.ClientState;
+import dev.netcode.client.NetcodeClient;
 import dev.netcode.demo.bots.BotFleet;
 import dev.netcode.demo.client.TerminalClient;
+import dev.netcode.demo.client.TokenClient;
 import dev.netcode.demo.game.Arena;
+import dev.netcode.demo.game.ChatLine;
+import dev.netcode.demo.game.Direction;
+import dev.netcode.demo.game.EventFeed;
+import dev.netcode.demo.game.EventMessages;
+import dev.netcode.demo.game.GameChannels;
+import dev.netcode.demo.game.GameEvent;
+import dev.netcode.demo.game.GameMessages;
+import dev.netcode.message.ClientMessageHandler;
+import dev.netcode.message.MessageConfig;
 import dev.netcode.server.NetcodeServer;
 import dev.netcode.server.ServerSnapshot;
 
 /**
- * The whole demo on 127.0.0.1, over real HTTP and UDP: three bots, a scripted terminal client, the
- * token endpoint's security and the actuator endpoint.
+ * The whole demo on 127.0.0.1, over real HTTP and UDP: three bots, a scripted terminal client, a
+ * bare channel client, the token endpoint's security and the actuator endpoint.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
         properties = { "netcode.server.bind-address=127.0.0.1:0", "demo.bots=3" })
@@ -64,6 +77,84 @@ class DemoApplicationIntegrationTest {
     @Autowired
     private Environment environment;
 
+    @Autowired
+    private MessageConfig serverChannels;
+
+    @Autowired
+    private EventFeed feed;
+
+    @Test
+    void theJavaClientsUseTheChannelsOfApplicationYml() {
+        assertThat(GameChannels.CONFIG).isEqualTo(serverChannels);
+    }
+
+    @Test
+    void botsGetMatchEventsOnTheEventsChannel() {
+        awaitAllBotsConnected();
+
+        // Each bot at least hears its own join and its own greeting.
+        await("match events for the bots", () -> bots.eventsReceived() >= 2 * BOTS);
+    }
+
+    /**
+     * A client of the message layer alone (no demo code between it and the channels): snapshots on
+     * the snapshots channel that echo its inputs from the inputs channel, and on the events channel
+     * its own join, its chat lines and the server's notices, each exactly once and in the order
+     * they were caused. The last of them (the notice for one line too many) arrives only after all
+     * the others, so waiting for it is enough to see any duplicate or reordering before it.
+     */
+    @Test
+    void aChannelClientGetsSnapshotsAndEachMatchEventExactlyOnceInOrder() throws Exception {
+        byte[] token = new TokenClient(URI.create(url(""))).fetch("bob", "bob-pass");
+        List<GameMessages.Snapshot> snapshots = new CopyOnWriteArrayList<>();
+        List<GameEvent> events = new CopyOnWriteArrayList<>();
+        List<Integer> otherChannels = new CopyOnWriteArrayList<>();
+        ClientMessageHandler handler = (channel, buf, offset, length) -> {
+            if (channel == GameChannels.SNAPSHOTS_ID) {
+                snapshots.add(GameMessages.readSnapshot(buf, offset, length));
+            }
+            else if (channel == GameChannels.EVENTS_ID) {
+                events.add(EventMessages.readEvent(buf, offset, length));
+            }
+            else {
+                otherChannels.add(channel);
+            }
+        };
+        try (NetcodeClient client = NetcodeClient.start(TokenClient.bindAddressFor(token), GameChannels.CONFIG, handler)) {
+            client.connect(token);
+            await("bob connected", () -> client.state() == ClientState.CONNECTED);
+            await("bob's join announced to bob", () -> events.contains(GameEvent.joined("bob")));
+
+            long echo = 0x5eed_0000_0000_0001L;
+            await("a snapshot echoing bob's input", () -> {
+                client.messages().send(GameChannels.INPUTS_ID, GameMessages.input(Direction.LEFT, echo), 0,
+                        GameMessages.INPUT_BYTES);
+                return snapshots.stream().anyMatch(s -> s != null && s.you() >= 0 && s.echo() == echo);
+            });
+
+            List<String> lines = List.of("first", " ", "second", "third", "fourth", "fifth", "one too many");
+            for (String line : lines) {
+                assertThat(client.messages().send(GameChannels.EVENTS, EventMessages.chatLine(line))).isTrue();
+            }
+            GameEvent slowDown = GameEvent.notice("slow down: 5 lines per 10 seconds");
+            await("the notice for the sixth line in ten seconds", () -> events.contains(slowDown));
+
+            // Bob may also pick up a coin on his walk (COLLECTED), and the bots come and go.
+            assertThat(events).doesNotContainNull()
+                .filteredOn(event -> event.player().equals("bob") && event.kind() != GameEvent.Kind.COLLECTED
+                        || event.kind() == GameEvent.Kind.NOTICE)
+                .containsExactly(GameEvent.joined("bob"), GameEvent.chat("bob", "first"),
+                        GameEvent.notice("chat lines are 1 to " + ChatLine.MAX_CHARACTERS + " characters"),
+                        GameEvent.chat("bob", "second"), GameEvent.chat("bob", "third"),
+                        GameEvent.chat("bob", "fourth"), GameEvent.chat("bob", "fifth"), slowDown);
+            assertThat(snapshots).doesNotContainNull();
+            assertThat(otherChannels).isEmpty();
+            assertThat(feed.since(0)).extracting(EventFeed.Entry::event)
+                .contains(GameEvent.joined("bob"), GameEvent.chat("bob", "fifth"))
+                .doesNotContain(slowDown);
+        }
+    }
+
     @Test
     void botsConnectAndReceiveSnapshots() {
         awaitAllBotsConnected();
@@ -79,7 +170,7 @@ class DemoApplicationIntegrationTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> TerminalClient.run(
                 new String[] { "--client", "--user", "alice", "--password", "alice-pass", "--url", url(""),
-                        "--scripted", "2" },
+                        "--scripted", "3", "--say", "hello from the terminal" },
                 new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8)));
 
@@ -89,7 +180,11 @@ class DemoApplicationIntegrationTest {
         String output = out.toString(StandardCharsets.UTF_8);
         assertThat(output).contains("state SENDING_CONNECTION_RESPONSE -> CONNECTED")
                 .containsPattern("tick=\\d+ rtt_ms=\\d+\\.\\d score=\\d+ players=[1-9]")
-                .containsPattern("summary state=CONNECTED snapshots=[1-9]\\d* rtt_ms=\\d+\\.\\d");
+                .containsPattern("summary state=CONNECTED snapshots=[1-9]\\d* events=[1-9]\\d* rtt_ms=\\d+\\.\\d");
+        // Match events from the reliable channel, each once: alice's join, then her own line.
+        assertThat(output.lines().filter(line -> line.equals("event alice joined"))).hasSize(1);
+        assertThat(output.lines().filter(line -> line.equals("event alice: hello from the terminal"))).hasSize(1);
+        assertThat(output.indexOf("event alice joined")).isLessThan(output.indexOf("event alice: hello"));
     }
 
     @Test

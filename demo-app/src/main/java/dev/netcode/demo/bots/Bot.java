@@ -7,27 +7,32 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.netcode.client.ClientEventHandler;
 import dev.netcode.client.ClientState;
 import dev.netcode.client.NetcodeClient;
 import dev.netcode.demo.client.TokenClient;
 import dev.netcode.demo.game.Arena;
 import dev.netcode.demo.game.Direction;
+import dev.netcode.demo.game.EventMessages;
+import dev.netcode.demo.game.GameChannels;
 import dev.netcode.demo.game.GameMessages;
+import dev.netcode.message.ClientMessageHandler;
 
 /**
  * One bot: a real netcode client that plays like a person would, through the front door. It logs
- * in over HTTP for a connect token, connects over UDP, then sends an input ten times a second,
- * wandering at random with a pull toward the nearest coin. When it loses its connection (kicked,
- * timed out, token refused) it waits a moment and starts over with a fresh token.
+ * in over HTTP for a connect token, connects over UDP with the demo's channels
+ * ({@link GameChannels}), then sends an input ten times a second on the inputs channel, wandering
+ * at random with a pull toward the nearest coin, and now and then says something on the events
+ * channel. When it loses its connection (kicked, timed out, token refused) it waits a moment and
+ * starts over with a fresh token.
  *
  * <p>{@link #tick} runs on the fleet's shared scheduler, never twice at once; the client's events
  * arrive on the client's own thread, hence the volatile fields between them.
  */
-final class Bot implements ClientEventHandler {
+final class Bot implements ClientMessageHandler {
 
     private static final Logger log = LoggerFactory.getLogger(Bot.class);
     private static final Direction[] MOVES = { Direction.UP, Direction.DOWN, Direction.LEFT, Direction.RIGHT };
+    private static final String[] GREETINGS = { "hi all", "gl hf", "that coin is mine", "beep boop", "gg" };
 
     private final String name;
     private final String password;
@@ -35,6 +40,7 @@ final class Bot implements ClientEventHandler {
     private final Runnable onConnected;
     private final Random random;
     private final AtomicLong snapshots = new AtomicLong();
+    private final AtomicLong events = new AtomicLong();
 
     // Written by the client's thread, read by the scheduler and by tests.
     private volatile boolean connected;
@@ -46,6 +52,8 @@ final class Bot implements ClientEventHandler {
     private NetcodeClient client;
     private Direction direction = Direction.NONE;
     private long nextTurnNanos;
+    private long nextChatNanos;
+    private boolean greeted;
     private int failures;
 
     Bot(String name, String password, TokenClient tokens, Runnable onConnected, long seed) {
@@ -73,14 +81,22 @@ final class Bot implements ClientEventHandler {
             direction = chooseDirection();
             nextTurnNanos = now + TimeUnit.MILLISECONDS.toNanos(500 + random.nextInt(1500));
         }
-        client.sendPayload(GameMessages.input(direction, now), 0, GameMessages.INPUT_BYTES);
+        client.messages().send(GameChannels.INPUTS_ID, GameMessages.input(direction, now), 0, GameMessages.INPUT_BYTES);
+        if (!greeted || now - nextChatNanos >= 0) {
+            byte[] line = EventMessages.chatLine(GREETINGS[random.nextInt(GREETINGS.length)]);
+            client.messages().send(GameChannels.EVENTS_ID, line, 0, line.length);
+            greeted = true;
+            // A line every minute or so: eight bots keep the feed alive without drowning it.
+            nextChatNanos = now + TimeUnit.SECONDS.toNanos(30 + random.nextInt(60));
+        }
     }
 
     private void reconnect(long now) {
         closeClient();
         try {
             byte[] token = tokens.fetch(name, password);
-            client = NetcodeClient.start(TokenClient.bindAddressFor(token), this);
+            client = NetcodeClient.start(TokenClient.bindAddressFor(token), GameChannels.CONFIG, this);
+            greeted = false;
             lost = false; // before connect(): its first event may already say the token was refused
             client.connect(token);
             log.debug("{} connecting", name);
@@ -134,11 +150,16 @@ final class Bot implements ClientEventHandler {
     }
 
     @Override
-    public void onPayload(byte[] buf, int offset, int length, long sequence) {
-        GameMessages.Snapshot snapshot = GameMessages.readSnapshot(buf, offset, length);
-        if (snapshot != null) {
-            latest = snapshot;
-            snapshots.incrementAndGet();
+    public void onMessage(int channel, byte[] buf, int offset, int length) {
+        if (channel == GameChannels.SNAPSHOTS_ID) {
+            GameMessages.Snapshot snapshot = GameMessages.readSnapshot(buf, offset, length);
+            if (snapshot != null) {
+                latest = snapshot;
+                snapshots.incrementAndGet();
+            }
+        }
+        else if (channel == GameChannels.EVENTS_ID && EventMessages.readEvent(buf, offset, length) != null) {
+            events.incrementAndGet();
         }
     }
 
@@ -166,5 +187,9 @@ final class Bot implements ClientEventHandler {
 
     long snapshotsReceived() {
         return snapshots.get();
+    }
+
+    long eventsReceived() {
+        return events.get();
     }
 }

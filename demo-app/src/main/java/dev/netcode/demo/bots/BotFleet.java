@@ -29,7 +29,7 @@ import dev.netcode.demo.client.TokenClient;
  * Starts {@code demo.bots} bots when the application is ready, so the arena is busy from the first
  * second. They are real clients of this very application: each logs in over HTTP as its own user
  * ({@code bot-1}, {@code bot-2}, …, registered here with random passwords), fetches a connect
- * token and plays over UDP, exactly like a person with the terminal client.
+ * token and plays over UDP on the demo's channels, exactly like a person with the terminal client.
  *
  * <p>Threads: all bots share a scheduler of two threads for logging in and sending inputs (a login
  * blocks its thread for the few milliseconds a local HTTP call takes; the second thread keeps the
@@ -133,6 +133,11 @@ public class BotFleet {
     /** Snapshots all bots have received since they started. */
     public long snapshotsReceived() {
         return bots.stream().mapToLong(Bot::snapshotsReceived).sum();
+    }
+
+    /** Match events all bots have received on the events channel since they started. */
+    public long eventsReceived() {
+        return bots.stream().mapToLong(Bot::eventsReceived).sum();
     }
 
     private record Account(String name, String password) {

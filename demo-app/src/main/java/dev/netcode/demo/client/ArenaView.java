@@ -21,6 +21,10 @@ final class ArenaView {
         this.rows = rows;
     }
 
+    int columns() {
+        return columns;
+    }
+
     /** A whole frame, lines ended by CR LF because a raw-mode terminal does not add the CR itself. */
     String render(GameMessages.Snapshot snapshot) {
         char[][] cells = new char[rows][columns];

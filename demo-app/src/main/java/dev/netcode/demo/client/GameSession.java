@@ -1,30 +1,46 @@
 package dev.netcode.demo.client;
 
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
-import dev.netcode.client.ClientEventHandler;
 import dev.netcode.client.ClientState;
 import dev.netcode.client.NetcodeClient;
 import dev.netcode.demo.game.Direction;
+import dev.netcode.demo.game.EventMessages;
+import dev.netcode.demo.game.GameChannels;
+import dev.netcode.demo.game.GameEvent;
 import dev.netcode.demo.game.GameMessages;
+import dev.netcode.message.ClientMessageHandler;
+import dev.netcode.message.ConnectionStats;
+import dev.netcode.message.MessageLimitException;
 import dev.netcode.token.InvalidConnectTokenException;
 
 /**
  * A player's connection to the arena, whatever draws it: connects a {@link NetcodeClient} with a
- * token, sends inputs stamped with {@link System#nanoTime()}, and keeps the latest snapshot and a
- * smoothed round-trip time.
+ * token and the demo's channels ({@link GameChannels}), sends inputs stamped with
+ * {@link System#nanoTime()} on the inputs channel and chat lines on the events channel, and keeps
+ * the latest snapshot, the last few match events and a smoothed round-trip time.
  *
  * <p>The round trip: the server copies the echo of the last input it applied into the player's
  * next snapshot, with how long it held that input waiting for the tick; {@code now - echo - held}
  * when a new echo comes back is the time there and back on the network.
  */
-final class GameSession implements ClientEventHandler, AutoCloseable {
+final class GameSession implements ClientMessageHandler, AutoCloseable {
+
+    /** Match events kept for {@link #recentEvents()}. */
+    static final int RECENT_EVENTS = 5;
 
     private final NetcodeClient client;
     private final BiConsumer<ClientState, ClientState> stateListener;
+    private final Consumer<GameEvent> eventListener;
     private final AtomicLong snapshots = new AtomicLong();
+    private final AtomicLong events = new AtomicLong();
+    private final Deque<GameEvent> recentEvents = new ArrayDeque<>(RECENT_EVENTS + 1);
     private volatile GameMessages.Snapshot latest;
     private volatile double rttMillis = Double.NaN;
     private volatile int slot = -1;
@@ -35,16 +51,35 @@ final class GameSession implements ClientEventHandler, AutoCloseable {
      * Starts connecting with {@code token}.
      *
      * @param stateListener told of each state change, on the client's thread
+     * @param eventListener told of each match event as it arrives, on the client's thread
      */
-    GameSession(byte[] token, BiConsumer<ClientState, ClientState> stateListener) throws InvalidConnectTokenException {
+    GameSession(byte[] token, BiConsumer<ClientState, ClientState> stateListener, Consumer<GameEvent> eventListener)
+            throws InvalidConnectTokenException {
         this.stateListener = stateListener;
-        this.client = NetcodeClient.start(TokenClient.bindAddressFor(token), this);
+        this.eventListener = eventListener;
+        this.client = NetcodeClient.start(TokenClient.bindAddressFor(token), GameChannels.CONFIG, this);
         client.connect(token);
     }
 
     /** Tells the server where to go; ignored until connected. */
     void send(Direction direction) {
-        client.sendPayload(GameMessages.input(direction, System.nanoTime()), 0, GameMessages.INPUT_BYTES);
+        client.messages().send(GameChannels.INPUTS_ID, GameMessages.input(direction, System.nanoTime()), 0,
+                GameMessages.INPUT_BYTES);
+    }
+
+    /**
+     * Says {@code text} to everyone (the server refuses empty and overlong lines with a notice).
+     *
+     * @return false, sending nothing, when not connected or the line is over the channel's limit
+     */
+    boolean say(String text) {
+        byte[] line = EventMessages.chatLine(text);
+        try {
+            return client.messages().send(GameChannels.EVENTS_ID, line, 0, line.length);
+        }
+        catch (MessageLimitException ex) {
+            return false;
+        }
     }
 
     @Override
@@ -57,7 +92,26 @@ final class GameSession implements ClientEventHandler, AutoCloseable {
     }
 
     @Override
-    public void onPayload(byte[] buf, int offset, int length, long sequence) {
+    public void onMessage(int channel, byte[] buf, int offset, int length) {
+        if (channel == GameChannels.SNAPSHOTS_ID) {
+            onSnapshot(buf, offset, length);
+        }
+        else if (channel == GameChannels.EVENTS_ID) {
+            GameEvent event = EventMessages.readEvent(buf, offset, length);
+            if (event != null) {
+                synchronized (recentEvents) {
+                    recentEvents.addLast(event);
+                    if (recentEvents.size() > RECENT_EVENTS) {
+                        recentEvents.removeFirst();
+                    }
+                }
+                events.incrementAndGet();
+                eventListener.accept(event);
+            }
+        }
+    }
+
+    private void onSnapshot(byte[] buf, int offset, int length) {
         GameMessages.Snapshot snapshot = GameMessages.readSnapshot(buf, offset, length);
         if (snapshot == null) {
             return;
@@ -99,6 +153,23 @@ final class GameSession implements ClientEventHandler, AutoCloseable {
 
     long snapshotsReceived() {
         return snapshots.get();
+    }
+
+    long eventsReceived() {
+        return events.get();
+    }
+
+    /** The last {@link #RECENT_EVENTS} match events, oldest first. */
+    List<GameEvent> recentEvents() {
+        synchronized (recentEvents) {
+            return List.copyOf(recentEvents);
+        }
+    }
+
+    /** The message layer's smoothed packet loss with one decimal, or "-" when not connected. */
+    String lossText() {
+        ConnectionStats stats = client.messages().stats();
+        return stats == null ? "-" : String.format(Locale.ROOT, "%.1f", stats.packetLossPercent());
     }
 
     /** The newest snapshot, or {@code null} before the first. */

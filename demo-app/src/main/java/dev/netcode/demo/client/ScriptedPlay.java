@@ -9,12 +9,14 @@ import dev.netcode.token.InvalidConnectTokenException;
 
 /**
  * Plays without a keyboard ({@code --scripted SECONDS}): walks right, down, left, up, a second
- * each, sending ten inputs a second, and prints plain lines a script can read:
+ * each, sending ten inputs a second, says the {@code --say} line (if any) once connected, and
+ * prints plain lines a script can read:
  *
  * <pre>
  * state DISCONNECTED -> SENDING_CONNECTION_REQUEST      on every state change
+ * event alice joined                                    on every match event (events channel)
  * tick=412 rtt_ms=1.3 score=2 players=9                 once a second
- * summary state=CONNECTED snapshots=57 rtt_ms=1.3       at the end (the state before leaving)
+ * summary state=CONNECTED snapshots=57 events=4 rtt_ms=1.3   at the end (the state before leaving)
  * </pre>
  */
 final class ScriptedPlay {
@@ -26,10 +28,12 @@ final class ScriptedPlay {
     }
 
     /** @return 0 if it connected and received snapshots, 1 otherwise */
-    static int run(byte[] token, int seconds, PrintStream out, PrintStream err)
+    static int run(byte[] token, int seconds, String say, PrintStream out, PrintStream err)
             throws InvalidConnectTokenException, InterruptedException {
         GameSession session = new GameSession(token,
-                (previous, current) -> out.println("state " + previous + " -> " + current));
+                (previous, current) -> out.println("state " + previous + " -> " + current),
+                event -> out.println("event " + event.describe()));
+        String unsaid = say;
         ClientState reached;
         try {
             long start = System.nanoTime();
@@ -40,6 +44,9 @@ final class ScriptedPlay {
                     break;
                 }
                 session.send(PATTERN[(step / INPUTS_PER_SECOND) % PATTERN.length]);
+                if (unsaid != null && session.say(unsaid)) {
+                    unsaid = null;
+                }
                 if (step % INPUTS_PER_SECOND == 0) {
                     long tick = session.latest() == null ? 0 : session.latest().tick();
                     out.println("tick=" + tick + " rtt_ms=" + session.rttText() + " score=" + session.score()
@@ -51,8 +58,8 @@ final class ScriptedPlay {
         finally {
             session.close();
         }
-        out.println("summary state=" + reached + " snapshots=" + session.snapshotsReceived() + " rtt_ms="
-                + session.rttText());
+        out.println("summary state=" + reached + " snapshots=" + session.snapshotsReceived() + " events="
+                + session.eventsReceived() + " rtt_ms=" + session.rttText());
         if (!session.everConnected() || session.snapshotsReceived() == 0) {
             err.println("error: " + (session.everConnected() ? "connected but received no snapshots"
                     : "could not connect (" + reached + ")"));

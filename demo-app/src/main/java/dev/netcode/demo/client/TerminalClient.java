@@ -5,24 +5,28 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.URI;
 
+import dev.netcode.demo.game.ChatLine;
 import dev.netcode.token.InvalidConnectTokenException;
 
 /**
  * The demo's game client for people: {@code java -jar demo-app.jar --client --user alice --password
  * alice-pass}. It does what any netcode game client does: log in over HTTP for a connect token,
- * then connect over UDP and play. Interactive by default (arrow keys or WASD, drawn with ANSI
- * escapes); {@code --scripted SECONDS} plays a fixed pattern and prints plain lines instead, for
- * scripts, CI and terminals without raw mode.
+ * then connect over UDP and play, on the demo's channels (inputs and snapshots unreliable, match
+ * events and chat reliable and ordered). Interactive by default (arrow keys or WASD, drawn with
+ * ANSI escapes, the last match events under the arena); {@code --scripted SECONDS} plays a fixed
+ * pattern and prints plain lines instead, for scripts, CI and terminals without raw mode.
  *
  * <p>Exit codes: 0 played (or quit), 1 could not log in or lost the connection, 2 bad arguments.
  */
 public final class TerminalClient {
 
     static final String USAGE = """
-            usage: java -jar demo-app.jar --client --user NAME --password PASSWORD [--url URL] [--scripted SECONDS]
-              Plays the demo arena from this terminal: arrow keys or WASD move, space stops, q quits.
+            usage: java -jar demo-app.jar --client --user NAME --password PASSWORD [--url URL] [--scripted SECONDS] [--say TEXT]
+              Plays the demo arena from this terminal: arrow keys or WASD move, space stops,
+              t then a line and Enter chats, q quits. The last match events show under the arena.
               --url URL           where the demo runs (default http://localhost:8080)
               --scripted SECONDS  no keyboard: walk a fixed pattern for SECONDS and print plain lines
+              --say TEXT          say TEXT in the chat once connected
               Demo users: alice/alice-pass, bob/bob-pass, admin/admin-pass""";
 
     private TerminalClient() {
@@ -50,9 +54,9 @@ public final class TerminalClient {
         }
         try {
             if (options.scriptedSeconds() > 0) {
-                return ScriptedPlay.run(token, options.scriptedSeconds(), out, err);
+                return ScriptedPlay.run(token, options.scriptedSeconds(), options.say(), out, err);
             }
-            return InteractivePlay.run(token, options.user(), in, out, err);
+            return InteractivePlay.run(token, options.user(), options.say(), in, out, err);
         }
         catch (InvalidConnectTokenException ex) {
             err.println("error: the demo sent something that is not a connect token: " + ex.getMessage());
@@ -90,14 +94,15 @@ public final class TerminalClient {
         return null;
     }
 
-    /** The command line; {@code scriptedSeconds} is 0 for interactive play. */
-    record Options(String user, String password, URI url, int scriptedSeconds) {
+    /** The command line; {@code scriptedSeconds} is 0 for interactive play, {@code say} null without --say. */
+    record Options(String user, String password, URI url, int scriptedSeconds, String say) {
 
         static Options parse(String[] args) {
             String user = null;
             String password = null;
             String url = "http://localhost:8080";
             int scripted = 0;
+            String say = null;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--client" -> {
@@ -106,6 +111,7 @@ public final class TerminalClient {
                     case "--password" -> password = value(args, ++i, "--password");
                     case "--url" -> url = value(args, ++i, "--url");
                     case "--scripted" -> scripted = seconds(value(args, ++i, "--scripted"));
+                    case "--say" -> say = chatLine(value(args, ++i, "--say"));
                     default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
                 }
             }
@@ -116,7 +122,7 @@ public final class TerminalClient {
                 throw new IllegalArgumentException("--url must start with http:// or https://, got '" + url + "'");
             }
             try {
-                return new Options(user, password, URI.create(url), scripted);
+                return new Options(user, password, URI.create(url), scripted, say);
             }
             catch (IllegalArgumentException ex) {
                 throw new IllegalArgumentException("--url is not a URL: '" + url + "'");
@@ -143,10 +149,19 @@ public final class TerminalClient {
             throw new IllegalArgumentException("--scripted needs a whole number of seconds above 0, got '" + text + "'");
         }
 
+        private static String chatLine(String text) {
+            String cleaned = new ChatLine(text).cleaned();
+            if (cleaned == null) {
+                throw new IllegalArgumentException("--say needs 1 to " + ChatLine.MAX_CHARACTERS
+                        + " printable characters, got " + text.codePointCount(0, text.length()));
+            }
+            return cleaned;
+        }
+
         /** Never shows the password, should options end up in a log. */
         @Override
         public String toString() {
-            return "Options[user=" + user + ", url=" + url + ", scriptedSeconds=" + scriptedSeconds + "]";
+            return "Options[user=" + user + ", url=" + url + ", scriptedSeconds=" + scriptedSeconds + ", say=" + say + "]";
         }
     }
 }

@@ -57,9 +57,14 @@ public final class Arena {
         }
     }
 
-    /** Advances the world by {@code seconds}: moves everyone, then awards coins. */
-    public synchronized void step(double seconds) {
+    /**
+     * Advances the world by {@code seconds}: moves everyone, then awards coins.
+     *
+     * @return the names of the players who picked up a coin in this step, once per coin
+     */
+    public synchronized List<String> step(double seconds) {
         tick++;
+        List<String> collected = new ArrayList<>(0);
         for (Player player : players.values()) {
             player.x = clamp(player.x + player.direction.dx * SPEED * seconds, WIDTH);
             player.y = clamp(player.y + player.direction.dy * SPEED * seconds, HEIGHT);
@@ -68,9 +73,11 @@ public final class Arena {
                 if (Math.hypot(coin.x() - player.x, coin.y() - player.y) <= PICKUP_DISTANCE) {
                     player.score++;
                     coins.set(i, randomCoin());
+                    collected.add(player.name);
                 }
             }
         }
+        return collected;
     }
 
     /** An immutable copy of the world, safe to encode or serialise on any thread. */

@@ -10,4 +10,9 @@ class ArenaConfiguration {
     Arena arena() {
         return new Arena(System.nanoTime());
     }
+
+    @Bean
+    EventFeed eventFeed() {
+        return new EventFeed();
+    }
 }

@@ -6,7 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The demo's two messages, carried as netcode payloads (little-endian, like netcode itself).
+ * The demo's two binary messages (little-endian, like netcode itself): inputs on the
+ * {@value GameChannels#INPUTS} channel, snapshots on the {@value GameChannels#SNAPSHOTS} channel.
+ * Both channels are unreliable: nothing here is re-sent, a newer message replaces a lost one.
  *
  * <pre>
  * input    (client → server, 10 bytes): 0x01, direction u8, echo u64 (any stamp; comes back in the snapshot)
@@ -17,7 +19,7 @@ import java.util.List;
  * </pre>
  * A client measures its round trip as (now − echo) − held: the time on the wire, without the wait
  * for the next tick. Coordinates are hundredths of an arena unit. A snapshot holds at most {@link #MAX_PLAYERS}
- * players, which keeps it under netcode's 1200-byte payload limit.
+ * players, which keeps it within {@link GameChannels#MAX_SNAPSHOT_BYTES} (and one netcode payload).
  */
 public final class GameMessages {
 

@@ -2,8 +2,9 @@ package dev.netcode.demo.web;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -22,12 +23,15 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.netcode.demo.game.Arena;
+import dev.netcode.demo.game.EventFeed;
 
 /**
  * The spectator view behind the dashboard: {@code GET /arena/stream} is a server-sent event stream
- * of the whole arena, about ten frames a second. One scheduled task takes a snapshot, encodes it
- * once and sends it to every viewer, so a viewer costs a connection, not a thread. The stream is
- * public, so it carries names, positions and scores only: no client ids, no addresses.
+ * of the whole arena, about ten frames a second, and of the match events: an {@code events} event
+ * with the {@link EventFeed} entries a viewer has not had yet (all those retained when it
+ * connects), each once. One scheduled task takes a snapshot, encodes it once and sends it to every
+ * viewer, so a viewer costs a connection, not a thread. The stream is public, so it carries names,
+ * positions, scores and the events' text only: no client ids, no addresses.
  */
 @RestController
 class ArenaStreamController implements SmartLifecycle {
@@ -40,12 +44,15 @@ class ArenaStreamController implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(ArenaStreamController.class);
 
     private final Arena arena;
+    private final EventFeed feed;
     private final JsonMapper json;
-    private final Set<SseEmitter> viewers = ConcurrentHashMap.newKeySet();
+    /** Each viewer with the sequence of the last event it was sent (read and written by the stream's thread only). */
+    private final Map<SseEmitter, long[]> viewers = new ConcurrentHashMap<>();
     private volatile ScheduledExecutorService scheduler;
 
-    ArenaStreamController(Arena arena, JsonMapper json) {
+    ArenaStreamController(Arena arena, EventFeed feed, JsonMapper json) {
         this.arena = arena;
+        this.feed = feed;
         this.json = json;
     }
 
@@ -65,7 +72,8 @@ class ArenaStreamController implements SmartLifecycle {
         if (scheduler == null || viewers.size() >= MAX_VIEWERS) {
             return false;
         }
-        return viewers.add(emitter);
+        viewers.put(emitter, new long[] { 0 });
+        return true;
     }
 
     private void broadcast() {
@@ -73,20 +81,32 @@ class ArenaStreamController implements SmartLifecycle {
             return;
         }
         String frame;
+        List<EventFeed.Entry> events;
         try {
             frame = json.writeValueAsString(Frame.of(arena.snapshot()));
+            events = feed.since(0);
         }
         catch (RuntimeException ex) {
             log.warn("Could not encode the arena for spectators", ex);
             return;
         }
-        for (SseEmitter viewer : viewers) {
+        // Viewers are mostly up to date, so a few distinct backlogs cover them all: encode each once.
+        Map<Long, String> backlogs = new HashMap<>();
+        long newest = events.isEmpty() ? 0 : events.get(events.size() - 1).sequence();
+        for (Map.Entry<SseEmitter, long[]> viewer : viewers.entrySet()) {
+            long[] lastSent = viewer.getValue();
             try {
-                viewer.send(SseEmitter.event().data(frame));
+                viewer.getKey().send(SseEmitter.event().data(frame));
+                if (lastSent[0] < newest) {
+                    String backlog = backlogs.computeIfAbsent(lastSent[0], after -> json.writeValueAsString(
+                            events.stream().filter(e -> e.sequence() > after).map(FeedLine::of).toList()));
+                    viewer.getKey().send(SseEmitter.event().name("events").data(backlog));
+                    lastSent[0] = newest;
+                }
             }
             catch (IOException | RuntimeException ex) {
                 // The viewer has gone; the container reports it and Spring MVC completes the request.
-                viewers.remove(viewer);
+                viewers.remove(viewer.getKey());
             }
         }
     }
@@ -109,7 +129,7 @@ class ArenaStreamController implements SmartLifecycle {
             scheduler.shutdownNow();
             scheduler = null;
         }
-        for (SseEmitter viewer : viewers) {
+        for (SseEmitter viewer : viewers.keySet()) {
             viewer.complete();
         }
         viewers.clear();
@@ -142,6 +162,18 @@ class ArenaStreamController implements SmartLifecycle {
     }
 
     record Player(String name, double x, double y, int score, int color) {
+    }
+
+    /**
+     * One match event as spectators see it: its number in the feed, when it happened, its kind
+     * ({@code JOINED}, {@code LEFT}, {@code COLLECTED}, {@code CHAT}) and a line to show.
+     */
+    record FeedLine(long sequence, long epochMillis, String kind, String line) {
+
+        static FeedLine of(EventFeed.Entry entry) {
+            return new FeedLine(entry.sequence(), entry.epochMillis(), entry.event().kind().name(),
+                    entry.event().describe());
+        }
     }
 
     record Coin(double x, double y) {

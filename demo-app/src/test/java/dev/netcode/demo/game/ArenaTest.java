@@ -3,6 +3,8 @@ package dev.netcode.demo.game;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
 class ArenaTest {
@@ -77,12 +79,13 @@ class ArenaTest {
         // seed no coin lies on the way.)
         moveToTopLeftCorner();
         arena.input(ALICE, Direction.DOWN, 0);
-        arena.step(coin.y() / Arena.SPEED);
+        assertThat(arena.step(coin.y() / Arena.SPEED)).isEmpty();
         assertThat(alice().score()).isZero();
 
         arena.input(ALICE, Direction.RIGHT, 0);
-        arena.step(coin.x() / Arena.SPEED);
+        List<String> collected = arena.step(coin.x() / Arena.SPEED);
 
+        assertThat(collected).containsExactly("alice");
         assertThat(alice().score()).isEqualTo(1);
         assertThat(arena.snapshot().coins()).hasSize(Arena.COINS).doesNotContain(coin);
     }

@@ -11,6 +11,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 import dev.netcode.demo.game.Arena;
 import dev.netcode.demo.game.Direction;
+import dev.netcode.demo.game.EventFeed;
+import dev.netcode.demo.game.GameEvent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,8 +35,22 @@ class ArenaStreamControllerTest {
     }
 
     @Test
+    void feedLinesCarryTheEventsTextButNoClientIds() {
+        EventFeed feed = new EventFeed();
+        feed.add(GameEvent.joined("alice"));
+        feed.add(GameEvent.chat("alice", "hi\u001b[2J"));
+
+        String lines = json.writeValueAsString(feed.since(0).stream().map(ArenaStreamController.FeedLine::of).toList());
+
+        assertThat(lines).startsWith("[{\"sequence\":1,\"epochMillis\":")
+            .contains("\"kind\":\"JOINED\",\"line\":\"alice joined\"}",
+                    "{\"sequence\":2,", "\"kind\":\"CHAT\",\"line\":\"alice: hi?[2J\"}")
+            .doesNotContain("clientId", "\\u001b");
+    }
+
+    @Test
     void refusesViewersBeyondTheLimitAndAllWhenStopped() {
-        ArenaStreamController controller = new ArenaStreamController(new Arena(1), json);
+        ArenaStreamController controller = new ArenaStreamController(new Arena(1), new EventFeed(), json);
         assertThat(controller.stream().getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
 
         controller.start();

@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -28,14 +30,17 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
+import dev.netcode.demo.game.EventFeed;
 import dev.netcode.server.NetcodeServer;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The dashboard in a real (headless) Chromium: the slot table lists the bots the application
- * starts ({@code demo.bots=3}) and the arena canvas is drawn from the spectator stream. Skipped
- * when Chromium is not installed. Leaves a screenshot in {@code target/dashboard.png}.
+ * starts ({@code demo.bots=3}) with each connection's round-trip time and packet loss, the arena
+ * canvas is drawn from the spectator stream, and the event feed next to it shows the match events
+ * (the bots joining and greeting). Skipped when Chromium is not installed. Leaves a screenshot in
+ * {@code target/dashboard.png}.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
         properties = { "netcode.server.bind-address=127.0.0.1:0", "demo.bots=3" })
@@ -45,6 +50,8 @@ class DashboardBrowserTest {
     private static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
     private static final int BOTS = 3;
     private static final Duration WAIT = Duration.ofSeconds(20);
+    /** As app.js shows at most. */
+    private static final int FEED_LINES = 12;
 
     @LocalServerPort
     private int port;
@@ -52,8 +59,12 @@ class DashboardBrowserTest {
     @Autowired
     private NetcodeServer server;
 
+    @Autowired
+    private EventFeed feed;
+
     @Test
-    void slotTableListsTheBotsAndTheArenaIsDrawn(@TempDir Path profile) throws Exception {
+    void slotTableListsTheBotsWithTheirRoundTripAndTheArenaAndEventFeedAreDrawn(@TempDir Path profile)
+            throws Exception {
         assumeTrue(CHROMIUM.canExecute() && CHROMEDRIVER.canExecute(),
                 "Chromium not installed: apt-get install chromium chromium-driver");
         WebDriver driver = startChromium(profile);
@@ -71,6 +82,20 @@ class DashboardBrowserTest {
                             && String.valueOf(BOTS).equals(d.findElement(By.id("slots")).getDomAttribute("data-rows"))
                             && connected.equals(clientIdCells(d));
                 });
+
+            wait.withMessage("an rtt and a loss figure from /actuator/netcode in every bot's row")
+                .until(d -> {
+                    List<List<String>> rows = slotCells(d);
+                    return rows.size() == BOTS && rows.stream()
+                        .allMatch(cells -> cells.get(5).matches("\\d+\\.\\d ms") && cells.get(6).matches("\\d+\\.\\d %"));
+                });
+
+            // The context may be shared with other tests, so compare with what the server's feed holds
+            // rather than expect particular events: the latest ones, newest first, each once.
+            wait.withMessage("the event feed to show the server's latest match events, newest first").until(d -> {
+                List<String> expected = latestEvents();
+                return expected.size() >= BOTS && feedLines(d).equals(expected);
+            });
 
             wait.withMessage("the arena to be drawn with the bots on it").until(d -> {
                 Map<String, Object> pixels = canvasPixels(d);
@@ -111,6 +136,28 @@ class DashboardBrowserTest {
                 "--disable-dev-shm-usage", "--disable-quic", "--no-first-run", "--disable-component-update",
                 "--disable-sync", "--window-size=1400,1200", "--user-data-dir=" + profile.toAbsolutePath());
         return new ChromeDriver(service, options);
+    }
+
+    /** The text of each cell of the rows of connected clients, read in one script call. */
+    @SuppressWarnings("unchecked")
+    private static List<List<String>> slotCells(WebDriver driver) {
+        return (List<List<String>>) ((JavascriptExecutor) driver).executeScript(
+                "return Array.from(document.querySelectorAll('#slots tbody tr[data-client-id]'))"
+                        + ".map(row => Array.from(row.cells).map(cell => cell.textContent.trim()));");
+    }
+
+    /** The lines of the event feed, newest first, without their times. */
+    @SuppressWarnings("unchecked")
+    private static List<String> feedLines(WebDriver driver) {
+        return (List<String>) ((JavascriptExecutor) driver).executeScript(
+                "return Array.from(document.querySelectorAll('#events li span')).map(span => span.textContent);");
+    }
+
+    /** The lines the server's feed holds, newest first, as many as the dashboard shows. */
+    private List<String> latestEvents() {
+        List<String> lines = new ArrayList<>(feed.since(0).stream().map(entry -> entry.event().describe()).toList());
+        Collections.reverse(lines);
+        return lines.subList(0, Math.min(FEED_LINES, lines.size()));
     }
 
     /** The client ids the slot table shows, read in one script call so a re-render cannot interleave. */

@@ -10,10 +10,12 @@ package dev.netcode.message;
  * @param messagesDropped unreliable messages dropped: on sending, those a flush had no room for
  *        (they never wait for a later flush); on receiving, sequenced ones older than one already
  *        delivered. Reliable channels drop nothing
+ * @param sendsRefused sends refused at the call because the channel's send queue or window was
+ *        full, and broadcasts that skipped this connection for that reason
  * @param messagesResent re-sends of reliable messages and block fragments whose packet was not acked in time
  * @param bufferedBytes bytes of message data the channel holds now, sending and receiving (at most
  *        {@link MessageConfig#maxBufferedBytes(int)})
  */
 public record ChannelStats(String name, DeliveryMode delivery, long messagesSent, long messagesReceived,
-        long messagesDropped, long messagesResent, long bufferedBytes) {
+        long messagesDropped, long sendsRefused, long messagesResent, long bufferedBytes) {
 }

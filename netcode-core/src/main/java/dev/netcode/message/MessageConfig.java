@@ -197,8 +197,15 @@ public record MessageConfig(List<ChannelConfig> channels, int packetBudgetBytes,
                 maxReliableMessageBytes, minResendSeconds, maxResendSeconds, config);
     }
 
-    /** The channel with id {@code id}. */
+    /**
+     * The channel with id {@code id}.
+     *
+     * @throws IllegalArgumentException for an unknown id
+     */
     public ChannelConfig channel(int id) {
+        if (id < 0 || id >= channels.size()) {
+            throw new IllegalArgumentException("no channel with id " + id + "; ids are 0.." + (channels.size() - 1));
+        }
         return channels.get(id);
     }
 

@@ -154,6 +154,16 @@ public final class MessageConnection {
         sendChannel(channel).reserve(length);
     }
 
+    /**
+     * As {@link #reserve} for a message known to be within the channel's
+     * {@link ChannelConfig#maxMessageBytes()}, without throwing.
+     *
+     * @return false, taking nothing and counting a refused send, when the channel is full
+     */
+    boolean tryReserve(int channel, int length) {
+        return sendChannel(channel).tryReserve(length);
+    }
+
     /** Gives back room taken by {@link #reserve} for a message that will not be sent; any thread. */
     void unreserve(int channel, int length) {
         sendChannel(channel).release(1, length);
@@ -165,9 +175,7 @@ public final class MessageConnection {
     }
 
     private SendChannel sendChannel(int channel) {
-        if (channel < 0 || channel >= sendChannels.length) {
-            throw new IllegalArgumentException("no channel with id " + channel + "; ids are 0.." + (sendChannels.length - 1));
-        }
+        config.channel(channel); // throws for an unknown id
         return sendChannels[channel];
     }
 
@@ -416,7 +424,8 @@ public final class MessageConnection {
             SendChannel channel = sendChannels[i];
             long received = reliableReceivers[i] == null ? unreliableReceived[i] : reliableReceivers[i].messagesReceived;
             channels.add(new ChannelStats(channel.config.name(), channel.config.delivery(), channel.messagesSent, received,
-                    channel.messagesDropped + sequencedDropped[i], channel.messagesResent, bufferedBytes(i)));
+                    channel.messagesDropped + sequencedDropped[i], channel.sendsRefused(), channel.messagesResent,
+                    bufferedBytes(i)));
         }
         return new ConnectionStats(endpoint.rttMillis(), endpoint.packetLossPercent(), endpoint.sentBandwidthKbps(),
                 endpoint.receivedBandwidthKbps(), endpoint.ackedBandwidthKbps(), packetsSent, packetsReceived,

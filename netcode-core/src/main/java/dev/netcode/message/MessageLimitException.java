@@ -21,6 +21,12 @@ public final class MessageLimitException extends IllegalStateException {
         this.limitValue = limitValue;
     }
 
+    /** The exception for a message of {@code length} bytes over {@code channel}'s {@link ChannelConfig#maxMessageBytes()}. */
+    static MessageLimitException tooLarge(ChannelConfig channel, int length) {
+        return new MessageLimitException(channel.name(), MessageLimit.MAX_MESSAGE_BYTES, channel.maxMessageBytes(),
+                "a message of " + length + " bytes is larger than the channel allows");
+    }
+
     /** The name of the channel the message was for. */
     public String channel() {
         return channel;

@@ -143,43 +143,46 @@ public final class MessageServer implements ServerEventHandler {
     }
 
     /**
-     * Queues {@code message[offset, offset + length)} on {@code channel} for every connected client,
-     * all or none: when any client's channel is full nothing is queued for anyone.
+     * Queues {@code message[offset, offset + length)} on {@code channel} for every connected client
+     * whose channel has room. A client whose send queue or window is full (one that stopped acking,
+     * say) is skipped and counted in its {@link ChannelStats#sendsRefused()}, so one stalled client
+     * cannot hold back everyone else's messages.
      *
      * @return the number of clients it was queued for
-     * @throws MessageLimitException naming the limit (and, for a full channel, the slot) when the
-     *         message is over its channel's limit or any client's send queue or window is full
+     * @throws MessageLimitException when the message is over its channel's
+     *         {@link ChannelConfig#maxMessageBytes()}; nothing is queued for anyone then
+     * @throws IllegalArgumentException for an unknown channel id
      */
     public int broadcast(int channel, byte[] message, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, message.length);
-        Session[] targets = connectedSessions();
-        int reserved = 0;
-        try {
-            for (; reserved < targets.length; reserved++) {
-                targets[reserved].connection.reserve(channel, length);
-            }
+        ChannelConfig channelConfig = config.channel(channel);
+        if (length > channelConfig.maxMessageBytes()) {
+            throw MessageLimitException.tooLarge(channelConfig, length);
         }
-        catch (RuntimeException ex) {
-            for (int i = 0; i < reserved; i++) {
-                targets[i].connection.unreserve(channel, length);
+        Session[] connected = connectedSessions();
+        Session[] targets = new Session[connected.length];
+        int queued = 0;
+        for (Session session : connected) {
+            if (session.connection.tryReserve(channel, length)) {
+                targets[queued++] = session;
             }
-            throw ex;
         }
         if (onServerThread()) {
-            for (Session target : targets) {
-                target.connection.sendReserved(channel, message, offset, length);
+            for (int i = 0; i < queued; i++) {
+                targets[i].connection.sendReserved(channel, message, offset, length);
             }
-            return targets.length;
+            return queued;
         }
         byte[] copy = Arrays.copyOfRange(message, offset, offset + length);
+        int count = queued;
         server.execute(machine -> {
-            for (Session target : targets) {
-                if (sessions.get(target.slot) == target) {
-                    target.connection.sendReserved(channel, copy, 0, copy.length);
+            for (int i = 0; i < count; i++) {
+                if (sessions.get(targets[i].slot) == targets[i]) {
+                    targets[i].connection.sendReserved(channel, copy, 0, copy.length);
                 }
             }
         });
-        return targets.length;
+        return queued;
     }
 
     /** As {@link #broadcast(int, byte[], int, int)} with the channel's name. */

@@ -15,6 +15,7 @@ abstract class SendChannel {
     final int id;
     final ChannelConfig config;
     private final AtomicLong held = new AtomicLong();
+    private final AtomicLong sendsRefused = new AtomicLong();
 
     long messagesSent;
     long messagesDropped;
@@ -32,27 +33,50 @@ abstract class SendChannel {
      */
     final void reserve(int length) {
         if (length > config.maxMessageBytes()) {
-            throw new MessageLimitException(config.name(), MessageLimit.MAX_MESSAGE_BYTES, config.maxMessageBytes(),
-                    "a message of " + length + " bytes is larger than the channel allows");
+            throw MessageLimitException.tooLarge(config, length);
         }
+        MessageLimit full = take(length);
+        if (full == MessageLimit.WINDOW_MESSAGES) {
+            throw new MessageLimitException(config.name(), full, config.windowMessages(),
+                    "the channel already holds " + config.windowMessages() + " messages not yet " + notYet());
+        }
+        if (full == MessageLimit.SEND_QUEUE_BYTES) {
+            throw new MessageLimitException(config.name(), full, config.sendQueueBytes(), "the channel holds "
+                    + heldBytes() + " bytes not yet " + notYet() + ", no room for " + length + " more");
+        }
+    }
+
+    /**
+     * As {@link #reserve} for a message within {@link ChannelConfig#maxMessageBytes()}, without
+     * throwing: false (nothing taken, a refused send counted) when the channel is full.
+     */
+    final boolean tryReserve(int length) {
+        return take(length) == null;
+    }
+
+    /** Takes the room, or counts a refused send and returns the limit that is full. */
+    private MessageLimit take(int length) {
         while (true) {
             long current = held.get();
-            long messages = current >>> 32;
-            long bytes = current & BYTES_MASK;
-            if (messages >= config.windowMessages()) {
-                throw new MessageLimitException(config.name(), MessageLimit.WINDOW_MESSAGES, config.windowMessages(),
-                        "the channel already holds " + messages + " messages not yet " + (config.delivery().isReliable()
-                                ? "acked" : "sent"));
-            }
-            if (bytes + length > config.sendQueueBytes()) {
-                throw new MessageLimitException(config.name(), MessageLimit.SEND_QUEUE_BYTES, config.sendQueueBytes(),
-                        "the channel already holds " + bytes + " bytes not yet " + (config.delivery().isReliable()
-                                ? "acked" : "sent") + ", no room for " + length + " more");
+            MessageLimit full = (current >>> 32) >= config.windowMessages() ? MessageLimit.WINDOW_MESSAGES
+                    : (current & BYTES_MASK) + length > config.sendQueueBytes() ? MessageLimit.SEND_QUEUE_BYTES : null;
+            if (full != null) {
+                sendsRefused.incrementAndGet();
+                return full;
             }
             if (held.compareAndSet(current, current + ONE_MESSAGE + length)) {
-                return;
+                return null;
             }
         }
+    }
+
+    private String notYet() {
+        return config.delivery().isReliable() ? "acked" : "sent";
+    }
+
+    /** Sends refused because the channel was full, from any thread. */
+    final long sendsRefused() {
+        return sendsRefused.get();
     }
 
     /** Gives back the room of {@code messages} messages of {@code bytes} bytes in all; any thread. */

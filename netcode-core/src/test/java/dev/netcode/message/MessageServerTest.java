@@ -174,22 +174,25 @@ class MessageServerTest {
     }
 
     @Test
-    void broadcastIsAllOrNothingWhenAClientsChannelIsFull() {
+    void broadcastSkipsAClientWhoseChannelIsFullAndCountsIt() {
         MessageConfig config = MessageConfig.of(ChannelConfig.of("chat", DeliveryMode.RELIABLE_ORDERED)
                 .withWindowMessages(2));
         startServer(config);
-        Client first = connect(config, 1);
-        connect(config, 2);
+        Client stalled = connect(config, 1);
+        Client second = connect(config, 2);
         network.setPacketLossPercent(100);
         messages.send(server.findClientIndex(1), 1, 0, "a".getBytes());
         messages.send(server.findClientIndex(1), 1, 0, "b".getBytes());
-        assertThatThrownBy(() -> messages.broadcast(0, "c".getBytes(), 0, 1)).isInstanceOf(MessageLimitException.class)
-                .hasMessageContaining("windowMessages = 2");
-        assertThat(messages.connection(server.findClientIndex(2)).bufferedBytes()).as("nothing queued for client 2")
-                .isZero();
+        assertThat(messages.broadcast(0, "c".getBytes(), 0, 1)).as("queued for client 2 only").isEqualTo(1);
+        assertThatThrownBy(() -> messages.broadcast(0, new byte[MessageConfig.DEFAULT_MAX_RELIABLE_MESSAGE_BYTES + 1],
+                0, MessageConfig.DEFAULT_MAX_RELIABLE_MESSAGE_BYTES + 1)).isInstanceOf(MessageLimitException.class)
+                .hasMessageContaining("maxMessageBytes");
         network.setPacketLossPercent(0);
-        runUntil(() -> first.received.size() == 2, 300);
-        assertThat(first.received).containsExactly("0:a", "0:b");
+        runUntil(() -> stalled.received.size() == 2 && second.received.size() == 1, 300);
+        assertThat(stalled.received).containsExactly("0:a", "0:b");
+        assertThat(second.received).containsExactly("0:c");
+        runUntil(() -> messages.stats(server.findClientIndex(1)).channels().get(0).sendsRefused() == 1, 300);
+        assertThat(messages.stats(server.findClientIndex(2)).channels().get(0).sendsRefused()).isZero();
     }
 
     @Test

@@ -102,13 +102,8 @@ public class ArenaGame implements SmartLifecycle {
      */
     private synchronized void announce(GameEvent event) {
         feed.add(event);
-        try {
-            messaging.broadcast(GameChannels.EVENTS, event);
-        }
-        catch (MessageLimitException ex) {
-            // All or none: some player's event queue is full (it stopped acking); the others miss this one too.
-            log.warn("Match event not sent to the players: {}", ex.getMessage());
-        }
+        // A player whose event queue is full (one that stopped acking) is skipped, not the others.
+        messaging.broadcast(GameChannels.EVENTS, event);
     }
 
     @EventListener

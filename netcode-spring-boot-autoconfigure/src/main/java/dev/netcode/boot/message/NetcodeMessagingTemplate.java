@@ -53,11 +53,12 @@ public class NetcodeMessagingTemplate {
     }
 
     /**
-     * Sends {@code message} on {@code channel} to every connected client, all or none: when any
-     * client's channel is full, nothing is sent to anyone.
+     * Sends {@code message} on {@code channel} to every connected client whose channel has room;
+     * a client whose send queue or window is full is skipped and counted in its channel's
+     * {@code sendsRefused}.
      *
      * @return how many clients it was sent to
-     * @throws MessageLimitException naming the limit (and, for a full channel, the slot)
+     * @throws MessageLimitException when the message is over the channel's max-message-size
      * @throws NetcodeMessageConversionException if no converter can write the message
      * @throws IllegalArgumentException for a channel that is not configured
      */

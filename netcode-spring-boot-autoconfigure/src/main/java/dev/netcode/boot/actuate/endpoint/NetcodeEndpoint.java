@@ -494,6 +494,8 @@ public class NetcodeEndpoint {
 
         private final long messagesDropped;
 
+        private final long sendsRefused;
+
         private final long messagesResent;
 
         private final long bufferedBytes;
@@ -504,6 +506,7 @@ public class NetcodeEndpoint {
             this.messagesSent = stats.messagesSent();
             this.messagesReceived = stats.messagesReceived();
             this.messagesDropped = stats.messagesDropped();
+            this.sendsRefused = stats.sendsRefused();
             this.messagesResent = stats.messagesResent();
             this.bufferedBytes = stats.bufferedBytes();
         }
@@ -535,6 +538,15 @@ public class NetcodeEndpoint {
          */
         public long getMessagesDropped() {
             return this.messagesDropped;
+        }
+
+        /**
+         * Return the sends to this client refused because its send queue or window on the
+         * channel was full, broadcasts that skipped it included.
+         * @return the refused sends
+         */
+        public long getSendsRefused() {
+            return this.sendsRefused;
         }
 
         /**

@@ -156,7 +156,13 @@ public final class MessageClient implements ClientEventHandler {
         if (current == null) {
             return;
         }
-        current.receivePayload(buf, offset, length);
+        ClientStateMachine machine = client;
+        if (machine != null) {
+            current.receivePayload(machine.time(), buf, offset, length);
+        }
+        else {
+            current.receivePayload(buf, offset, length);
+        }
         if (current.isOverflowed() && connection == current) {
             int channel = current.overflowChannel();
             log.info("the server overflowed the receive window of channel '{}'; disconnecting",

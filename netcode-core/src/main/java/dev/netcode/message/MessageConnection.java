@@ -43,10 +43,9 @@ public final class MessageConnection {
     private static final double RTT_GAIN = 0.125;
     private static final double RTT_VARIANCE_GAIN = 0.25;
     /**
-     * Longest time between two updates of the reliable layer. It takes its clock from its update
-     * and recomputes its loss and bandwidth statistics there, over its whole packet history (the
-     * costliest part of a tick), so it is updated only before a packet goes out or comes in, and
-     * this often for its statistics while the connection is idle.
+     * Time between two statistics updates of the reliable layer: {@link ReliableEndpoint#update}
+     * recomputes loss and bandwidth over its whole packet history (the costliest part of a tick),
+     * so its clock alone follows ours on every send and receive and its statistics this often.
      */
     static final double ENDPOINT_UPDATE_INTERVAL = 0.1;
     /**
@@ -185,9 +184,10 @@ public final class MessageConnection {
      * the peer sent something we have not acked yet.
      */
     public void update(double time) {
-        this.time = Math.max(this.time, time);
+        advanceClock(time);
         if (this.time - lastEndpointUpdate >= ENDPOINT_UPDATE_INTERVAL) {
-            updateEndpoint();
+            endpoint.update(this.time);
+            lastEndpointUpdate = this.time;
         }
         if (overflowChannel >= 0 || this.time - lastFlushTime < config.flushIntervalSeconds() - CLOCK_TOLERANCE) {
             return;
@@ -195,8 +195,16 @@ public final class MessageConnection {
         flush();
     }
 
+    private void advanceClock(double now) {
+        if (now > time) {
+            time = now;
+            endpoint.setTime(now);
+        }
+    }
+
+    // The interval counts from the last flush that sent something: an update with nothing to send
+    // (another client's datagram woke the server, a keep-alive tick) must not delay the next message.
     private void flush() {
-        lastFlushTime = time;
         double resendInterval = resendInterval();
         int channels = sendChannels.length;
         for (int p = 0; p < config.packetsPerFlush(); p++) {
@@ -218,21 +226,13 @@ public final class MessageConnection {
         }
     }
 
-    /** Brings the reliable layer's clock to ours, if it lags. */
-    private void updateEndpoint() {
-        if (lastEndpointUpdate != time) {
-            endpoint.update(time);
-            lastEndpointUpdate = time;
-        }
-    }
-
     private void sendPacket() {
-        updateEndpoint();
         int sequence = endpoint.nextPacketSequence();
         if (endpoint.sendPacket(packet.buf, 0, packet.pos)) {
             sentPackets.record(sequence, time, packet);
             packetsSent++;
             ackOwed = false;
+            lastFlushTime = time;
         }
     }
 
@@ -267,12 +267,20 @@ public final class MessageConnection {
 
     // ---- receiving --------------------------------------------------------------------------------
 
-    /** A datagram (a netcode payload) from the peer. Never throws for any bytes. */
+    /**
+     * A datagram (a netcode payload) from the peer, received at {@code time} (the clock of
+     * {@link #update}; acks it carries are timed by it). Never throws for any bytes.
+     */
+    public void receivePayload(double time, byte[] buf, int offset, int length) {
+        advanceClock(time);
+        receivePayload(buf, offset, length);
+    }
+
+    /** As {@link #receivePayload(double, byte[], int, int)} at the time of the last {@link #update}. */
     public void receivePayload(byte[] buf, int offset, int length) {
         if (overflowChannel >= 0) {
             return;
         }
-        updateEndpoint();
         endpoint.receivePacket(buf, offset, length);
         int acks = endpoint.ackCount();
         for (int i = 0; i < acks; i++) {

@@ -253,7 +253,8 @@ public final class MessageServer implements ServerEventHandler {
             return;
         }
         MessageConnection connection = session.connection;
-        connection.receivePayload(buf, offset, length);
+        // The slot's receive time is the server's clock now; the connection's is its last update's.
+        connection.receivePayload(slot.lastReceiveTime(), buf, offset, length);
         if (connection.isOverflowed() && sessions.get(slot.index()) == session) {
             log.info("client {} in slot {} overflowed the receive window of channel '{}'; disconnecting it",
                     Long.toUnsignedString(session.clientId), slot.index(),

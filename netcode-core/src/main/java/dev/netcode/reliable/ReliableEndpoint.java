@@ -327,6 +327,16 @@ public final class ReliableEndpoint {
         }
     }
 
+    /**
+     * Advances the clock (seconds) without recomputing the statistics. The clock times every send
+     * and ack (RTT); {@link #update(double)} also walks the whole packet history for loss and
+     * bandwidth, so a caller that must time each packet exactly but wants statistics only every
+     * so often calls this before each send and receive and {@link #update(double)} at its own pace.
+     */
+    public void setTime(double time) {
+        this.time = time;
+    }
+
     /** Advances the clock (seconds) and recomputes packet loss and bandwidth, as {@code reliable_endpoint_update} does. */
     public void update(double time) {
         this.time = time;

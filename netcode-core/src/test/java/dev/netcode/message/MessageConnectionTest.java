@@ -2,7 +2,10 @@ package dev.netcode.message;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.offset;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -92,6 +95,43 @@ class MessageConnectionTest {
         assertThat(pair.a.connection.packetsSent()).isEqualTo(1_000);
         pair.step(0.01);
         assertThat(pair.b.received.get(0)).hasSize(1_000);
+    }
+
+    @Test
+    void anUpdateWithNothingToSendDoesNotDelayTheNextMessage() {
+        List<byte[]> sent = new ArrayList<>();
+        MessageConnection connection = new MessageConnection(FOUR, 0.0,
+                (buf, offset, length) -> sent.add(Arrays.copyOfRange(buf, offset, offset + length)),
+                (channel, buf, offset, length) -> {
+                });
+        connection.send(0, MessagePair.message(0, 0, 10));
+        connection.update(0.0);
+        connection.update(0.009); // nothing to send: e.g. another client's datagram woke the server
+        connection.send(0, MessagePair.message(0, 1, 10));
+        connection.update(0.0101);
+        assertThat(sent).as("the second message goes out one flush interval after the first packet").hasSize(2);
+    }
+
+    @Test
+    void acksAreTimedWhenTheyArriveNotAtTheLastUpdate() {
+        List<byte[]> fromA = new ArrayList<>();
+        List<byte[]> fromB = new ArrayList<>();
+        MessageConnection a = new MessageConnection(FOUR, 0.0,
+                (buf, offset, length) -> fromA.add(Arrays.copyOfRange(buf, offset, offset + length)),
+                (channel, buf, offset, length) -> {
+                });
+        MessageConnection b = new MessageConnection(FOUR, 0.0,
+                (buf, offset, length) -> fromB.add(Arrays.copyOfRange(buf, offset, offset + length)),
+                (channel, buf, offset, length) -> {
+                });
+        a.send(2, MessagePair.message(2, 0, 10));
+        a.update(0.0);
+        b.receivePayload(0.05, fromA.get(0), 0, fromA.get(0).length);
+        b.update(0.05);
+        // A's last update was at 0: the ack it receives at 0.1 took 100 ms, not 0.
+        a.receivePayload(0.1, fromB.get(0), 0, fromB.get(0).length);
+        assertThat(a.stats().rttMillis()).isCloseTo(100.0, offset(0.01));
+        assertThat(a.resendInterval()).isGreaterThan(0.1);
     }
 
     @Test

@@ -27,8 +27,9 @@ final class MessagePair {
             }
         }
 
-        void receive() {
-            transport.receive((from, buf, offset, length) -> connection.receivePayload(buf, offset, length), 1 << 16);
+        void receive(double time) {
+            transport.receive((from, buf, offset, length) -> connection.receivePayload(time, buf, offset, length),
+                    1 << 16);
         }
     }
 
@@ -64,8 +65,8 @@ final class MessagePair {
     void step(double dt) {
         time += dt;
         network.update(time);
-        a.receive();
-        b.receive();
+        a.receive(time);
+        b.receive(time);
         a.connection.update(time);
         b.connection.update(time);
     }

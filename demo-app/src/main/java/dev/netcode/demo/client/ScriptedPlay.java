@@ -1,16 +1,19 @@
 package dev.netcode.demo.client;
 
 import java.io.PrintStream;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import dev.netcode.client.ClientState;
 import dev.netcode.demo.game.Direction;
+import dev.netcode.demo.game.GameEvent;
 import dev.netcode.token.InvalidConnectTokenException;
 
 /**
  * Plays without a keyboard ({@code --scripted SECONDS}): walks right, down, left, up, a second
- * each, sending ten inputs a second, says the {@code --say} line (if any) once connected, and
- * prints plain lines a script can read:
+ * each, sending ten inputs a second, says the {@code --say} line (if any) once connected (and
+ * before leaving waits up to {@value #OWN_LINE_WAIT_SECONDS} s for the events channel to bring it
+ * back), and prints plain lines a script can read:
  *
  * <pre>
  * state DISCONNECTED -> SENDING_CONNECTION_REQUEST      on every state change
@@ -23,6 +26,7 @@ final class ScriptedPlay {
 
     private static final Direction[] PATTERN = { Direction.RIGHT, Direction.DOWN, Direction.LEFT, Direction.UP };
     private static final int INPUTS_PER_SECOND = 10;
+    private static final int OWN_LINE_WAIT_SECONDS = 10;
 
     private ScriptedPlay() {
     }
@@ -30,9 +34,15 @@ final class ScriptedPlay {
     /** @return 0 if it connected and received snapshots, 1 otherwise */
     static int run(byte[] token, int seconds, String say, PrintStream out, PrintStream err)
             throws InvalidConnectTokenException, InterruptedException {
+        CountDownLatch heardOwnLine = new CountDownLatch(1);
         GameSession session = new GameSession(token,
                 (previous, current) -> out.println("state " + previous + " -> " + current),
-                event -> out.println("event " + event.describe()));
+                event -> {
+                    out.println("event " + event.describe());
+                    if (event.kind() == GameEvent.Kind.CHAT && event.text().equals(say)) {
+                        heardOwnLine.countDown();
+                    }
+                });
         String unsaid = say;
         ClientState reached;
         try {
@@ -52,6 +62,10 @@ final class ScriptedPlay {
                     out.println("tick=" + tick + " rtt_ms=" + session.rttText() + " score=" + session.score()
                             + " players=" + session.players());
                 }
+            }
+            if (say != null && unsaid == null) {
+                // The line was said near the end maybe: let the reliable channel bring it back.
+                heardOwnLine.await(OWN_LINE_WAIT_SECONDS, TimeUnit.SECONDS);
             }
             reached = session.state();
         }

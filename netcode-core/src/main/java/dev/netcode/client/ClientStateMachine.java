@@ -178,9 +178,18 @@ public final class ClientStateMachine implements Transport.DatagramHandler, Auto
     /** Receives and processes waiting packets, sends what the state calls for, and checks timeouts. */
     public void update(double now) {
         time = now;
-        if (loopback) {
-            return;
+        if (!loopback) {
+            updateConnection();
         }
+        try {
+            events.onUpdate(this, now);
+        }
+        catch (RuntimeException ex) {
+            log.warn("client event handler onUpdate threw; the client carries on", ex);
+        }
+    }
+
+    private void updateConnection() {
         transport.receive(this, MAX_RECEIVE_PER_UPDATE);
         sendPackets();
 
@@ -221,12 +230,14 @@ public final class ClientStateMachine implements Transport.DatagramHandler, Auto
     /**
      * The latest time (on the update clock) by which {@link #update} must run again, as of now: the
      * next handshake packet or keep-alive, the timeout, or the connect token's expiry while
-     * connecting, whichever comes first; {@code +Infinity} when the client is not connecting or
-     * connected (or is a loopback client). Datagrams need an update as they arrive, whatever this says.
+     * connecting, or the event handler's {@link ClientEventHandler#nextUpdateTime()}, whichever comes
+     * first; only the handler's when the client is not connecting or connected (or is a loopback
+     * client), {@code +Infinity} by default. Datagrams need an update as they arrive, whatever this says.
      */
     public double nextUpdateTime() {
+        double handlers = events.nextUpdateTime();
         if (loopback || !state.isActive()) {
-            return Double.POSITIVE_INFINITY;
+            return handlers;
         }
         double next = lastSendTime + NetcodeProtocol.PACKET_SEND_INTERVAL;
         if (token != null && token.timeoutSeconds() > 0) {
@@ -235,7 +246,7 @@ public final class ClientStateMachine implements Transport.DatagramHandler, Auto
         if (isConnecting() && token != null) {
             next = Math.min(next, connectStartTime + tokenLifetime());
         }
-        return next;
+        return Math.min(next, handlers);
     }
 
     /** Sending connection requests or responses: the handshake is under way. */

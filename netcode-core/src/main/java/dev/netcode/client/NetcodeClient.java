@@ -5,6 +5,9 @@ import java.util.Objects;
 import java.util.function.Predicate;
 
 import dev.netcode.address.NetcodeAddress;
+import dev.netcode.message.ClientMessageHandler;
+import dev.netcode.message.MessageClient;
+import dev.netcode.message.MessageConfig;
 import dev.netcode.packet.PacketCodec;
 import dev.netcode.transport.TransportLoop;
 import dev.netcode.transport.UdpTransport;
@@ -20,6 +23,7 @@ public final class NetcodeClient implements AutoCloseable {
     private final TransportLoop loop;
     private final Object stateMonitor = new Object();
     private volatile ClientState state;
+    private volatile MessageClient messages;
 
     private NetcodeClient(ClientStateMachine client) {
         this.client = Objects.requireNonNull(client, "client");
@@ -44,6 +48,28 @@ public final class NetcodeClient implements AutoCloseable {
     /** Binds a UDP socket to {@code bindAddress} (port 0 for any) and drives a new client on it. */
     public static NetcodeClient start(NetcodeAddress bindAddress, ClientEventHandler events) {
         return start(new ClientStateMachine(UdpTransport.bind(bindAddress), events, 0.0));
+    }
+
+    /**
+     * Binds a UDP socket to {@code bindAddress} and drives a new client whose payloads are messages
+     * on the channels of {@code config} (the server must use an equal config): send with
+     * {@link #messages()}, receive through {@code handler}.
+     */
+    public static NetcodeClient start(NetcodeAddress bindAddress, MessageConfig config, ClientMessageHandler handler) {
+        MessageClient messageClient = new MessageClient(config, handler);
+        NetcodeClient runtime = new NetcodeClient(new ClientStateMachine(UdpTransport.bind(bindAddress), messageClient, 0.0));
+        runtime.messages = messageClient;
+        messageClient.attach(runtime);
+        runtime.loop.start();
+        return runtime;
+    }
+
+    /**
+     * The channels of a client started with a {@link MessageConfig}: send messages (from any
+     * thread), read the connection's stats; {@code null} for a client of raw payloads.
+     */
+    public MessageClient messages() {
+        return messages;
     }
 
     /** Seconds on the client's update clock. */

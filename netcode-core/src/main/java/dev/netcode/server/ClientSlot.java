@@ -86,6 +86,11 @@ public final class ClientSlot {
         server.disconnectClient(index);
     }
 
+    /** As {@link #disconnect()}, reporting {@code reason} to the event handler; on the server's thread only. */
+    public void disconnect(DisconnectReason reason) {
+        server.disconnectClient(index, reason);
+    }
+
     public int index() {
         return index;
     }

@@ -10,5 +10,11 @@ public enum DisconnectReason {
     /** The client sent a disconnect packet. */
     CLIENT_DISCONNECT,
     /** The application (or a server stop) disconnected the client. */
-    SERVER_DISCONNECT
+    SERVER_DISCONNECT,
+    /**
+     * The client overflowed the receive window of a reliable message channel (sent a message id
+     * further ahead than the channel's window allows), which a correct peer never does; the server
+     * sent it disconnect packets. See {@code dev.netcode.message}.
+     */
+    RECEIVE_WINDOW_OVERFLOW
 }

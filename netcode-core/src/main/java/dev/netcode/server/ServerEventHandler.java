@@ -23,4 +23,21 @@ public interface ServerEventHandler {
      */
     default void onClientDisconnected(ClientSlot slot, DisconnectReason reason) {
     }
+
+    /**
+     * Called at the end of every {@link ServerStateMachine#update}, after receiving, keep-alives and
+     * timeouts, for work of the handler's own that falls due with time (the message layer flushes
+     * and re-sends here). Does nothing by default.
+     */
+    default void onUpdate(ServerStateMachine server, double time) {
+    }
+
+    /**
+     * The latest time (on the update clock) by which the handler needs {@link #onUpdate} again, read
+     * after every update; {@code +Infinity} (the default) when it needs none. The server's
+     * {@link ServerStateMachine#nextUpdateTime()} takes it into account, so a real-time loop wakes for it.
+     */
+    default double nextUpdateTime() {
+        return Double.POSITIVE_INFINITY;
+    }
 }

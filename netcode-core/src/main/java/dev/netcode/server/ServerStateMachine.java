@@ -210,6 +210,12 @@ public final class ServerStateMachine implements Transport.DatagramHandler, Auto
         transport.receive(this, MAX_RECEIVE_PER_UPDATE);
         sendKeepAlives();
         checkTimeouts();
+        try {
+            events.onUpdate(this, now);
+        }
+        catch (RuntimeException | Error ex) {
+            handlerFailed("onUpdate", ex);
+        }
     }
 
     /**
@@ -219,7 +225,7 @@ public final class ServerStateMachine implements Transport.DatagramHandler, Auto
      * loop can sleep until then instead of polling ({@link NetcodeServer} does).
      */
     public double nextUpdateTime() {
-        return running ? nextDeadline : Double.POSITIVE_INFINITY;
+        return running ? Math.min(nextDeadline, events.nextUpdateTime()) : Double.POSITIVE_INFINITY;
     }
 
     /** Processes one datagram; called by the transport. Never throws for anything a peer can send. */
@@ -638,6 +644,18 @@ public final class ServerStateMachine implements Transport.DatagramHandler, Auto
             return;
         }
         disconnect(slot, DisconnectReason.SERVER_DISCONNECT, true);
+    }
+
+    /**
+     * As {@link #disconnectClient(int)}, reporting {@code reason} to the event handler (and in
+     * {@link #disconnectReason(int)}) instead of {@link DisconnectReason#SERVER_DISCONNECT}.
+     */
+    public void disconnectClient(int clientIndex, DisconnectReason reason) {
+        ClientSlot slot = connectedSlot(clientIndex);
+        if (slot == null || slot.loopback) {
+            return;
+        }
+        disconnect(slot, Objects.requireNonNull(reason, "reason"), true);
     }
 
     /**

@@ -3,7 +3,9 @@ package dev.netcode.fuzz;
 import static dev.netcode.fuzz.FuzzFixtures.datagram;
 import static dev.netcode.fuzz.FuzzFixtures.frame;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +15,8 @@ import tools.jackson.databind.JsonNode;
 import dev.netcode.NetcodeProtocol;
 import dev.netcode.TestVectors;
 import dev.netcode.fuzz.FuzzFixtures.Datagram;
+import dev.netcode.reliable.FragmentHeader;
+import dev.netcode.reliable.PacketHeader;
 
 /**
  * The seed corpus of every fuzz target, built from the shared test vectors (and, for the stateful
@@ -40,7 +44,10 @@ final class FuzzSeeds {
                 new Target(PrivateTokenFuzzTest.class, "readPrivateToken", privateToken()),
                 new Target(ConnectionRequestFuzzTest.class, "readConnectionRequest", connectionRequest()),
                 new Target(ServerReceiveFuzzTest.class, "serverReceive", serverReceive()),
-                new Target(ClientReceiveFuzzTest.class, "clientReceive", clientReceive()));
+                new Target(ClientReceiveFuzzTest.class, "clientReceive", clientReceive()),
+                new Target(ReliableHeaderFuzzTest.class, "readHeader", reliableHeader()),
+                new Target(ReliableFragmentHeaderFuzzTest.class, "readFragmentHeader", reliableFragmentHeader()),
+                new Target(ReliableEndpointFuzzTest.class, "receivePacket", reliableEndpoint()));
     }
 
     // ---- vectors --------------------------------------------------------------------------------
@@ -323,6 +330,120 @@ final class FuzzSeeds {
         seeds.put("requesting_request_bad_type", frame(0, datagram(SERVER, vectorRequest())));
         seeds.put("requesting_short", frame(0, datagram(SERVER, new byte[0]), datagram(SERVER, new byte[] {2}),
                 datagram(SERVER, Arrays.copyOf(challenge(s0), NetcodeProtocol.MAC_BYTES + 1))));
+        return seeds;
+    }
+
+    // ---- reliable ---------------------------------------------------------------------------------
+
+    private static List<JsonNode> reliableNegatives() {
+        return TestVectors.vectors("reliable/negative.json");
+    }
+
+    private static boolean isFragment(byte[] datagram) {
+        return datagram.length > 0 && (datagram[0] & 1) != 0;
+    }
+
+    /** Every 24th of the C library's header vectors, and its regular-shaped negative datagrams up to 64 bytes. */
+    static Map<String, byte[]> reliableHeader() {
+        Map<String, byte[]> seeds = new LinkedHashMap<>();
+        List<JsonNode> headers = TestVectors.vectors("reliable/packet_headers.json");
+        for (int i = 0; i < headers.size(); i += 24) {
+            seeds.put(headers.get(i).get("name").asString(), TestVectors.hex(headers.get(i).get("header")));
+        }
+        for (JsonNode v : reliableNegatives()) {
+            byte[] datagram = TestVectors.hex(v.get("datagram"));
+            if (!isFragment(datagram) && datagram.length <= 64) {
+                seeds.put("negative_" + v.get("name").asString(), datagram);
+            }
+        }
+        return seeds;
+    }
+
+    /**
+     * Config byte: fragment size (bits 0-1) and most fragments (bits 2-7), 0 = the defaults. The
+     * negative vectors' fragments (and their setup fragments) with the defaults, two of the
+     * transcripts' fragments, and a few fragments for other limits.
+     */
+    static Map<String, byte[]> reliableFragmentHeader() {
+        Map<String, byte[]> seeds = new LinkedHashMap<>();
+        for (JsonNode v : reliableNegatives()) {
+            byte[] datagram = TestVectors.hex(v.get("datagram"));
+            if (isFragment(datagram) && datagram.length <= FuzzFixtures.MAX_DATAGRAM) {
+                seeds.put("negative_" + v.get("name").asString(), prefixed(0, datagram));
+            }
+            int n = 0;
+            for (JsonNode setup : v.get("setup")) {
+                byte[] bytes = TestVectors.hex(setup);
+                if (isFragment(bytes)) {
+                    seeds.put("negative_" + v.get("name").asString() + "_setup_" + n++, prefixed(0, bytes));
+                }
+            }
+        }
+        for (JsonNode step : reliableTranscript("alternating_no_loss").get("steps")) {
+            if (step.get("payload_bytes").asInt() == 1025 && step.get("sender").asString().equals("A")) {
+                seeds.put("transcript_1025_fragment_0", prefixed(0, TestVectors.hex(step.get("datagrams").get(0).get("hex"))));
+                seeds.put("transcript_1025_fragment_1", prefixed(0, TestVectors.hex(step.get("datagrams").get(1).get("hex"))));
+            }
+        }
+        byte[] small = new byte[FragmentHeader.BYTES + 16];
+        FragmentHeader.write(small, 0, 0x1234, 3, 200);
+        seeds.put("fragment_3_of_200_size_16", prefixed(0x02 | 49 << 2, small));
+        byte[] first = new byte[FragmentHeader.BYTES + PacketHeader.MAX_BYTES + 1];
+        FragmentHeader.write(first, 0, 0xFFFF, 0, 256);
+        int header = PacketHeader.write(first, FragmentHeader.BYTES, 0xFFFF, 0x1234, 0x00FF00FF);
+        seeds.put("fragment_0_of_256_size_1", prefixed(0x01 | 63 << 2, Arrays.copyOf(first, FragmentHeader.BYTES + header + 1)));
+        return seeds;
+    }
+
+    /** Datagrams longer than the framing carries are seeded as their first 64 bytes padded to one too many (header bit 3). */
+    private static Datagram reliableDatagram(int header, byte[] bytes) {
+        return bytes.length > FuzzFixtures.MAX_DATAGRAM ? datagram(header | 8, Arrays.copyOf(bytes, 64)) : datagram(header, bytes);
+    }
+
+    private static JsonNode reliableTranscript(String name) {
+        for (JsonNode transcript : TestVectors.load("reliable/endpoint_transcripts.json").get("transcripts")) {
+            if (transcript.get("name").asString().equals(name)) {
+                return transcript;
+            }
+        }
+        throw new IllegalArgumentException("no transcript " + name);
+    }
+
+    /**
+     * Config byte: bit 0 the processor rejects some payloads, bits 1-2 packets sent first. Each
+     * negative vector (its setup, then its datagram), and the first 16 datagrams B receives in each
+     * transcript without a warmup, some with sends, clock ticks and offsets mixed in.
+     */
+    static Map<String, byte[]> reliableEndpoint() {
+        Map<String, byte[]> seeds = new LinkedHashMap<>();
+        for (JsonNode v : reliableNegatives()) {
+            List<Datagram> records = new ArrayList<>();
+            v.get("setup").forEach(setup -> records.add(reliableDatagram(0, TestVectors.hex(setup))));
+            records.add(reliableDatagram(1, TestVectors.hex(v.get("datagram"))));
+            seeds.put("negative_" + v.get("name").asString(), frame(0, records.toArray(Datagram[]::new)));
+        }
+        int variant = 0;
+        for (JsonNode transcript : TestVectors.load("reliable/endpoint_transcripts.json").get("transcripts")) {
+            if (transcript.get("warmup_rounds").asInt() > 0) {
+                continue;
+            }
+            Map<Integer, JsonNode> steps = new HashMap<>();
+            List<Datagram> records = new ArrayList<>();
+            for (JsonNode step : transcript.get("steps")) {
+                steps.put(step.get("step").asInt(), step);
+                for (JsonNode delivery : step.get("deliver")) {
+                    JsonNode from = steps.get(delivery.get(0).asInt());
+                    if (from.get("sender").asString().equals("A") && records.size() < FuzzFixtures.MAX_RECORDS) {
+                        int header = variant == 0 ? 0 : (records.size() % 3 == 0 ? 0x06 | records.size() << 4 : records.size() & 1);
+                        records.add(reliableDatagram(header,
+                                TestVectors.hex(from.get("datagrams").get(delivery.get(1).asInt()).get("hex"))));
+                    }
+                }
+            }
+            seeds.put("transcript_" + transcript.get("name").asString(), frame(variant == 0 ? 0 : 2 * variant + 1,
+                    records.toArray(Datagram[]::new)));
+            variant = (variant + 1) % 3;
+        }
         return seeds;
     }
 }

@@ -20,8 +20,8 @@ import dev.netcode.NetcodeProtocol;
 import dev.netcode.address.NetcodeAddress;
 
 /**
- * The shared argument parser: {@code --flag value} or {@code --flag=value} pairs, nothing
- * positional. Every flag a command accepts is declared up front, once-only or repeatable; anything
+ * The shared argument parser: {@code --flag value} or {@code --flag=value} pairs and value-less
+ * switches ({@code --flag}), nothing positional. Every flag a command accepts is declared up front, once-only or repeatable; anything
  * else is a {@link UsageException}, as is every value that does not parse. Error messages name the
  * flag and the problem but never echo a key, whichever of its sources it came from.
  */
@@ -44,6 +44,16 @@ final class Args {
      * @param repeatable flags that may appear any number of times
      */
     static Args parse(String[] argv, Set<String> once, Set<String> repeatable) throws UsageException {
+        return parse(argv, once, repeatable, Set.of());
+    }
+
+    /**
+     * @param once flags that may appear at most once (names without the leading dashes)
+     * @param repeatable flags that may appear any number of times
+     * @param switches flags without a value, at most once each; {@link #has} says whether one was given
+     */
+    static Args parse(String[] argv, Set<String> once, Set<String> repeatable, Set<String> switches)
+            throws UsageException {
         Map<String, List<String>> values = new LinkedHashMap<>();
         for (int i = 0; i < argv.length; i++) {
             String arg = argv[i];
@@ -56,6 +66,15 @@ final class Args {
             if (eq >= 0) {
                 value = name.substring(eq + 1);
                 name = name.substring(0, eq);
+            }
+            if (switches.contains(name)) {
+                if (value != null) {
+                    throw new UsageException("--" + name + " takes no value");
+                }
+                if (values.putIfAbsent(name, List.of()) != null) {
+                    throw new UsageException("--" + name + " given more than once");
+                }
+                continue;
             }
             if (!once.contains(name) && !repeatable.contains(name)) {
                 throw new UsageException("unknown flag --" + name);

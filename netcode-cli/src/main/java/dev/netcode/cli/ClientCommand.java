@@ -43,14 +43,20 @@ import dev.netcode.transport.UdpTransport;
  * The summary's state is the one before the client's own clean disconnect at the end, so a lost
  * connection shows as, say, {@code connection_timed_out}. Exit 0 only if the client connected,
  * every payload came back within {@code --seconds} of the start, and it was still connected after
- * {@code --hold}; otherwise 1.
+ * {@code --hold}; otherwise 1. With {@code --reliable} the payloads are {@link ReliableClientSession
+ * reliable packets} instead, and an {@code rsummary} line takes the summary's place.
  */
 final class ClientCommand implements Command {
 
     static final int SEND_INTERVAL_MILLIS = 10;
     static final int MIN_PAYLOAD_BYTES = 4;
 
-    private static final Set<String> ONCE = Set.of("token", "payloads", "payload-bytes", "seconds", "hold");
+    /** The largest reliable packet: the C library's default max_packet_size. */
+    static final int MAX_RELIABLE_BYTES = 16 * 1024;
+
+    private static final Set<String> ONCE = Set.of("token", "payloads", "payload-bytes", "seconds", "hold", "packets",
+            "max-bytes");
+    private static final Set<String> SWITCHES = Set.of("reliable");
 
     @Override
     public String name() {
@@ -66,23 +72,41 @@ final class ClientCommand implements Command {
     public String usage() {
         return """
                 usage: netcode-cli client --token FILE --payloads N --payload-bytes B --seconds T [--hold S]
+                       netcode-cli client --token FILE --reliable --packets N --max-bytes M --seconds T [--hold S]
                   --token FILE        a 2048-byte connect token (see 'token')
                   --payloads N        payloads to send, one every %d ms, each echoed back by the server
                   --payload-bytes B   size of each payload, %d..%d
-                  --seconds T         deadline for connecting and getting every echo back
+                  --reliable          send 'reliable' packets (C library reliable 1.0: acks, fragments above 1024
+                                      bytes) to a 'server --reliable', which echoes each one as a new packet
+                  --packets N         reliable packets to send, paced by what is in flight
+                  --max-bytes M       reliable packet sizes cycle 1, 2, ... M, 1..%d
+                  --seconds T         deadline for connecting and getting every echo (and ack) back
                   --hold S            stay connected S more seconds afterwards, then disconnect (default 0)
                 prints: state A -> B (every state change) | summary state=S sent=N echoed=M
-                exit 0 if connected and every payload was echoed in time, 1 otherwise"""
-                .formatted(SEND_INTERVAL_MILLIS, MIN_PAYLOAD_BYTES, NetcodeProtocol.MAX_PAYLOAD_BYTES);
+                        | with --reliable: rsummary sent=N echoed=E acked=A rtt_ms=R loss_pct=L sent_kbps=K
+                          received_kbps=K acked_kbps=K corrupt=C state=S
+                exit 0 if connected and every payload (packet) was echoed intact (and acked) in time, 1 otherwise"""
+                .formatted(SEND_INTERVAL_MILLIS, MIN_PAYLOAD_BYTES, NetcodeProtocol.MAX_PAYLOAD_BYTES,
+                        MAX_RELIABLE_BYTES);
     }
 
     @Override
     public int run(String[] argv, PrintStream out, PrintStream err, Map<String, String> environment)
             throws UsageException {
-        Args args = Args.parse(argv, ONCE, Set.of());
+        Args args = Args.parse(argv, ONCE, Set.of(), SWITCHES);
         Path tokenFile = Path.of(args.required("token"));
-        int payloads = args.intIn("payloads", 0, 10_000_000);
-        int payloadBytes = args.intIn("payload-bytes", MIN_PAYLOAD_BYTES, NetcodeProtocol.MAX_PAYLOAD_BYTES);
+        boolean reliableMode = args.has("reliable");
+        for (String flag : reliableMode ? List.of("payloads", "payload-bytes") : List.of("packets", "max-bytes")) {
+            if (args.has(flag)) {
+                throw new UsageException("--" + flag + (reliableMode ? " is not used with --reliable (give --packets and --max-bytes)"
+                        : " needs --reliable"));
+            }
+        }
+        int payloads = reliableMode ? 0 : args.intIn("payloads", 0, 10_000_000);
+        int payloadBytes = reliableMode ? MIN_PAYLOAD_BYTES
+                : args.intIn("payload-bytes", MIN_PAYLOAD_BYTES, NetcodeProtocol.MAX_PAYLOAD_BYTES);
+        ReliableClientSession reliable = reliableMode ? new ReliableClientSession(args.intIn("packets", 0, 10_000_000),
+                args.intIn("max-bytes", 1, MAX_RELIABLE_BYTES)) : null;
         int seconds = args.intIn("seconds", 1, Integer.MAX_VALUE);
         int hold = args.intIn("hold", 0, Integer.MAX_VALUE, 0);
         long startNanos = System.nanoTime();
@@ -104,7 +128,7 @@ final class ClientCommand implements Command {
             return NetcodeCli.EXIT_FAILURE;
         }
 
-        Session session = new Session(out, payloads, payloadBytes);
+        Session session = new Session(out, payloads, payloadBytes, reliable);
         UdpTransport transport;
         try {
             transport = UdpTransport.bind(bindAddressFor(token.serverAddresses()));
@@ -114,9 +138,13 @@ final class ClientCommand implements Command {
             return NetcodeCli.EXIT_FAILURE;
         }
         NetcodeClient runtime = NetcodeClient.start(new ClientStateMachine(transport, session, 0.0));
+        if (reliable != null) {
+            reliable.attach(runtime);
+        }
         Thread hook = new Thread(runtime::close, "netcode-cli-client-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         ClientState finalState;
+        String reliableSummary = null;
         try {
             runtime.connect(tokenBytes);
             // connect() runs on the client's thread: first see it leave the initial 'disconnected'.
@@ -124,18 +152,25 @@ final class ClientCommand implements Command {
             ClientState state = runtime.awaitState(s -> s == ClientState.CONNECTED || !s.isActive(),
                     remainingMillis(deadline));
             if (state == ClientState.CONNECTED) {
-                sendAndAwaitEchoes(runtime, session, deadline);
-                if (session.allEchoed() && hold > 0) {
+                if (reliable != null) {
+                    reliable.run(deadline);
+                }
+                else {
+                    sendAndAwaitEchoes(runtime, session, deadline);
+                }
+                if ((reliable != null ? reliable.allEchoedAndAcked() : session.allEchoed()) && hold > 0) {
                     runtime.awaitState(s -> s != ClientState.CONNECTED, TimeUnit.SECONDS.toMillis(hold));
                 }
             }
             finalState = runtime.state();
+            reliableSummary = reliable == null ? null : reliable.summary(name(finalState));
             runtime.disconnect();
             runtime.awaitState(s -> !s.isActive(), 1_000);
         }
         catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
             finalState = runtime.state();
+            reliableSummary = reliable == null ? null : reliable.summary(name(finalState));
         }
         finally {
             runtime.close();
@@ -145,6 +180,14 @@ final class ClientCommand implements Command {
             catch (IllegalStateException ex) {
                 // Shutting down already; the hook closes the client.
             }
+        }
+        if (reliable != null) {
+            Printer.line(out, reliableSummary);
+            if (reliable.corrupt() > 0) {
+                err.println("netcode-cli client: " + reliable.corrupt() + " echoed packets did not match what was sent");
+            }
+            return session.everConnected && finalState == ClientState.CONNECTED && reliable.allEchoedAndAcked()
+                    ? NetcodeCli.EXIT_OK : NetcodeCli.EXIT_FAILURE;
         }
         int sent = session.sent;
         int echoed = session.echoedCount();
@@ -215,6 +258,8 @@ final class ClientCommand implements Command {
     private static final class Session implements ClientEventHandler {
 
         private final PrintStream out;
+        /** With --reliable, every payload is a reliable datagram for it. */
+        private final ReliableClientSession reliable;
         private final int payloads;
         private final int payloadBytes;
         private final byte[] expected;
@@ -226,8 +271,9 @@ final class ClientCommand implements Command {
         private int echoedCount;
         private volatile int corrupt;
 
-        Session(PrintStream out, int payloads, int payloadBytes) {
+        Session(PrintStream out, int payloads, int payloadBytes, ReliableClientSession reliable) {
             this.out = out;
+            this.reliable = reliable;
             this.payloads = payloads;
             this.payloadBytes = payloadBytes;
             this.expected = new byte[payloadBytes];
@@ -243,6 +289,10 @@ final class ClientCommand implements Command {
 
         @Override
         public void onPayload(byte[] buf, int offset, int length, long sequence) {
+            if (reliable != null) {
+                reliable.onPayload(buf, offset, length);
+                return;
+            }
             if (length != payloadBytes) {
                 corrupt++;
                 return;

@@ -17,7 +17,8 @@ import dev.netcode.server.ServerEventHandler;
 import dev.netcode.server.NetcodeServer;
 
 /**
- * {@code server}: an echo server. Every payload goes straight back to the client that sent it.
+ * {@code server}: an echo server. Every payload goes straight back to the client that sent it; with
+ * {@code --reliable}, every packet a client's {@link ReliableEcho reliable endpoint} delivers does.
  *
  * <p>The server runs in a {@link NetcodeServer} (its own thread, real monotonic time); events
  * arrive on that thread, where {@link ServerEventHandler#onPayload} echoes with
@@ -38,6 +39,7 @@ final class EchoServerCommand implements Command {
 
     private static final Set<String> ONCE = Set.of("bind", "public", "key", "key-file", "protocol", "max-clients",
             "seconds");
+    private static final Set<String> SWITCHES = Set.of("reliable");
 
     @Override
     public String name() {
@@ -53,7 +55,7 @@ final class EchoServerCommand implements Command {
     public String usage() {
         return """
                 usage: netcode-cli server --bind ADDR [--public ADDR] [--key-file FILE | --key K] --protocol P
-                                          --max-clients N --seconds T
+                                          --max-clients N --seconds T [--reliable]
                   --bind ADDR        local address to bind (port 0 picks a free port, printed on the 'listening' line)
                   --public ADDR      the address connect tokens list for this server (their --internal address);
                                      default the bind address; required when binding a wildcard (0.0.0.0, [::])
@@ -61,15 +63,17 @@ final class EchoServerCommand implements Command {
                   --protocol P       protocol id (hex, optional 0x)
                   --max-clients N    client slots, 1..%d
                   --seconds T        run for T seconds, then print the summary and exit; 0 runs until stopped
+                  --reliable         payloads are 'reliable' datagrams (C library reliable 1.0: acks, fragments);
+                                     every packet delivered is echoed as a new reliable packet to its sender
                 prints: listening addr=ADDR | connect index=I id=ID addr=ADDR | disconnect index=I id=ID reason=R
-                        | summary connected=N payloads_in=N payloads_out=N""".formatted(ServerConfig.MAX_CLIENTS_LIMIT,
+                        | summary connected=N payloads_in=N payloads_out=N [reliable_delivered=N reliable_echoed=N]""".formatted(ServerConfig.MAX_CLIENTS_LIMIT,
                 Args.keyUsage("the private key shared with the token minter", 19));
     }
 
     @Override
     public int run(String[] argv, PrintStream out, PrintStream err, Map<String, String> environment)
             throws UsageException {
-        Args args = Args.parse(argv, ONCE, Set.of());
+        Args args = Args.parse(argv, ONCE, Set.of(), SWITCHES);
         NetcodeAddress bind = args.address("bind");
         NetcodeAddress publicAddress = args.optionalAddress("public");
         byte[] key = args.privateKey(environment);
@@ -84,13 +88,16 @@ final class EchoServerCommand implements Command {
             throw new UsageException("--public needs a real port, got " + publicAddress);
         }
 
-        Echo echo = new Echo(out);
+        Echo echo = new Echo(out, args.has("reliable"));
         ServerConfig.Builder config = ServerConfig.builder(protocolId, key).eventHandler(echo);
         if (publicAddress != null) {
             config.serverAddress(publicAddress);
         }
         NetcodeServer runtime = new NetcodeServer(config.build(), bind, maxClients);
         echo.server = runtime;
+        if (echo.reliable) {
+            echo.reliableEcho = new ReliableEcho(runtime, maxClients, echo.payloadsOut);
+        }
         try {
             runtime.start();
         }
@@ -131,7 +138,8 @@ final class EchoServerCommand implements Command {
             // also wipes the key in the server's config.
             runtime.close();
             echo.line("summary connected=" + echo.connected.get() + " payloads_in=" + echo.payloadsIn.get()
-                    + " payloads_out=" + echo.payloadsOut.get());
+                    + " payloads_out=" + echo.payloadsOut.get() + (echo.reliable ? " reliable_delivered="
+                    + echo.reliableEcho.packetsDelivered.get() + " reliable_echoed=" + echo.reliableEcho.packetsEchoed.get() : ""));
             return NetcodeCli.EXIT_OK;
         }
         finally {
@@ -155,15 +163,21 @@ final class EchoServerCommand implements Command {
         private final AtomicLong connected = new AtomicLong();
         private final AtomicLong payloadsIn = new AtomicLong();
         private final AtomicLong payloadsOut = new AtomicLong();
+        private final boolean reliable;
         private volatile NetcodeServer server;
+        private volatile ReliableEcho reliableEcho;
 
-        Echo(PrintStream out) {
+        Echo(PrintStream out, boolean reliable) {
             this.out = out;
+            this.reliable = reliable;
         }
 
         @Override
         public void onClientConnected(ClientSlot slot) {
             connected.incrementAndGet();
+            if (reliable) {
+                reliableEcho.connected(slot.index());
+            }
             line("connect index=" + slot.index() + " id=" + Long.toUnsignedString(slot.clientId()) + " addr="
                     + (slot.isLoopback() ? "loopback" : slot.address()));
         }
@@ -171,7 +185,10 @@ final class EchoServerCommand implements Command {
         @Override
         public void onPayload(ClientSlot slot, byte[] buf, int offset, int length) {
             payloadsIn.incrementAndGet();
-            if (slot.isConnected()) {
+            if (reliable) {
+                reliableEcho.received(slot.index(), buf, offset, length);
+            }
+            else if (slot.isConnected()) {
                 server.send(slot.index(), buf, offset, length);
                 payloadsOut.incrementAndGet();
             }
@@ -179,6 +196,9 @@ final class EchoServerCommand implements Command {
 
         @Override
         public void onClientDisconnected(ClientSlot slot, DisconnectReason reason) {
+            if (reliable) {
+                reliableEcho.disconnected(slot.index());
+            }
             line("disconnect index=" + slot.index() + " id=" + Long.toUnsignedString(slot.clientId()) + " reason="
                     + reason.name().toLowerCase(Locale.ROOT));
         }

@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 
 import dev.netcode.Bytes;
 import dev.netcode.crypto.SecureRandomBytes;
@@ -27,9 +28,10 @@ final class EchoServerProcess implements AutoCloseable {
     private final Thread thread;
     final String address;
 
-    EchoServerProcess(int maxClients, int seconds) throws InterruptedException {
-        String[] args = { "server", "--bind", "127.0.0.1:0", "--protocol", PROTOCOL, "--max-clients",
-                String.valueOf(maxClients), "--seconds", String.valueOf(seconds) };
+    EchoServerProcess(int maxClients, int seconds, String... extraArgs) throws InterruptedException {
+        String[] args = Stream.concat(Stream.of("server", "--bind", "127.0.0.1:0", "--protocol", PROTOCOL,
+                "--max-clients", String.valueOf(maxClients), "--seconds", String.valueOf(seconds)), Stream.of(extraArgs))
+                .toArray(String[]::new);
         Map<String, String> environment = Map.of("NETCODE_PRIVATE_KEY", key);
         thread = new Thread(() -> {
             try {

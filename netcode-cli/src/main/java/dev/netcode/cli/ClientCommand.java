@@ -124,7 +124,8 @@ final class ClientCommand implements Command {
         }
         catch (InvalidConnectTokenException ex) {
             err.println("netcode-cli client: " + tokenFile + " is not a valid connect token: " + ex.getMessage());
-            Printer.line(out, "summary state=" + name(ClientState.INVALID_CONNECT_TOKEN) + " sent=0 echoed=0");
+            String state = name(ClientState.INVALID_CONNECT_TOKEN);
+            Printer.line(out, reliable != null ? reliable.summary(state) : "summary state=" + state + " sent=0 echoed=0");
             return NetcodeCli.EXIT_FAILURE;
         }
 

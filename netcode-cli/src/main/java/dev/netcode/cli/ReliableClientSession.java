@@ -203,22 +203,26 @@ final class ReliableClientSession {
 
     /**
      * The {@code rsummary} line: counts, then the endpoint's smoothed RTT, packet loss and
-     * bandwidths (read on the client's thread while it still runs), then {@code state}.
+     * bandwidths (read on the client's thread; NaN when it cannot answer within a second, 0 when
+     * there never was a client), then {@code state}.
      */
     String summary(String state) {
-        CompletableFuture<double[]> statistics = new CompletableFuture<>();
-        runtime.execute(() -> statistics.complete(new double[] {endpoint.rttMillis(), endpoint.packetLossPercent(),
-                endpoint.sentBandwidthKbps(), endpoint.receivedBandwidthKbps(), endpoint.ackedBandwidthKbps()}));
-        double[] values;
-        try {
-            values = statistics.get(1, TimeUnit.SECONDS);
-        }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            values = new double[] {Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN};
-        }
-        catch (ExecutionException | TimeoutException ex) {
-            values = new double[] {Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN};
+        double[] values = new double[5];
+        NetcodeClient client = runtime;
+        if (client != null) {
+            CompletableFuture<double[]> statistics = new CompletableFuture<>();
+            client.execute(() -> statistics.complete(new double[] {endpoint.rttMillis(), endpoint.packetLossPercent(),
+                    endpoint.sentBandwidthKbps(), endpoint.receivedBandwidthKbps(), endpoint.ackedBandwidthKbps()}));
+            try {
+                values = statistics.get(1, TimeUnit.SECONDS);
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                Arrays.fill(values, Double.NaN);
+            }
+            catch (ExecutionException | TimeoutException ex) {
+                Arrays.fill(values, Double.NaN);
+            }
         }
         synchronized (this) {
             return String.format(Locale.ROOT,

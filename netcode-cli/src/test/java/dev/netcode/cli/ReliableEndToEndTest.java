@@ -1,5 +1,6 @@
 package dev.netcode.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -80,6 +81,17 @@ class ReliableEndToEndTest {
             assertThat(client.exitCode()).isEqualTo(1);
             assertThat(client.outLines()).anyMatch(line -> line.startsWith("rsummary sent=20 echoed=20 acked=0 "));
         }
+    }
+
+    @Test
+    void aFileThatIsNotATokenFailsWithAnEmptyReliableSummary() throws Exception {
+        Path file = dir.resolve("junk.token");
+        Files.write(file, new byte[2048]);
+        CliRun client = CliRun.of("client", "--token", file.toString(), "--reliable", "--packets", "1", "--max-bytes",
+                "8", "--seconds", "1");
+        assertThat(client.exitCode()).isEqualTo(1);
+        assertThat(client.outLines()).containsExactly("rsummary sent=0 echoed=0 acked=0 rtt_ms=0.000 loss_pct=0.00"
+                + " sent_kbps=0.0 received_kbps=0.0 acked_kbps=0.0 corrupt=0 state=invalid_connect_token");
     }
 
     private Path mintToken(EchoServerProcess server, long clientId) {

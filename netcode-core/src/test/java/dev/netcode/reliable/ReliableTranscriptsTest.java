@@ -97,6 +97,18 @@ class ReliableTranscriptsTest {
                 assertThat(header.ack()).as("%s header ack", at).isEqualTo(step.get("header").get("ack").asInt());
                 assertThat(header.ackBits()).as("%s header ack_bits", at).isEqualTo((int) step.get("header").get("ack_bits").asLong());
             }
+            for (int d = 0; d < step.get("datagrams").size(); d++) {
+                JsonNode listed = step.get("datagrams").get(d);
+                byte[] datagram = sender.transmitted.get(d);
+                assertThat(datagram).as("%s datagram %d size", at, d).hasSize(listed.get("bytes").asInt());
+                if (listed.get("kind").asString().equals("fragment")) {
+                    FragmentHeader fragment = new FragmentHeader();
+                    assertThat(fragment.read(datagram, 0, datagram.length, 16, 1024)).isEqualTo(FragmentHeader.BYTES);
+                    assertThat(fragment.sequence()).isEqualTo(listed.get("sequence").asInt());
+                    assertThat(fragment.fragmentId()).isEqualTo(listed.get("fragment_id").asInt());
+                    assertThat(fragment.fragmentCount()).isEqualTo(listed.get("num_fragments").asInt());
+                }
+            }
             sent.put(index, new ArrayList<>(sender.transmitted));
             senderOf.put(index, sender);
 

@@ -35,7 +35,9 @@ import dev.netcode.message.MessageConnection;
  * {@code oneLargeMessage} one of 4,000 bytes (above the packet budget of 1,024: four block
  * fragments acked one by one on reliable channels, one packet fragmented by the reliable layer on
  * unreliable ones). Both updates also run {@code ReliableEndpoint.update}, a fixed cost per
- * flush and side that {@link ReliableEndpointUpdateBenchmark} measures alone.
+ * flush and side that {@link ReliableEndpointUpdateBenchmark} measures alone. {@code idleUpdate}
+ * is one update of A with nothing to send: what {@code MessageServer} pays per connected client on
+ * every server update, whichever client's datagram woke the server.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -124,6 +126,13 @@ public class MessageBenchmark {
         queued += 8;
         flush();
         return delivered;
+    }
+
+    @Benchmark
+    public double idleUpdate() {
+        time += TICK_SECONDS;
+        a.update(time);
+        return a.nextUpdateTime();
     }
 
     @Benchmark

@@ -9,7 +9,8 @@
 #      build of it is present (see BENCHMARKS.md for how to build it outside this repository);
 #   5. messages (issue 11): the CLI 'load' tool with --channel against 'server --channels' over 127.0.0.1: raw payloads
 #      (plain echo server), the unreliable channel and the reliable-ordered channel at the same loads, with 0 % and
-#      --drop-percent 5 injected at the client side, then a rate sweep of raw and reliable-ordered until saturation.
+#      --drop-percent 5 injected at the client side, then for each a rate sweep of raw and reliable-ordered until
+#      saturation.
 #      The JMH part already covers PacketHeader, ReliableEndpoint(Update) and MessageBenchmark.
 # Only 127.0.0.1 is ever used. Output goes to $OUT (default netcode-benchmarks/target/results/<time>).
 #
@@ -21,9 +22,9 @@
 #   BENCH_JAR, CLI_JAR the jars to run (default: this tree's builds); SERVER_CLI_JAR the jar whose echo server is
 #                 measured (default CLI_JAR; the load tool is always CLI_JAR), e.g. an older build for "before" figures
 #   SERVER_JAVA_OPTS JVM options for the measured echo server, e.g. -Dnetcode.crypto.jni=false (libsodium through JNA)
-#   MSG_SECONDS   sending phase of each message run (default 10); MSG_CLIENTS its clients (default 256);
+#   MSG_SECONDS   sending phase of each message run (default 10); MSG_CLIENTS its clients (default 64);
 #   MSG_RATES     per-client rates of the fixed message loads (default 60); MSG_SWEEP_RATES the sweep's (default
-#                 120 180 240 300 360 480); MSG_DROPS the injected loss percentages (default "0 5")
+#                 120 240 480 960; the load tool allows up to 1000); MSG_DROPS the injected loss percentages (default "0 5")
 #   SKIP_BUILD, SKIP_JMH, SKIP_AEAD, SKIP_PROBE, SKIP_E2E, SKIP_C, SKIP_MESSAGES  set to 1 to leave a part out
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,9 +40,9 @@ C_PORT=${C_PORT:-40101}
 MSG_PORT=${MSG_PORT:-40102}
 RAW_PORT=${RAW_PORT:-40103}
 MSG_SECONDS=${MSG_SECONDS:-10}
-MSG_CLIENTS=${MSG_CLIENTS:-256}
+MSG_CLIENTS=${MSG_CLIENTS:-64}
 MSG_RATES=${MSG_RATES:-60}
-MSG_SWEEP_RATES=${MSG_SWEEP_RATES:-120 180 240 300 360 480}
+MSG_SWEEP_RATES=${MSG_SWEEP_RATES:-120 240 480 960}
 MSG_DROPS=${MSG_DROPS:-0 5}
 # The C reference's example key and protocol id, which its echo server (server_probe) has built in.
 KEY=606abe6ec91910ea9a6562f66f2b30e44371d62cd19927266b3c60f4b715aba1
@@ -259,18 +260,20 @@ if [[ "${SKIP_MESSAGES:-0}" != 1 ]]; then
                 --channel reliable-ordered || true
         done
     done
-    # Saturation: each rate on both paths, until both are saturated.
-    raw_done=0
-    reliable_done=0
-    for rate in $MSG_SWEEP_RATES; do
-        if [[ $raw_done == 0 ]] && message_load raw "$raw_pid" "$RAW_PORT" "$MSG_CLIENTS" "$rate" 0; then
-            raw_done=1
-        fi
-        if [[ $reliable_done == 0 ]] && message_load reliable-ordered "$msg_pid" "$MSG_PORT" "$MSG_CLIENTS" "$rate" 0 \
-            --channel reliable-ordered; then
-            reliable_done=1
-        fi
-        [[ $raw_done == 1 && $reliable_done == 1 ]] && break
+    # Saturation, for each injected loss: each rate on both paths, back to back, until both are saturated.
+    for drop in $MSG_DROPS; do
+        raw_done=0
+        reliable_done=0
+        for rate in $MSG_SWEEP_RATES; do
+            if [[ $raw_done == 0 ]] && message_load raw "$raw_pid" "$RAW_PORT" "$MSG_CLIENTS" "$rate" "$drop"; then
+                raw_done=1
+            fi
+            if [[ $reliable_done == 0 ]] && message_load reliable-ordered "$msg_pid" "$MSG_PORT" "$MSG_CLIENTS" "$rate" \
+                "$drop" --channel reliable-ordered; then
+                reliable_done=1
+            fi
+            [[ $raw_done == 1 && $reliable_done == 1 ]] && break
+        done
     done
     stop "$raw_pid"
     stop "$msg_pid"

@@ -477,10 +477,12 @@ final class LoadCommand implements Command {
                 duplicates++;
                 return;
             }
-            if (mode == DeliveryMode.RELIABLE_ORDERED && seq != member.nextInOrder) {
+            // Behind one already delivered: out of order. (A gap ahead is a message missing, counted as not back;
+            // the echo server drops an echo its channel refuses.)
+            if (mode == DeliveryMode.RELIABLE_ORDERED && seq < member.nextInOrder) {
                 outOfOrder++;
             }
-            member.nextInOrder = seq + 1;
+            member.nextInOrder = Math.max(member.nextInOrder, seq + 1);
             member.echoed.set(seq);
             member.echoedCount++;
             if (rttCount == rtts.length) {
@@ -569,7 +571,7 @@ final class LoadCommand implements Command {
             ClientStateMachine client;
             /** The message layer with --channel, else {@code null}. */
             MessageClient messages;
-            /** The sequence the next echo on an ordered channel must carry. */
+            /** One past the highest sequence echoed so far: an echo below it on the ordered channel is out of order. */
             int nextInOrder;
             /** Set when the selector reports the socket readable; cleared once a receive drains it. */
             boolean readable;

@@ -13,7 +13,8 @@ import java.util.List;
  * @param ackedKbps smoothed bandwidth of our packets the peer acked
  * @param packetsSent packets the message layer sent (acks-only packets included)
  * @param packetsReceived packets delivered to the message layer by the packet layer
- * @param packetsInvalid packets refused for bad framing (neither acked nor delivered)
+ * @param packetsInvalid packets refused for bad framing (neither acked nor delivered), plus block
+ *        fragments ignored for not matching the block in progress (a correct peer sends neither)
  * @param channels one entry per channel, in channel-id order
  */
 public record ConnectionStats(double rttMillis, double packetLossPercent, double sentKbps, double receivedKbps,

@@ -68,9 +68,10 @@ final class Framing {
         return (int) (((long) messageLength + fragmentSize - 1) / fragmentSize);
     }
 
-    /** Data bytes of fragment {@code index}: {@code fragmentSize}, less for the last one. */
+    /** Data bytes of fragment {@code index}: {@code fragmentSize}, less for the last one, 0 past the last. */
     static int fragmentLength(int messageLength, int fragmentSize, int index) {
-        return (int) Math.min(fragmentSize, messageLength - (long) index * fragmentSize);
+        long remaining = messageLength - (long) index * fragmentSize;
+        return remaining <= 0 ? 0 : (int) Math.min(fragmentSize, remaining);
     }
 
     /** Whether 16-bit id {@code a} is newer than {@code b} (wrapping, as the packet sequences). */

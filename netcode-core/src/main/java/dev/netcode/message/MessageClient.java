@@ -82,6 +82,11 @@ public final class MessageClient implements ClientEventHandler {
         return true;
     }
 
+    /** As {@link #send(int, byte[], int, int)} for the whole array. */
+    public boolean send(int channel, byte[] message) {
+        return send(channel, message, 0, message.length);
+    }
+
     /** As {@link #send(int, byte[], int, int)} with the channel's name. */
     public boolean send(String channel, byte[] message) {
         return send(config.requireChannelId(channel), message, 0, message.length);

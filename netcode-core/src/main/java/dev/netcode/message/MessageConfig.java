@@ -145,12 +145,22 @@ public record MessageConfig(List<ChannelConfig> channels, int packetBudgetBytes,
         }
     }
 
-    /** The given channels with every other component at its default and {@link ReliableConfig#defaults()}. */
+    /**
+     * The given channels with every other component at its default and {@link ReliableConfig#defaults()};
+     * {@link #maxReliableMessageBytes()} is {@value #DEFAULT_MAX_RELIABLE_MESSAGE_BYTES}, or the
+     * largest reliable channel's {@link ChannelConfig#maxMessageBytes()} if that is larger.
+     */
     public static MessageConfig of(List<ChannelConfig> channels) {
         ReliableConfig reliable = ReliableConfig.defaults();
+        int maxReliable = DEFAULT_MAX_RELIABLE_MESSAGE_BYTES;
+        for (ChannelConfig channel : channels) {
+            if (channel.delivery().isReliable()) {
+                maxReliable = Math.max(maxReliable, channel.maxMessageBytes());
+            }
+        }
         return new MessageConfig(channels, reliable.fragmentAbove(), DEFAULT_PACKETS_PER_FLUSH,
-                DEFAULT_FLUSH_INTERVAL_SECONDS, DEFAULT_MAX_RELIABLE_MESSAGE_BYTES, DEFAULT_MIN_RESEND_SECONDS,
-                DEFAULT_MAX_RESEND_SECONDS, reliable);
+                DEFAULT_FLUSH_INTERVAL_SECONDS, maxReliable, DEFAULT_MIN_RESEND_SECONDS, DEFAULT_MAX_RESEND_SECONDS,
+                reliable);
     }
 
     public static MessageConfig of(ChannelConfig... channels) {

@@ -42,6 +42,18 @@ public final class MessageConnection {
     /** RTT smoothing as TCP's (RFC 6298): gains 1/8 and 1/4, re-send after srtt + 4 rttvar. */
     private static final double RTT_GAIN = 0.125;
     private static final double RTT_VARIANCE_GAIN = 0.25;
+    /**
+     * Longest time between two updates of the reliable layer. It takes its clock from its update
+     * and recomputes its loss and bandwidth statistics there, over its whole packet history (the
+     * costliest part of a tick), so it is updated only before a packet goes out or comes in, and
+     * this often for its statistics while the connection is idle.
+     */
+    static final double ENDPOINT_UPDATE_INTERVAL = 0.1;
+    /**
+     * Slack in the flush interval check: a loop ticking at exactly the interval adds up its clock in
+     * floating point, and must not see every other tick come a hair too early.
+     */
+    private static final double CLOCK_TOLERANCE = 1e-6;
     /** Re-send interval before the first RTT sample (bounded by the configured min and max). */
     private static final double INITIAL_RESEND_SECONDS = 0.25;
 
@@ -62,6 +74,7 @@ public final class MessageConnection {
 
     private double time;
     private double lastFlushTime = Double.NEGATIVE_INFINITY;
+    private double lastEndpointUpdate = Double.NEGATIVE_INFINITY;
     private int rotation;
     /** Whether the peer sent entries since our last packet, so an acks-only packet is owed. */
     private boolean ackOwed;
@@ -165,8 +178,10 @@ public final class MessageConnection {
      */
     public void update(double time) {
         this.time = Math.max(this.time, time);
-        endpoint.update(this.time);
-        if (overflowChannel >= 0 || this.time - lastFlushTime < config.flushIntervalSeconds()) {
+        if (this.time - lastEndpointUpdate >= ENDPOINT_UPDATE_INTERVAL) {
+            updateEndpoint();
+        }
+        if (overflowChannel >= 0 || this.time - lastFlushTime < config.flushIntervalSeconds() - CLOCK_TOLERANCE) {
             return;
         }
         flush();
@@ -195,7 +210,16 @@ public final class MessageConnection {
         }
     }
 
+    /** Brings the reliable layer's clock to ours, if it lags. */
+    private void updateEndpoint() {
+        if (lastEndpointUpdate != time) {
+            endpoint.update(time);
+            lastEndpointUpdate = time;
+        }
+    }
+
     private void sendPacket() {
+        updateEndpoint();
         int sequence = endpoint.nextPacketSequence();
         if (endpoint.sendPacket(packet.buf, 0, packet.pos)) {
             sentPackets.record(sequence, time, packet);
@@ -240,6 +264,7 @@ public final class MessageConnection {
         if (overflowChannel >= 0) {
             return;
         }
+        updateEndpoint();
         endpoint.receivePacket(buf, offset, length);
         int acks = endpoint.ackCount();
         for (int i = 0; i < acks; i++) {

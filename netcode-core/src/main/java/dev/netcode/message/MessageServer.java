@@ -132,6 +132,11 @@ public final class MessageServer implements ServerEventHandler {
         return true;
     }
 
+    /** As {@link #send(int, long, int, byte[], int, int)} for the whole array. */
+    public boolean send(int slot, long clientId, int channel, byte[] message) {
+        return send(slot, clientId, channel, message, 0, message.length);
+    }
+
     /** As {@link #send(int, long, int, byte[], int, int)} with the channel's name. */
     public boolean send(int slot, long clientId, String channel, byte[] message) {
         return send(slot, clientId, config.requireChannelId(channel), message, 0, message.length);

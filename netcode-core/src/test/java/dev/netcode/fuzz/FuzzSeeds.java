@@ -47,7 +47,11 @@ final class FuzzSeeds {
                 new Target(ClientReceiveFuzzTest.class, "clientReceive", clientReceive()),
                 new Target(ReliableHeaderFuzzTest.class, "readHeader", reliableHeader()),
                 new Target(ReliableFragmentHeaderFuzzTest.class, "readFragmentHeader", reliableFragmentHeader()),
-                new Target(ReliableEndpointFuzzTest.class, "receivePacket", reliableEndpoint()));
+                new Target(ReliableEndpointFuzzTest.class, "receivePacket", reliableEndpoint()),
+                new Target(dev.netcode.message.ChannelFramingFuzzTest.class, "readPacket",
+                        dev.netcode.message.ChannelFramingFuzzTest.seeds()),
+                new Target(dev.netcode.message.BlockReassemblyFuzzTest.class, "reassemble",
+                        dev.netcode.message.BlockReassemblyFuzzTest.seeds()));
     }
 
     // ---- vectors --------------------------------------------------------------------------------

@@ -82,6 +82,19 @@ class MessageConnectionTest {
     }
 
     @Test
+    void aLoopTickingAtTheFlushIntervalFlushesOnEveryTick() {
+        // 0.01 added up a hundred times is not a multiple of 0.01 every time: no tick may be skipped for it.
+        MessagePair pair = new MessagePair(new SimulatedNetwork(9), FOUR);
+        for (int tick = 0; tick < 1_000; tick++) {
+            pair.a.connection.send(0, MessagePair.message(0, tick, 10));
+            pair.step(0.01);
+        }
+        assertThat(pair.a.connection.packetsSent()).isEqualTo(1_000);
+        pair.step(0.01);
+        assertThat(pair.b.received.get(0)).hasSize(1_000);
+    }
+
+    @Test
     void largeUnreliableMessagesRideOnPacketFragmentation() {
         MessagePair pair = new MessagePair(new SimulatedNetwork(3), FOUR);
         byte[] large = MessagePair.message(0, 1, ChannelConfig.DEFAULT_MAX_UNRELIABLE_MESSAGE_BYTES);
@@ -155,6 +168,46 @@ class MessageConnectionTest {
         assertThat(pair.b.received.get(1)).isEmpty();
         assertThat(pair.runUntil(() -> connection.bufferedBytes(0) == 0, 0.01, 100)).isTrue();
         connection.send(0, new byte[100]);
+    }
+
+    @Test
+    void reservationsFromManyThreadsNeverExceedTheWindow() throws InterruptedException {
+        MessageConfig config = MessageConfig.of(ChannelConfig.of("chat", DeliveryMode.RELIABLE_ORDERED)
+                .withWindowMessages(100));
+        MessageConnection connection = new MessageConnection(config, 0, (buf, offset, length) -> { },
+                (channel, buf, offset, length) -> { });
+        java.util.concurrent.atomic.AtomicInteger taken = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        List<Thread> threads = new java.util.ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            Thread thread = new Thread(() -> {
+                try {
+                    go.await();
+                }
+                catch (InterruptedException ex) {
+                    return;
+                }
+                for (int i = 0; i < 50; i++) {
+                    try {
+                        connection.reserve(0, 10);
+                        taken.incrementAndGet();
+                    }
+                    catch (MessageLimitException full) {
+                        refused.incrementAndGet();
+                    }
+                }
+            });
+            thread.start();
+            threads.add(thread);
+        }
+        go.countDown();
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        assertThat(taken.get()).isEqualTo(100);
+        assertThat(refused.get()).isEqualTo(100);
+        assertThat(connection.bufferedBytes(0)).isEqualTo(1_000);
     }
 
     @Test

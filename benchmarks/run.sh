@@ -6,7 +6,12 @@
 #   3. the UDP allocation probe (the real socket path, which JMH cannot see), with 1 and 64 clients;
 #   4. end to end: the CLI 'load' tool against the CLI echo server over 127.0.0.1 at 64 x 60 Hz, 256 x 60 Hz and a
 #      rate sweep up to saturation (loss above 1 %); then the same load against the C reference's echo server when a
-#      build of it is present (see BENCHMARKS.md for how to build it outside this repository).
+#      build of it is present (see BENCHMARKS.md for how to build it outside this repository);
+#   5. messages (issue 11): the CLI 'load' tool with --channel against 'server --channels' over 127.0.0.1: raw payloads
+#      (plain echo server), the unreliable channel and the reliable-ordered channel at the same loads, with 0 % and
+#      --drop-percent 5 injected at the client side, then for each a rate sweep of raw and reliable-ordered until
+#      saturation.
+#      The JMH part already covers PacketHeader, ReliableEndpoint(Update) and MessageBenchmark.
 # Only 127.0.0.1 is ever used. Output goes to $OUT (default netcode-benchmarks/target/results/<time>).
 #
 # Knobs (environment):
@@ -17,7 +22,10 @@
 #   BENCH_JAR, CLI_JAR the jars to run (default: this tree's builds); SERVER_CLI_JAR the jar whose echo server is
 #                 measured (default CLI_JAR; the load tool is always CLI_JAR), e.g. an older build for "before" figures
 #   SERVER_JAVA_OPTS JVM options for the measured echo server, e.g. -Dnetcode.crypto.jni=false (libsodium through JNA)
-#   SKIP_BUILD, SKIP_JMH, SKIP_AEAD, SKIP_PROBE, SKIP_E2E, SKIP_C  set to 1 to leave a part out
+#   MSG_SECONDS   sending phase of each message run (default 10); MSG_CLIENTS its clients (default 64);
+#   MSG_RATES     per-client rates of the fixed message loads (default 60); MSG_SWEEP_RATES the sweep's (default
+#                 120 240 480 960; the load tool allows up to 1000); MSG_DROPS the injected loss percentages (default "0 5")
+#   SKIP_BUILD, SKIP_JMH, SKIP_AEAD, SKIP_PROBE, SKIP_E2E, SKIP_C, SKIP_MESSAGES  set to 1 to leave a part out
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,6 +37,13 @@ SWEEP_RATES=${SWEEP_RATES:-90 120 150 180 210 240 300 360 480 600 800 1000}
 NETCODE_C_DIR=${NETCODE_C_DIR:-/tmp/netcode-c}
 JAVA_PORT=${JAVA_PORT:-40100}
 C_PORT=${C_PORT:-40101}
+MSG_PORT=${MSG_PORT:-40102}
+RAW_PORT=${RAW_PORT:-40103}
+MSG_SECONDS=${MSG_SECONDS:-10}
+MSG_CLIENTS=${MSG_CLIENTS:-64}
+MSG_RATES=${MSG_RATES:-60}
+MSG_SWEEP_RATES=${MSG_SWEEP_RATES:-120 240 480 960}
+MSG_DROPS=${MSG_DROPS:-0 5}
 # The C reference's example key and protocol id, which its echo server (server_probe) has built in.
 KEY=606abe6ec91910ea9a6562f66f2b30e44371d62cd19927266b3c60f4b715aba1
 PROTOCOL=0x1122334455667788
@@ -189,6 +204,82 @@ if [[ "${SKIP_E2E:-0}" != 1 ]]; then
     fi
     echo "== end-to-end table: $OUT/e2e.csv"
     column -s, -t "$OUT/e2e.csv"
+fi
+# message_load NAME PID PORT CLIENTS RATE DROP [LOAD FLAGS...]: one load run of the message part; appends a row to
+# messages.csv. DROP is the --drop-percent injected at the clients (0: none). Exit status 0 when saturated: on raw
+# payloads and the unreliable channel, loss more than 1 % above what the injected drops explain (1 - (1 - DROP)^2); on
+# the reliable channel, a message not back, a send refused, or a median delivery latency above 100 ms.
+message_load() {
+    local name=$1 pid=$2 port=$3 clients=$4 rate=$5 drop=$6 before after line drop_flags=()
+    shift 6
+    [[ $drop != 0 ]] && drop_flags=(--drop-percent "$drop")
+    before=$(cpu_seconds "$pid")
+    line=$(java -jar "$CLI_JAR" load --server "127.0.0.1:$port" --key "$KEY" --protocol "$PROTOCOL" \
+        --clients "$clients" --rate "$rate" --seconds "$MSG_SECONDS" --payload-bytes 100 "${drop_flags[@]}" "$@" \
+        2>>"$OUT/load-stderr.txt" || true)
+    after=$(cpu_seconds "$pid")
+    echo "$name clients=$clients rate=$rate drop=$drop $line server_cpu_s=$(awk -v a="$after" -v b="$before" \
+        'BEGIN { printf "%.2f", a - b }')" | tee -a "$OUT/messages.txt"
+    # run,clients,connected,rate,drop_pct,offered_mps,sent,echoed,echoed_mps,loss_pct,p50_ms,p99_ms,refused,resent,server_cpu_s,server_cpu_us_per_message
+    awk -v name="$name" -v c="$clients" -v r="$rate" -v d="$drop" -v a="$after" -v b="$before" '{
+        for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+        cpu = a - b
+        printf "%s,%d,%d,%d,%s,%d,%d,%d,%.0f,%s,%s,%s,%d,%d,%.2f,%.2f\n", name, c, v["connected"], r, d,
+            v["connected"] * r, v["sent"], v["echoed"], v["pps"], v["loss"], v["rtt_p50_ms"], v["rtt_p99_ms"],
+            v["refused"], v["resent"], cpu, (v["echoed"] > 0 ? 1e6 * cpu / v["echoed"] : 0)
+    }' <<<"$line" >>"$OUT/messages.csv"
+    awk -v c="$clients" -v d="$drop" -v name="$name" '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+        expected = 100 * (1 - (1 - d / 100) ^ 2)
+        if (name ~ /^reliable/) { saturated = v["echoed"] < v["sent"] || v["refused"] > 0 || v["rtt_p50_ms"] > 100 }
+        else { saturated = v["loss"] > expected + 1.0 }
+        exit !(saturated || v["connected"] < c) }' <<<"$line"
+}
+
+if [[ "${SKIP_MESSAGES:-0}" != 1 ]]; then
+    echo "== messages (100-byte messages, ${MSG_SECONDS} s per run; raw payloads, unreliable and reliable-ordered channels)"
+    echo "run,clients,connected,rate,drop_pct,offered_mps,sent,echoed,echoed_mps,loss_pct,p50_ms,p99_ms,refused,resent,server_cpu_s,server_cpu_us_per_message" \
+        >"$OUT/messages.csv"
+    java -jar "$CLI_JAR" server --bind "127.0.0.1:$RAW_PORT" --key "$KEY" --protocol "$PROTOCOL" --max-clients 256 \
+        --seconds 0 >"$OUT/raw-server.txt" 2>&1 &
+    raw_pid=$!
+    java -jar "$CLI_JAR" server --bind "127.0.0.1:$MSG_PORT" --key "$KEY" --protocol "$PROTOCOL" --max-clients 256 \
+        --seconds 0 --channels >"$OUT/channels-server.txt" 2>&1 &
+    msg_pid=$!
+    trap 'stop $raw_pid; stop $msg_pid' EXIT
+    wait_for "$OUT/raw-server.txt" listening
+    wait_for "$OUT/channels-server.txt" listening
+    MSG_SECONDS=5 message_load warmup-raw "$raw_pid" "$RAW_PORT" 64 60 0 >/dev/null || true
+    MSG_SECONDS=5 message_load warmup-reliable-ordered "$msg_pid" "$MSG_PORT" 64 60 0 --channel reliable-ordered \
+        >/dev/null || true
+    # The same loads back to back on each path, so that they see the same neighbours.
+    for rate in $MSG_RATES; do
+        for drop in $MSG_DROPS; do
+            message_load raw "$raw_pid" "$RAW_PORT" "$MSG_CLIENTS" "$rate" "$drop" || true
+            message_load unreliable "$msg_pid" "$MSG_PORT" "$MSG_CLIENTS" "$rate" "$drop" --channel unreliable || true
+            message_load reliable-ordered "$msg_pid" "$MSG_PORT" "$MSG_CLIENTS" "$rate" "$drop" \
+                --channel reliable-ordered || true
+        done
+    done
+    # Saturation, for each injected loss: each rate on both paths, back to back, until both are saturated.
+    for drop in $MSG_DROPS; do
+        raw_done=0
+        reliable_done=0
+        for rate in $MSG_SWEEP_RATES; do
+            if [[ $raw_done == 0 ]] && message_load raw "$raw_pid" "$RAW_PORT" "$MSG_CLIENTS" "$rate" "$drop"; then
+                raw_done=1
+            fi
+            if [[ $reliable_done == 0 ]] && message_load reliable-ordered "$msg_pid" "$MSG_PORT" "$MSG_CLIENTS" "$rate" \
+                "$drop" --channel reliable-ordered; then
+                reliable_done=1
+            fi
+            [[ $raw_done == 1 && $reliable_done == 1 ]] && break
+        done
+    done
+    stop "$raw_pid"
+    stop "$msg_pid"
+    trap - EXIT
+    echo "== message table: $OUT/messages.csv"
+    column -s, -t "$OUT/messages.csv"
 fi
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/machine.txt"
 echo "results in $OUT"

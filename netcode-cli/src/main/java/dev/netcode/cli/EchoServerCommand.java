@@ -18,7 +18,8 @@ import dev.netcode.server.NetcodeServer;
 
 /**
  * {@code server}: an echo server. Every payload goes straight back to the client that sent it; with
- * {@code --reliable}, every packet a client's {@link ReliableEcho reliable endpoint} delivers does.
+ * {@code --reliable}, every packet a client's {@link ReliableEcho reliable endpoint} delivers does;
+ * with {@code --channels}, every message goes back on the channel it came on ({@link ChannelEcho}).
  *
  * <p>The server runs in a {@link NetcodeServer} (its own thread, real monotonic time); events
  * arrive on that thread, where {@link ServerEventHandler#onPayload} echoes with
@@ -39,7 +40,7 @@ final class EchoServerCommand implements Command {
 
     private static final Set<String> ONCE = Set.of("bind", "public", "key", "key-file", "protocol", "max-clients",
             "seconds");
-    private static final Set<String> SWITCHES = Set.of("reliable");
+    private static final Set<String> SWITCHES = Set.of("reliable", "channels");
 
     @Override
     public String name() {
@@ -55,7 +56,7 @@ final class EchoServerCommand implements Command {
     public String usage() {
         return """
                 usage: netcode-cli server --bind ADDR [--public ADDR] [--key-file FILE | --key K] --protocol P
-                                          --max-clients N --seconds T [--reliable]
+                                          --max-clients N --seconds T [--reliable | --channels]
                   --bind ADDR        local address to bind (port 0 picks a free port, printed on the 'listening' line)
                   --public ADDR      the address connect tokens list for this server (their --internal address);
                                      default the bind address; required when binding a wildcard (0.0.0.0, [::])
@@ -65,9 +66,12 @@ final class EchoServerCommand implements Command {
                   --seconds T        run for T seconds, then print the summary and exit; 0 runs until stopped
                   --reliable         payloads are 'reliable' datagrams (C library reliable 1.0: acks, fragments);
                                      every packet delivered is echoed as a new reliable packet to its sender
+                  --channels         payloads carry messages on four channels, one per delivery mode (%3$s,
+                                     ids in that order); every message is echoed to its sender on its channel
                 prints: listening addr=ADDR | connect index=I id=ID addr=ADDR | disconnect index=I id=ID reason=R
-                        | summary connected=N payloads_in=N payloads_out=N [reliable_delivered=N reliable_echoed=N]""".formatted(ServerConfig.MAX_CLIENTS_LIMIT,
-                Args.keyUsage("the private key shared with the token minter", 19));
+                        | summary connected=N payloads_in=N payloads_out=N [reliable_delivered=N reliable_echoed=N]
+                          [messages_in=N messages_out=N messages_refused=N]""".formatted(ServerConfig.MAX_CLIENTS_LIMIT,
+                Args.keyUsage("the private key shared with the token minter", 19), EchoChannels.names());
     }
 
     @Override
@@ -88,8 +92,13 @@ final class EchoServerCommand implements Command {
             throw new UsageException("--public needs a real port, got " + publicAddress);
         }
 
+        if (args.has("reliable") && args.has("channels")) {
+            throw new UsageException("--reliable and --channels exclude each other (the channels run on their own reliable layer)");
+        }
         Echo echo = new Echo(out, args.has("reliable"));
-        ServerConfig.Builder config = ServerConfig.builder(protocolId, key).eventHandler(echo);
+        ChannelEcho channelEcho = args.has("channels") ? new ChannelEcho(echo) : null;
+        ServerConfig.Builder config = ServerConfig.builder(protocolId, key)
+                .eventHandler(channelEcho == null ? echo : channelEcho.handler());
         if (publicAddress != null) {
             config.serverAddress(publicAddress);
         }
@@ -139,7 +148,9 @@ final class EchoServerCommand implements Command {
             runtime.close();
             echo.line("summary connected=" + echo.connected.get() + " payloads_in=" + echo.payloadsIn.get()
                     + " payloads_out=" + echo.payloadsOut.get() + (echo.reliable ? " reliable_delivered="
-                    + echo.reliableEcho.packetsDelivered.get() + " reliable_echoed=" + echo.reliableEcho.packetsEchoed.get() : ""));
+                    + echo.reliableEcho.packetsDelivered.get() + " reliable_echoed=" + echo.reliableEcho.packetsEchoed.get() : "")
+                    + (channelEcho != null ? " messages_in=" + channelEcho.messagesIn.get() + " messages_out="
+                    + channelEcho.messagesOut.get() + " messages_refused=" + channelEcho.messagesRefused.get() : ""));
             return NetcodeCli.EXIT_OK;
         }
         finally {

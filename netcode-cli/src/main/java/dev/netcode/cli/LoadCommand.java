@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
@@ -25,6 +26,11 @@ import dev.netcode.address.NetcodeAddress;
 import dev.netcode.client.ClientEventHandler;
 import dev.netcode.client.ClientState;
 import dev.netcode.client.ClientStateMachine;
+import dev.netcode.message.ClientMessageHandler;
+import dev.netcode.message.DeliveryMode;
+import dev.netcode.message.MessageClient;
+import dev.netcode.message.MessageConnection;
+import dev.netcode.message.MessageLimitException;
 import dev.netcode.server.ServerConfig;
 import dev.netcode.token.ConnectToken;
 import dev.netcode.token.ConnectTokenGenerator;
@@ -44,6 +50,20 @@ import dev.netcode.transport.Transport;
  * send; fewer than M also makes the exit status 1). Each payload carries the client's number, its
  * sequence number and its send time ({@link System#nanoTime()}), then bytes derived from the
  * sequence; an echo counts once, and only if it matches byte for byte.
+ *
+ * <p><b>Channels.</b> With {@code --channel MODE} each client runs a {@link MessageClient} on the
+ * {@link EchoChannels} config (the one {@code server --channels} uses) and sends each payload as a
+ * message on the channel of that delivery mode; the server echoes it on the same channel. The
+ * round-trip times are then message delivery latencies: from the {@code send} call to the echo's
+ * delivery, flush intervals and re-sends included. A send the channel refuses (its window or queue
+ * full) is counted, not sent. The line gets {@code channel=MODE refused=N resent=N} appended, where
+ * resent counts the client's re-sent messages and block fragments; on reliable channels the exit
+ * status also requires every message back, and on the ordered one every echo in order.
+ *
+ * <p><b>Injected loss.</b> {@code --drop-percent P} drops each datagram a client sends or receives
+ * with probability P % ({@code --drop-seed} seeds the choice), from the start of the sending phase
+ * to the end of the drain, so the handshake is not affected; the line gets
+ * {@code dropped_out=N dropped_in=N} appended.
  *
  * <p><b>Threading.</b> Everything runs on the calling thread; there is no thread per client and no
  * busy loop. Each client is an ordinary {@link ClientStateMachine} on a small {@link Transport} of our
@@ -68,6 +88,8 @@ final class LoadCommand implements Command {
 
     static final int HEADER_BYTES = 16;
     static final long DRAIN_MILLIS = 1_000;
+    /** The longest drain on a reliable channel, which ends as soon as every message is back; re-sends need time. */
+    static final long RELIABLE_DRAIN_MILLIS = 5_000;
     static final long FULL_UPDATE_MILLIS = 10;
     static final long CONNECT_TIMEOUT_MILLIS = 15_000;
     static final int TOKEN_TIMEOUT_SECONDS = 10;
@@ -80,7 +102,7 @@ final class LoadCommand implements Command {
     static final int TOKEN_EXPIRE_SECONDS = 30;
 
     private static final Set<String> ONCE = Set.of("server", "key", "key-file", "protocol", "clients", "rate",
-            "seconds", "payload-bytes");
+            "seconds", "payload-bytes", "channel", "drop-percent", "drop-seed");
 
     @Override
     public String name() {
@@ -96,7 +118,7 @@ final class LoadCommand implements Command {
     public String usage() {
         return """
                 usage: netcode-cli load --server ADDR [--key-file FILE | --key K] --protocol P --clients M --rate R
-                                        --seconds T --payload-bytes B
+                                        --seconds T --payload-bytes B [--channel MODE] [--drop-percent P [--drop-seed S]]
                   --server ADDR       echo server address (the tokens minted in-process list it)
                 %4$s
                   --protocol P        protocol id (hex, optional 0x)
@@ -104,10 +126,17 @@ final class LoadCommand implements Command {
                   --rate R            payloads per second per client, 1..1000
                   --seconds T         length of the sending phase
                   --payload-bytes B   payload size, %d..%d
+                  --channel MODE      send each payload as a message on this channel of the server's --channels
+                                      set: %s
+                  --drop-percent P    drop P %% (0..100) of the datagrams each client sends and receives, at random,
+                                      from the sending phase on
+                  --drop-seed S       seed of the drop choices, default 1
                 prints: load sent=N echoed=N loss=PCT rtt_p50_ms=X rtt_p99_ms=Y pps=Z connected=C
-                exit 0 if every client connected and echoes came back, 1 otherwise"""
+                        [channel=MODE refused=N resent=N] [dropped_out=N dropped_in=N]
+                exit 0 if every client connected and echoes came back (on a reliable channel: every message, and
+                in order on reliable-ordered), 1 otherwise"""
                 .formatted(ServerConfig.MAX_CLIENTS_LIMIT, HEADER_BYTES, NetcodeProtocol.MAX_PAYLOAD_BYTES,
-                        Args.keyUsage("the server's private key", 20));
+                        Args.keyUsage("the server's private key", 20), EchoChannels.names());
     }
 
     @Override
@@ -127,7 +156,14 @@ final class LoadCommand implements Command {
         if ((long) rate * seconds > Integer.MAX_VALUE / 2) {
             throw new UsageException("--rate times --seconds is too large");
         }
-        try (Driver driver = new Driver(server, clients, rate, seconds, payloadBytes);
+        String channelText = args.optional("channel");
+        DeliveryMode mode = channelText == null ? null : EchoChannels.parse("channel", channelText);
+        int dropPercent = args.intIn("drop-percent", 0, 100, 0);
+        if (args.has("drop-seed") && dropPercent == 0) {
+            throw new UsageException("--drop-seed needs --drop-percent");
+        }
+        int dropSeed = args.intIn("drop-seed", Integer.MIN_VALUE, Integer.MAX_VALUE, 1);
+        try (Driver driver = new Driver(server, clients, rate, seconds, payloadBytes, mode, dropPercent, dropSeed);
                 ConnectTokenGenerator tokens = new ConnectTokenGenerator(key, protocolId)) {
             return driver.run(tokens, out, err);
         }
@@ -163,12 +199,30 @@ final class LoadCommand implements Command {
         private long[] rtts = new long[1024];
         private int rttCount;
         private long corrupt;
+        /** The delivery mode of the channel used, or {@code null} for raw payloads. */
+        private final DeliveryMode mode;
+        /** Its channel id in {@link EchoChannels#CONFIG}, -1 for raw payloads. */
+        private final int channelId;
+        private final int dropPercent;
+        private final SplittableRandom dropRandom;
+        /** Whether datagrams are being dropped now (the sending phase and the drain). */
+        private boolean dropping;
+        private long droppedOut;
+        private long droppedIn;
+        private long refused;
+        private long duplicates;
+        private long outOfOrder;
 
-        Driver(NetcodeAddress server, int clients, int rate, int seconds, int payloadBytes) throws IOException {
+        Driver(NetcodeAddress server, int clients, int rate, int seconds, int payloadBytes, DeliveryMode mode,
+                int dropPercent, int dropSeed) throws IOException {
             this.server = server;
             this.rate = rate;
             this.seconds = seconds;
             this.payloadBytes = payloadBytes;
+            this.mode = mode;
+            this.channelId = mode == null ? -1 : EchoChannels.channel(mode);
+            this.dropPercent = dropPercent;
+            this.dropRandom = new SplittableRandom(dropSeed);
             this.sendIntervalNanos = 1_000_000_000L / rate;
             this.payload = new byte[payloadBytes];
             this.expected = new byte[payloadBytes];
@@ -200,7 +254,8 @@ final class LoadCommand implements Command {
                 Member member = new Member(i, channel, target);
                 members[i] = member;
                 member.key = channel.register(selector, SelectionKey.OP_READ, member);
-                member.client = new ClientStateMachine(member, member, now());
+                member.messages = mode == null ? null : new MessageClient(EchoChannels.CONFIG, member);
+                member.client = new ClientStateMachine(member, mode == null ? member : member.messages, now());
             }
         }
 
@@ -236,14 +291,18 @@ final class LoadCommand implements Command {
                 member.toSend = member.client.state() == ClientState.CONNECTED ? rate * seconds : 0;
             }
             long sendEnd = sendStart + TimeUnit.SECONDS.toNanos(seconds);
+            dropping = dropPercent > 0;
             pump(sendEnd, true, sendEnd);
             sendDue(sendEnd, sendEnd); // whatever fell due just before the end while the loop was busy
-            long drainEnd = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DRAIN_MILLIS);
+            boolean reliable = mode != null && mode.isReliable();
+            long drainEnd = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(reliable ? RELIABLE_DRAIN_MILLIS : DRAIN_MILLIS);
             while (System.nanoTime() < drainEnd && totalEchoed() < totalSent()) {
                 pump(Math.min(drainEnd, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FULL_UPDATE_MILLIS)), false,
                         0);
             }
+            dropping = false;
             long stillConnected = Arrays.stream(members).filter(m -> m.client.state() == ClientState.CONNECTED).count();
+            long resent = totalResent();
             for (Member member : members) {
                 member.client.disconnect();
             }
@@ -256,8 +315,17 @@ final class LoadCommand implements Command {
             String p50 = rttCount == 0 ? "nan" : millis(percentile(sorted, rttCount, 0.50));
             String p99 = rttCount == 0 ? "nan" : millis(percentile(sorted, rttCount, 0.99));
             double pps = echoed / (double) seconds;
-            Printer.line(out, String.format(Locale.ROOT, "load sent=%d echoed=%d loss=%.2f rtt_p50_ms=%s rtt_p99_ms=%s pps=%.1f connected=%d",
-                    sent, echoed, loss, p50, p99, pps, connected));
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
+                    "load sent=%d echoed=%d loss=%.2f rtt_p50_ms=%s rtt_p99_ms=%s pps=%.1f connected=%d", sent, echoed,
+                    loss, p50, p99, pps, connected));
+            if (mode != null) {
+                line.append(" channel=").append(EchoChannels.name(mode)).append(" refused=").append(refused)
+                        .append(" resent=").append(resent);
+            }
+            if (dropPercent > 0) {
+                line.append(" dropped_out=").append(droppedOut).append(" dropped_in=").append(droppedIn);
+            }
+            Printer.line(out, line.toString());
             if (corrupt > 0) {
                 err.println("netcode-cli load: " + corrupt + " echoes did not match a payload sent");
             }
@@ -265,6 +333,18 @@ final class LoadCommand implements Command {
                 err.println("netcode-cli load: " + (connected - stillConnected) + " clients lost their connection");
             }
             boolean ok = connected == members.length && stillConnected == connected && echoed > 0 && corrupt == 0;
+            if (reliable) {
+                if (echoed < sent) {
+                    err.println("netcode-cli load: " + (sent - echoed) + " reliable messages never came back");
+                }
+                if (duplicates > 0) {
+                    err.println("netcode-cli load: " + duplicates + " reliable messages came back more than once");
+                }
+                if (outOfOrder > 0) {
+                    err.println("netcode-cli load: " + outOfOrder + " reliable-ordered messages came back out of order");
+                }
+                ok &= echoed == sent && duplicates == 0 && outOfOrder == 0;
+            }
             return ok ? NetcodeCli.EXIT_OK : NetcodeCli.EXIT_FAILURE;
         }
 
@@ -278,15 +358,17 @@ final class LoadCommand implements Command {
          */
         private void pump(long until, boolean sending, long sendEnd) throws IOException {
             long nextFullUpdate = System.nanoTime();
-            long nextSendScan = nextFullUpdate;
+            long nextScan = nextFullUpdate;
+            // Message connections have timers of their own (deferred flushes, acks, re-sends): scanned each millisecond too.
+            boolean scanning = sending || mode != null;
             while (true) {
                 long nowNanos = System.nanoTime();
                 if (nowNanos >= until) {
                     return;
                 }
                 long nextTimer = Math.min(until, nextFullUpdate);
-                if (sending) {
-                    nextTimer = Math.min(nextTimer, nextSendScan);
+                if (scanning) {
+                    nextTimer = Math.min(nextTimer, nextScan);
                 }
                 // Rounded up: waking a little late is fine, spinning until the timer is due is not.
                 long waitNanos = nextTimer - nowNanos;
@@ -309,25 +391,59 @@ final class LoadCommand implements Command {
                     }
                     nextFullUpdate = nowNanos + TimeUnit.MILLISECONDS.toNanos(FULL_UPDATE_MILLIS);
                 }
-                if (sending && nowNanos >= nextSendScan) {
-                    sendDue(nowNanos, sendEnd);
-                    nextSendScan = nowNanos + 1_000_000L;
+                if (scanning && nowNanos >= nextScan) {
+                    if (sending) {
+                        sendDue(nowNanos, sendEnd);
+                    }
+                    if (mode != null) {
+                        updateDueConnections();
+                    }
+                    nextScan = nowNanos + 1_000_000L;
+                }
+            }
+        }
+
+        /** Updates the clients whose message connection has a flush or re-send due. */
+        private void updateDueConnections() {
+            double t = now();
+            for (Member member : members) {
+                MessageConnection connection = member.messages.connection();
+                if (connection != null && connection.nextUpdateTime() <= t) {
+                    member.client.update(t);
                 }
             }
         }
 
         private void sendDue(long nowNanos, long sendEnd) {
             for (Member member : members) {
+                boolean queued = false;
                 while (member.sent < member.toSend && member.nextSendNanos <= nowNanos && member.nextSendNanos < sendEnd) {
                     if (member.client.state() != ClientState.CONNECTED) {
                         member.toSend = member.sent;
                         break;
                     }
+                    member.nextSendNanos += sendIntervalNanos;
                     fill(payload, member.index, member.sent);
                     Bytes.writeU64(payload, 8, System.nanoTime());
-                    member.client.sendPayload(payload, 0, payloadBytes);
+                    if (member.messages == null) {
+                        member.client.sendPayload(payload, 0, payloadBytes);
+                    }
+                    else {
+                        try {
+                            member.messages.send(channelId, payload, 0, payloadBytes);
+                        }
+                        catch (MessageLimitException ex) {
+                            // The channel is full: this one is not sent (and the next takes its sequence).
+                            refused++;
+                            continue;
+                        }
+                        queued = true;
+                    }
                     member.sent++;
-                    member.nextSendNanos += sendIntervalNanos;
+                }
+                if (queued) {
+                    // Flushes at once (when the flush interval allows), so a message does not wait for the next full update.
+                    member.client.update(now());
                 }
             }
         }
@@ -358,8 +474,15 @@ final class LoadCommand implements Command {
                 return;
             }
             if (member.echoed.get(seq)) {
+                duplicates++;
                 return;
             }
+            // Behind one already delivered: out of order. (A gap ahead is a message missing, counted as not back;
+            // the echo server drops an echo its channel refuses.)
+            if (mode == DeliveryMode.RELIABLE_ORDERED && seq < member.nextInOrder) {
+                outOfOrder++;
+            }
+            member.nextInOrder = Math.max(member.nextInOrder, seq + 1);
             member.echoed.set(seq);
             member.echoedCount++;
             if (rttCount == rtts.length) {
@@ -396,6 +519,23 @@ final class LoadCommand implements Command {
             return Arrays.stream(members).mapToLong(m -> m.echoedCount).sum();
         }
 
+        /** Messages and block fragments the clients re-sent so far (connected clients only). */
+        private long totalResent() {
+            long resent = 0;
+            for (Member member : members) {
+                MessageConnection connection = member.messages == null ? null : member.messages.connection();
+                if (connection != null) {
+                    resent += connection.stats().channels().get(channelId).messagesResent();
+                }
+            }
+            return resent;
+        }
+
+        /** Whether to drop the next datagram (a seeded coin with probability dropPercent %). */
+        private boolean drop() {
+            return dropping && dropRandom.nextInt(100) < dropPercent;
+        }
+
         /** Disconnects (if still connected) and closes every client, then the selector. */
         @Override
         public void close() {
@@ -421,7 +561,7 @@ final class LoadCommand implements Command {
          * One client: its netcode state machine, its socket (as the state machine's transport), its
          * send schedule and its echo bookkeeping.
          */
-        private final class Member implements Transport, ClientEventHandler {
+        private final class Member implements Transport, ClientMessageHandler {
 
             final int index;
             final DatagramChannel channel;
@@ -429,6 +569,10 @@ final class LoadCommand implements Command {
             final NetcodeAddress localAddress;
             SelectionKey key;
             ClientStateMachine client;
+            /** The message layer with --channel, else {@code null}. */
+            MessageClient messages;
+            /** One past the highest sequence echoed so far: an echo below it on the ordered channel is out of order. */
+            int nextInOrder;
             /** Set when the selector reports the socket readable; cleared once a receive drains it. */
             boolean readable;
             SocketAddress lastSource;
@@ -454,6 +598,15 @@ final class LoadCommand implements Command {
                 onEcho(this, buf, offset, length);
             }
 
+            @Override
+            public void onMessage(int messageChannel, byte[] buf, int offset, int length) {
+                if (messageChannel != channelId) {
+                    corrupt++;
+                    return;
+                }
+                onEcho(this, buf, offset, length);
+            }
+
             // ---- Transport
 
             @Override
@@ -464,6 +617,10 @@ final class LoadCommand implements Command {
             @Override
             public void send(NetcodeAddress to, byte[] buf, int offset, int length) {
                 if (closed) {
+                    return;
+                }
+                if (drop()) {
+                    droppedOut++;
                     return;
                 }
                 ByteBuffer data = sendBuffer.clear();
@@ -499,10 +656,14 @@ final class LoadCommand implements Command {
                         readable = false;
                         break;
                     }
+                    count++;
+                    if (drop()) {
+                        droppedIn++;
+                        continue;
+                    }
                     int length = receiveBuffer.flip().remaining();
                     receiveBuffer.get(receiveBytes, 0, length);
                     handler.onDatagram(addressOf(source), receiveBytes, 0, length);
-                    count++;
                 }
                 return count;
             }

@@ -235,7 +235,7 @@ public final class ClientStateMachine implements Transport.DatagramHandler, Auto
      * client), {@code +Infinity} by default. Datagrams need an update as they arrive, whatever this says.
      */
     public double nextUpdateTime() {
-        double handlers = events.nextUpdateTime();
+        double handlers = handlerNextUpdateTime();
         if (loopback || !state.isActive()) {
             return handlers;
         }
@@ -247,6 +247,18 @@ public final class ClientStateMachine implements Transport.DatagramHandler, Auto
             next = Math.min(next, connectStartTime + tokenLifetime());
         }
         return Math.min(next, handlers);
+    }
+
+    // Read by the real-time loop after every update, outside any handler guard: a throwing handler
+    // would end the client's thread. Its deadline is then left out.
+    private double handlerNextUpdateTime() {
+        try {
+            return events.nextUpdateTime();
+        }
+        catch (RuntimeException ex) {
+            log.warn("client event handler nextUpdateTime threw; the client carries on", ex);
+            return Double.POSITIVE_INFINITY;
+        }
     }
 
     /** Sending connection requests or responses: the handshake is under way. */

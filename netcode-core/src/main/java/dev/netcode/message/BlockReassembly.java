@@ -94,17 +94,9 @@ final class BlockReassembly {
         return active;
     }
 
-    int id() {
-        return id;
-    }
-
-    /** The block's bytes, {@code [0, length())}; whole only after {@link #COMPLETE}. */
+    /** The buffer holding the block's bytes from index 0; whole only after {@link #COMPLETE}. */
     byte[] buffer() {
         return buffer;
-    }
-
-    int length() {
-        return length;
     }
 
     /** Data bytes of the block in progress received so far. */

@@ -52,20 +52,6 @@ final class ByteRing {
         head = Math.max(head, Math.min(position, tail));
     }
 
-    /** Frees everything. */
-    void clear() {
-        head = tail;
-    }
-
-    long tail() {
-        return tail;
-    }
-
-    /** Bytes held. */
-    long size() {
-        return tail - head;
-    }
-
     /** Bytes allocated (at most the limit). */
     int capacity() {
         return bytes.length;

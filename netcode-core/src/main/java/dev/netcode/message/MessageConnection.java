@@ -334,22 +334,30 @@ public final class MessageConnection {
         return true;
     }
 
-    /** Whether the packet is well formed and keeps within every receive window; notes an overflow. */
+    /**
+     * Whether the packet is well formed and keeps within every receive window; notes an overflow.
+     * Only a well-formed packet overflows (docs/messages.md): a malformed one is refused and
+     * counted whatever ids it holds, so the whole packet is read before an overflow counts.
+     */
     private boolean check(byte[] payload, int offset, int length) {
         if (!reader.start(payload, offset, length)) {
             packetsInvalid++;
             return false;
         }
+        int overflow = -1;
         int result;
         while ((result = reader.next()) == PacketReader.ENTRY) {
             ReliableReceiveChannel channel = reliableReceivers[reader.channel];
-            if (channel != null && channel.check(reader.id) == ReliableReceiveChannel.OVERFLOW) {
-                overflowChannel = reader.channel;
-                return false;
+            if (overflow < 0 && channel != null && channel.check(reader.id) == ReliableReceiveChannel.OVERFLOW) {
+                overflow = reader.channel;
             }
         }
         if (result == PacketReader.INVALID) {
             packetsInvalid++;
+            return false;
+        }
+        if (overflow >= 0) {
+            overflowChannel = overflow;
             return false;
         }
         return true;

@@ -225,7 +225,19 @@ public final class ServerStateMachine implements Transport.DatagramHandler, Auto
      * loop can sleep until then instead of polling ({@link NetcodeServer} does).
      */
     public double nextUpdateTime() {
-        return running ? Math.min(nextDeadline, events.nextUpdateTime()) : Double.POSITIVE_INFINITY;
+        return running ? Math.min(nextDeadline, handlerNextUpdateTime()) : Double.POSITIVE_INFINITY;
+    }
+
+    // Read by the real-time loop after every update, outside any handler guard: a throwing handler
+    // would end the server's thread. Its deadline is then left out; keep-alives still wake the loop.
+    private double handlerNextUpdateTime() {
+        try {
+            return events.nextUpdateTime();
+        }
+        catch (RuntimeException | Error ex) {
+            handlerFailed("nextUpdateTime", ex);
+            return Double.POSITIVE_INFINITY;
+        }
     }
 
     /** Processes one datagram; called by the transport. Never throws for anything a peer can send. */

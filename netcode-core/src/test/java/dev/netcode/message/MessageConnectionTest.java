@@ -10,6 +10,8 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import dev.netcode.reliable.ReliableConfig;
+import dev.netcode.reliable.ReliableEndpoint;
 import dev.netcode.transport.SimulatedNetwork;
 
 class MessageConnectionTest {
@@ -312,5 +314,30 @@ class MessageConnectionTest {
         assertThat(pair.b.connection.isOverflowed()).isTrue();
         assertThat(pair.b.connection.overflowChannel()).isZero();
         assertThat(pair.b.received.get(0)).isEmpty();
+    }
+
+    /** docs/messages.md: only a well-formed packet disconnects for an id beyond the window; a malformed one is refused. */
+    @Test
+    void aMalformedPacketIsRefusedWhateverIdsItHoldsAndAWellFormedOneOverflows() {
+        MessageConfig config = MessageConfig.of(ChannelConfig.of("chat", DeliveryMode.RELIABLE_ORDERED)
+                .withWindowMessages(8));
+        List<byte[]> delivered = new ArrayList<>();
+        MessageConnection receiver = new MessageConnection(config, 0, (buf, offset, length) -> { },
+                (channel, buf, offset, length) -> delivered.add(Arrays.copyOfRange(buf, offset, offset + length)));
+        ReliableEndpoint peer = new ReliableEndpoint(ReliableConfig.defaults(), 0,
+                (sequence, datagram, offset, length) -> receiver.receivePayload(0, datagram, offset, length),
+                (sequence, payload, offset, length) -> true);
+        // Format 0; message entry on channel 0, id 100 (past the window of 8), 1 byte; then an entry of kind 3.
+        byte[] malformed = {0x00, 0x00, 100, 0, 1, 7, (byte) 0xC0};
+        peer.sendPacket(malformed, 0, malformed.length);
+        assertThat(receiver.isOverflowed()).isFalse();
+        assertThat(receiver.stats().packetsInvalid()).isOne();
+
+        byte[] wellFormed = Arrays.copyOf(malformed, malformed.length - 1);
+        peer.sendPacket(wellFormed, 0, wellFormed.length);
+        assertThat(receiver.isOverflowed()).isTrue();
+        assertThat(receiver.overflowChannel()).isZero();
+        assertThat(receiver.stats().packetsInvalid()).isOne();
+        assertThat(delivered).isEmpty();
     }
 }

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.netcode.NetcodeProtocol;
 import dev.netcode.address.NetcodeAddress;
+import dev.netcode.client.ClientEventHandler;
 import dev.netcode.client.ClientState;
 import dev.netcode.client.ClientStateMachine;
 import dev.netcode.packet.DropReason;
@@ -664,6 +665,25 @@ class ClientServerLifecycleTest {
         connect(restarted, fresh);
         assertThat(server.slot(0).clientId()).isEqualTo(1L);
         assertThat(server.dropCounters().get(DropReason.TOKEN_PREDATES_START)).isZero();
+    }
+
+    /** As on the server: a handler whose deadline throws must not end the client's thread, which reads it after every update. */
+    @Test
+    void clientHandlerWhoseNextUpdateTimeThrowsIsLeftOut() {
+        ClientEventHandler handler = new ClientEventHandler() {
+            @Override
+            public double nextUpdateTime() {
+                throw new IllegalStateException("boom on nextUpdateTime");
+            }
+        };
+        ClientStateMachine machine = new ClientStateMachine(h.network.endpoint(NetcodeAddress.parse("127.0.0.1:50999")),
+                handler, h.time());
+        assertThat(machine.nextUpdateTime()).as("before connecting").isEqualTo(Double.POSITIVE_INFINITY);
+        machine.connect(h.token(1, ADDRESS));
+        machine.update(h.time());
+        assertThat(machine.nextUpdateTime()).as("connecting: its own next request").isGreaterThan(h.time())
+                .isLessThanOrEqualTo(h.time() + NetcodeProtocol.PACKET_SEND_INTERVAL);
+        machine.close();
     }
 
     /** What a real-time loop may sleep until on the client side: the next packet, timeout or token expiry. */

@@ -275,6 +275,28 @@ class ServerStateMachineTest {
 
     // ---- when the next update is due --------------------------------------------------------------
 
+    /**
+     * The real-time loop reads nextUpdateTime after every update, outside the handler guards: a
+     * handler whose deadline throws must not end the server's thread.
+     */
+    @Test
+    void aHandlerWhoseNextUpdateTimeThrowsIsCountedAndLeftOut() {
+        ServerEventHandler handler = new ServerEventHandler() {
+            @Override
+            public double nextUpdateTime() {
+                throw new IllegalStateException("boom on nextUpdateTime");
+            }
+        };
+        ServerStateMachine server = h.server(ADDRESS, b -> b.eventHandler(handler)).server();
+        server.start(4);
+        server.update(h.time());
+        assertThat(server.nextUpdateTime()).as("no clients: the server's own deadline").isInfinite();
+        assertThat(server.handlerErrors()).isOne();
+        RecordingClient client = h.client();
+        connect(h, client, h.token(1, ADDRESS));
+        assertThat(server.nextUpdateTime()).isEqualTo(server.slot(0).lastSendTime + NetcodeProtocol.PACKET_SEND_INTERVAL);
+    }
+
     /** What a real-time loop may sleep until: the earliest keep-alive or timeout, +Infinity when idle. */
     @Test
     void nextUpdateTimeIsTheEarliestKeepAliveOrTimeout() {

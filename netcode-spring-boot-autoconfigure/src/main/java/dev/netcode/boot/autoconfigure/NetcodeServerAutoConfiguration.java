@@ -15,6 +15,7 @@ import dev.netcode.boot.NetcodePrivateKey;
 import dev.netcode.boot.server.NetcodeServerCustomizer;
 import dev.netcode.boot.server.NetcodeServerLifecycle;
 import dev.netcode.message.MessageServer;
+import dev.netcode.message.ServerMessageHandler;
 import dev.netcode.server.NetcodeServer;
 import dev.netcode.server.ServerConfig;
 import dev.netcode.server.ServerEventHandler;
@@ -46,6 +47,18 @@ public final class NetcodeServerAutoConfiguration {
         MessageServer messages = messageServer.getIfAvailable();
         if (messages != null) {
             config.eventHandler(messages);
+        }
+        else if (!properties.getChannels().isEmpty()) {
+            // The message server exists only for a ServerMessageHandler; without one the server would
+            // speak raw payloads, which clients configured with the channels cannot read.
+            ServerEventHandler handler = eventHandler.getIfAvailable();
+            throw new IllegalStateException("netcode.channels are configured, but "
+                    + ((handler != null) ? "the application's ServerEventHandler (" + handler.getClass().getName()
+                            + ") is not a " : "there is no ")
+                    + ServerMessageHandler.class.getName() + " to receive their messages, so the netcode server "
+                    + "would carry raw payloads that clients using the channels cannot read. Implement "
+                    + ServerMessageHandler.class.getSimpleName() + " (its onMessage gets every channel's messages) "
+                    + "or remove netcode.channels.");
         }
         else {
             eventHandler.ifAvailable(config::eventHandler);

@@ -32,7 +32,9 @@ import dev.netcode.message.ChannelConfig;
 import dev.netcode.message.DeliveryMode;
 import dev.netcode.message.MessageConfig;
 import dev.netcode.message.MessageServer;
+import dev.netcode.message.ServerMessageHandler;
 import dev.netcode.server.NetcodeServer;
+import dev.netcode.server.ServerEventHandler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -122,6 +124,31 @@ class NetcodeMessagingAutoConfigurationTests {
                 assertThat(config.flushIntervalSeconds()).isEqualTo(0.02);
                 assertThat(config.maxReliableMessageBytes()).isEqualTo(65536);
             });
+    }
+
+    @Test
+    void channelsWithAnApplicationEventHandlerThatTakesNoMessagesFailStartUp() {
+        // The dispatcher backs off for the application's handler, so no message server would exist and
+        // the server would speak raw payloads that clients configured with the channels cannot read.
+        this.withChannels.withBean("gameEvents", ServerEventHandler.class, () -> new ServerEventHandler() {
+        }).run((context) -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause()
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("netcode.channels")
+                .hasMessageContaining(ServerMessageHandler.class.getName());
+        });
+    }
+
+    @Test
+    void channelsWithAnApplicationMessageHandlerUseIt() {
+        ServerMessageHandler handler = (slot, clientId, channel, buf, offset, length) -> {
+        };
+        this.withChannels.withBean(ServerMessageHandler.class, () -> handler).run((context) -> {
+            assertThat(context).hasNotFailed().hasSingleBean(MessageServer.class).doesNotHaveBean(NetcodeListenerDispatcher.class);
+            assertThat(context.getBean(NetcodeServer.class).config().eventHandler())
+                .isSameAs(context.getBean(MessageServer.class));
+        });
     }
 
     @Test

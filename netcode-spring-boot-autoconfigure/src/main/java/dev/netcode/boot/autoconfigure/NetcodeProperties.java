@@ -311,6 +311,8 @@ public class NetcodeProperties {
          * payloads are dropped and counted. Each payload takes the smallest buffer of 64, 128, 256,
          * 512, 1024 or 1200 bytes that fits it, plus 128 bytes of bookkeeping; delivered buffers
          * kept for reuse count too, so this caps the memory held for payloads. At least 1328B.
+         * With channels one client may hold at most this divided by the server's max-clients (at
+         * least one largest message), so one client that is behind cannot take everyone's room.
          */
         private DataSize maxQueuedBytes = DataSize.ofMegabytes(16);
 

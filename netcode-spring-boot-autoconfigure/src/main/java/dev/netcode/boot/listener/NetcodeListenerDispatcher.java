@@ -52,9 +52,12 @@ import dev.netcode.server.ServerEventHandler;
  *
  * <h2>Back-pressure and errors</h2>
  * A client may have {@code queueCapacity} payloads waiting, and all clients' payloads together may
- * hold {@code maxQueuedBytes} of memory; a payload that arrives while its client's queue is full, or
- * while that memory is taken, is dropped and counted ({@link #payloadsDroppedQueueFull()},
- * {@link #payloadsDroppedMemoryLimit()}). Connect and disconnect events are never dropped.
+ * hold {@code maxQueuedBytes}; a payload that arrives while its client's queue is full is dropped
+ * and counted ({@link #payloadsDroppedQueueFull()}), one that arrives while the memory is taken too
+ * ({@link #payloadsDroppedMemoryLimit()}). With channels a client's queue is also full when it holds
+ * its share of the memory, {@code maxQueuedBytes / maxClients} (at least one buffer of the largest
+ * message): a reliable message that cannot be queued disconnects its client, and that must be the
+ * client that is behind, not whichever arrives once another has taken everyone's room. Connect and disconnect events are never dropped.
  * Whatever a listener (or an {@code @EventListener} for the lifecycle events) throws goes to the
  * {@link NetcodeListenerErrorHandler} and is counted ({@link #listenerErrors()}); the thread, the
  * queue and the client carry on. With no {@code @NetcodeListener} methods at all, payloads are
@@ -142,6 +145,11 @@ public class NetcodeListenerDispatcher implements ServerMessageHandler, Disposab
     private final int threadCount;
     private final int queueCapacity;
     private final PayloadBuffers buffers;
+    /**
+     * Bytes of buffers one client's queue may hold with channels (unbounded without); set when the
+     * first client connects, from the server's slot count.
+     */
+    private volatile long clientShareBytes = Long.MAX_VALUE;
     private final @Nullable MessageConfig messageConfig;
     private final Supplier<@Nullable NetcodeMessagingTemplate> messagingSupplier;
 
@@ -298,13 +306,14 @@ public class NetcodeListenerDispatcher implements ServerMessageHandler, Disposab
         PayloadBuffer payload = null;
         boolean schedule = false;
         synchronized (queue) {
-            queueFull = queue.payloads >= queueCapacity;
+            queueFull = queue.payloads >= queueCapacity || queue.bytes + buffers.costFor(length) > clientShareBytes;
             if (!queueFull) {
                 payload = buffers.take(length);
                 if (payload != null) {
                     payload.fill(session, channel, buf, offset, length);
                     queue.events.addLast(payload);
                     queue.payloads++;
+                    queue.bytes += buffers.cost(payload.size);
                     schedule = queue.schedule();
                 }
             }
@@ -315,9 +324,9 @@ public class NetcodeListenerDispatcher implements ServerMessageHandler, Disposab
         else if (queueFull) {
             droppedQueueFull.incrementAndGet();
             if (log.isDebugEnabled()) {
-                log.debug("Dropped a {} from client {} in slot {}: {} are waiting for its listeners",
+                log.debug("Dropped a {} from client {} in slot {}: its queue (at most {}, {} bytes) is full",
                         message ? "message" : "payload", Long.toUnsignedString(session.clientId()), index,
-                        queueCapacity);
+                        queueCapacity, clientShareBytes);
             }
         }
         else if (payload == null) {
@@ -346,6 +355,9 @@ public class NetcodeListenerDispatcher implements ServerMessageHandler, Disposab
     }
 
     private NetcodeSession openSession(ClientSlot slot) {
+        if (messageConfig != null && clientShareBytes == Long.MAX_VALUE) {
+            clientShareBytes = Math.max(buffers.maxBytes / server().maxClients(), buffers.largestCost());
+        }
         NetcodeSession previous = sessions[slot.index()];
         if (previous != null) {
             previous.markDisconnected();
@@ -441,8 +453,9 @@ public class NetcodeListenerDispatcher implements ServerMessageHandler, Disposab
                     }
                     break;
                 }
-                if (event instanceof PayloadBuffer) {
+                if (event instanceof PayloadBuffer payload) {
                     queue.payloads--;
+                    queue.bytes -= buffers.cost(payload.size);
                 }
             }
             if (event instanceof PayloadBuffer payload) {
@@ -652,6 +665,9 @@ public class NetcodeListenerDispatcher implements ServerMessageHandler, Disposab
         /** Payloads in {@link #events}; written under the monitor, read by the gauge without it. */
         volatile int payloads;
 
+        /** What the buffers of those payloads cost, against the client's share; under the monitor. */
+        long bytes;
+
         /** Whether the queue is in the ready queue or a thread is draining it. */
         boolean scheduled;
 
@@ -695,10 +711,7 @@ public class NetcodeListenerDispatcher implements ServerMessageHandler, Disposab
 
         /** A buffer for {@code length} bytes, or {@code null} if the bound leaves no room for one. */
         synchronized @Nullable PayloadBuffer take(int length) {
-            int size = 0;
-            while (sizes[size] < length) {
-                size++;
-            }
+            int size = sizeFor(length);
             PayloadBuffer buffer = spare[size];
             if (buffer != null) {
                 spare[size] = buffer.nextSpare;
@@ -730,8 +743,25 @@ public class NetcodeListenerDispatcher implements ServerMessageHandler, Disposab
             return heldBytes;
         }
 
-        private long cost(int size) {
+        long cost(int size) {
             return sizes[size] + BUFFER_OVERHEAD_BYTES;
+        }
+
+        /** What the buffer a payload of {@code length} bytes gets costs. */
+        long costFor(int length) {
+            return cost(sizeFor(length));
+        }
+
+        long largestCost() {
+            return cost(sizes.length - 1);
+        }
+
+        private int sizeFor(int length) {
+            int size = 0;
+            while (sizes[size] < length) {
+                size++;
+            }
+            return size;
         }
     }
 

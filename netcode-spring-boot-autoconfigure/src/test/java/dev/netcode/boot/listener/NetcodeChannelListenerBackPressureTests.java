@@ -1,5 +1,7 @@
 package dev.netcode.boot.listener;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -55,6 +57,36 @@ class NetcodeChannelListenerBackPressureTests {
     }
 
     @Test
+    void aClientThatFillsItsShareOfTheListenerMemoryIsTheOneDisconnectedNotTheNextToArrive() {
+        // 4 slots share 20000 bytes: 5000 each, one 4096-byte message (4224 with its buffer's overhead).
+        this.contextRunner.withPropertyValues("netcode.listener.queue-capacity=256", "netcode.listener.threads=1",
+                "netcode.listener.max-queued-bytes=20000B", "netcode.server.max-clients=4",
+                "netcode.channels.chat.max-message-size=4096B").run((context) -> {
+            BlockedListener listener = context.getBean(BlockedListener.class);
+            MessageConfig config = context.getBean(MessageConfig.class);
+            ConnectTokenIssuer issuer = context.getBean(ConnectTokenIssuer.class);
+            try (ChannelTestClient hog = ChannelTestClient.connect(config, issuer.issue(31, null).token());
+                    ChannelTestClient other = ChannelTestClient.connect(config, issuer.issue(32, null).token())) {
+                hog.send("chat", "x");
+                assertThat(listener.entered.await(10, TimeUnit.SECONDS)).isTrue();
+                String large = "y".repeat(4096);
+                for (int i = 0; i < 4; i++) {
+                    hog.send("chat", large);
+                }
+                assertThat(hog.awaitDisconnected()).as("over its share").isEqualTo(ClientState.DISCONNECTED);
+                other.send("chat", large);
+                listener.release.countDown();
+                assertThat(UdpTestClients.await(() -> listener.chatFrom.contains(32L))).isTrue();
+                assertThat(other.state()).isEqualTo(ClientState.CONNECTED);
+                assertThat(context.getBean(NetcodeListenerDispatcher.class).reliableDropDisconnects()).isEqualTo(1);
+            }
+            finally {
+                listener.release.countDown();
+            }
+        });
+    }
+
+    @Test
     void anUnreliableMessageWithNoRoomIsDroppedAndCountedAndTheClientStays() {
         this.contextRunner.run((context) -> {
             BlockedListener listener = context.getBean(BlockedListener.class);
@@ -80,8 +112,14 @@ class NetcodeChannelListenerBackPressureTests {
 
         final CountDownLatch release = new CountDownLatch(1);
 
+        final CountDownLatch entered = new CountDownLatch(1);
+
+        final Set<Long> chatFrom = ConcurrentHashMap.newKeySet();
+
         @NetcodeListener(channel = "chat")
-        void onChat(String line) throws InterruptedException {
+        void onChat(NetcodeSession session, String line) throws InterruptedException {
+            this.chatFrom.add(session.clientId());
+            this.entered.countDown();
             this.release.await(30, TimeUnit.SECONDS);
         }
 

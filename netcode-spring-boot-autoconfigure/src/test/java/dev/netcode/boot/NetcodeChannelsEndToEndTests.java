@@ -10,10 +10,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Import;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
@@ -21,6 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.netcode.boot.actuate.endpoint.NetcodeEndpoint;
 import dev.netcode.boot.actuate.endpoint.NetcodeEndpoint.ClientDescriptor;
 import dev.netcode.boot.listener.NetcodeListener;
+import dev.netcode.boot.listener.NetcodeListenerDispatcher;
 import dev.netcode.boot.listener.NetcodeSession;
 import dev.netcode.boot.message.NetcodeMessagingTemplate;
 import dev.netcode.boot.metrics.NetcodeConnectionMetrics;
@@ -48,6 +52,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
                 "netcode.channels.chat.delivery=reliable-ordered", "netcode.channels.trade.delivery=reliable-ordered",
                 "netcode.channels.trade.max-message-size=8KB", "netcode.channels.input.delivery=unreliable",
                 "netcode.channels.snapshots.delivery=unreliable-sequenced" })
+@ExtendWith(OutputCaptureExtension.class)
 class NetcodeChannelsEndToEndTests {
 
     /** The client's channels: the same names and modes, in alphabetical order as the starter numbers them. */
@@ -78,6 +83,9 @@ class NetcodeChannelsEndToEndTests {
     @Autowired
     private MeterRegistry meters;
 
+    @Autowired
+    private NetcodeListenerDispatcher dispatcher;
+
     @Test
     void aClientBuildsTheServersChannelsFromTheDocumentedRule() {
         assertThat(this.serverChannels).isEqualTo(CLIENT_CHANNELS);
@@ -104,6 +112,20 @@ class NetcodeChannelsEndToEndTests {
             assertThat(reply).isEqualTo(new Offer("sword", 4));
             assertThat(this.game.offers).contains(new Offer("sword", 3));
         }
+    }
+
+    @Test
+    void junkAClientSendsIsCountedButNotLoggedAsAWarningPerMessage(CapturedOutput output) throws Exception {
+        long errorsBefore = this.dispatcher.listenerErrors();
+        try (ChannelTestClient client = ChannelTestClient.connect(CLIENT_CHANNELS, this.tokens.issue(17, null).token())) {
+            for (int i = 0; i < 20; i++) {
+                client.send("trade", "{not json".getBytes(StandardCharsets.UTF_8));
+            }
+            client.send("trade", this.json.writeValueAsBytes(new Offer("shield", 7)));
+            assertThat(this.json.readValue(client.receive("trade"), Offer.class)).isEqualTo(new Offer("shield", 8));
+        }
+        assertThat(this.dispatcher.listenerErrors() - errorsBefore).isEqualTo(20);
+        assertThat(output).doesNotContain("failed for a payload").doesNotContain("not json");
     }
 
     @Test

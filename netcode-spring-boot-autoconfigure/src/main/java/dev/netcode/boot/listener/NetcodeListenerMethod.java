@@ -14,6 +14,7 @@ import org.springframework.util.ReflectionUtils;
 
 import dev.netcode.boot.message.NetcodeMessageConverter;
 import dev.netcode.boot.message.NetcodeMessageConverters;
+import dev.netcode.boot.message.UnreadableNetcodeMessageException;
 
 /**
  * A validated {@link NetcodeListener @NetcodeListener} method of a bean: what to call, which
@@ -244,7 +245,14 @@ public final class NetcodeListenerMethod {
 
         @Override
         public Object resolveArgument(MethodParameter parameter, NetcodePayloadContext context) {
-            return reader.read(type, context.payload());
+            try {
+                return reader.read(type, context.payload());
+            }
+            catch (RuntimeException ex) {
+                throw new UnreadableNetcodeMessageException("A message of " + context.payload().remaining()
+                        + " bytes on channel " + context.channel() + " cannot be read as " + type + ": "
+                        + ex.getMessage(), ex);
+            }
         }
     }
 }

@@ -52,8 +52,11 @@ public final class MessageServer implements ServerEventHandler {
     private final AtomicReferenceArray<Session> sessions = new AtomicReferenceArray<>(ServerConfig.MAX_CLIENTS_LIMIT);
     private volatile NetcodeServer server;
     private volatile Thread serverThread;
-    /** Slots of the running server, as of its last update; sessions live below this index. */
-    private int maxClients;
+    /**
+     * Slots of the running server, as of its last update; sessions live below this index. Volatile:
+     * a broadcast from another thread sizes its scan by it, and a stale value would skip clients.
+     */
+    private volatile int maxClients;
 
     /** One connected client's message connection. */
     private final class Session {

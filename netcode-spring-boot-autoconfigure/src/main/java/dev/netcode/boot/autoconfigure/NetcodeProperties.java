@@ -455,8 +455,8 @@ public class NetcodeProperties {
         private int packetsPerFlush = 4;
 
         /**
-         * Least time between two flushes of a connection; messages, re-sends and acks sent meanwhile
-         * wait for the next one. 0 to 1s; 0 flushes on every server tick.
+         * Least time between two flushes of a connection that send packets; messages, re-sends and
+         * acks sent meanwhile wait for the next one. 0 to 1s; 0 flushes on every server tick.
          */
         private Duration flushInterval = Duration.ofMillis(10);
 

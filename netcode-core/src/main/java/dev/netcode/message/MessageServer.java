@@ -162,10 +162,10 @@ public final class MessageServer implements ServerEventHandler {
         if (length > channelConfig.maxMessageBytes()) {
             throw MessageLimitException.tooLarge(channelConfig, length);
         }
-        Session[] connected = connectedSessions();
-        Session[] targets = new Session[connected.length];
+        // The sessions with room are kept at the front of the same array.
+        Session[] targets = connectedSessions();
         int queued = 0;
-        for (Session session : connected) {
+        for (Session session : targets) {
             if (session.connection.tryReserve(channel, length)) {
                 targets[queued++] = session;
             }

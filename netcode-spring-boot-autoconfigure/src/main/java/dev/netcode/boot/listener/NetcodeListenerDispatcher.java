@@ -305,15 +305,16 @@ public class NetcodeListenerDispatcher implements ServerMessageHandler, Disposab
         boolean queueFull;
         PayloadBuffer payload = null;
         boolean schedule = false;
+        long cost = buffers.costFor(length);
         synchronized (queue) {
-            queueFull = queue.payloads >= queueCapacity || queue.bytes + buffers.costFor(length) > clientShareBytes;
+            queueFull = queue.payloads >= queueCapacity || queue.bytes + cost > clientShareBytes;
             if (!queueFull) {
                 payload = buffers.take(length);
                 if (payload != null) {
                     payload.fill(session, channel, buf, offset, length);
                     queue.events.addLast(payload);
                     queue.payloads++;
-                    queue.bytes += buffers.cost(payload.size);
+                    queue.bytes += cost;
                     schedule = queue.schedule();
                 }
             }

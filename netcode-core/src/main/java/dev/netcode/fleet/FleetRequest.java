@@ -5,6 +5,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 
+import dev.netcode.NetcodeProtocol;
+
 /**
  * One player's request for a slot, shaped by the issuer (from the HTTP request, the user's
  * profile, ...).
@@ -25,8 +27,8 @@ public record FleetRequest(long protocolId, long clientId, Instant expiresAt, Ma
         Objects.requireNonNull(expiresAt, "expiresAt");
         labels = Map.copyOf(labels);
         Objects.requireNonNull(policy, "policy");
-        if (fallbackServers < 0 || fallbackServers > ServerAnnouncement.MAX_ADDRESSES - 1) {
-            throw new IllegalArgumentException("fallbackServers must be 0.." + (ServerAnnouncement.MAX_ADDRESSES - 1)
+        if (fallbackServers < 0 || fallbackServers > NetcodeProtocol.MAX_SERVERS_PER_CONNECT - 1) {
+            throw new IllegalArgumentException("fallbackServers must be 0.." + (NetcodeProtocol.MAX_SERVERS_PER_CONNECT - 1)
                     + ", got " + fallbackServers);
         }
     }

@@ -6,7 +6,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
+import dev.netcode.NetcodeProtocol;
 import dev.netcode.address.NetcodeAddress;
+import dev.netcode.server.ServerConfig;
 
 /**
  * What a game server tells the directory on every heartbeat. The ids of its connected clients are
@@ -16,8 +18,8 @@ import dev.netcode.address.NetcodeAddress;
  * @param serverId the server's id in the fleet, unique and stable for its lifetime (1 to 64
  *        characters: letters, digits, '-', '_', '.' and ':')
  * @param protocolId the netcode protocol id it serves; issuers only pick servers of theirs
- * @param publicAddresses the addresses tokens list for it, in order (1 to 32)
- * @param maxClients its slots
+ * @param publicAddresses the addresses tokens list for it, in order (1 to 32, what a token can hold)
+ * @param maxClients its slots (at most {@link ServerConfig#MAX_CLIENTS_LIMIT})
  * @param connectedClientIds the client ids connected now (at most {@code maxClients})
  * @param labels free-form labels issuers filter on, for example {@code region=eu} (at most 16, keys
  *        and values up to 64 characters)
@@ -30,10 +32,8 @@ public record ServerAnnouncement(String serverId, long protocolId, List<NetcodeA
     public static final String REGION_LABEL = "region";
 
     public static final int MAX_ID_LENGTH = 64;
-    public static final int MAX_ADDRESSES = 32;
     public static final int MAX_LABELS = 16;
     public static final int MAX_LABEL_LENGTH = 64;
-    public static final int MAX_CLIENTS_LIMIT = 65_536;
 
     /** @throws IllegalArgumentException naming the field that is out of range */
     public ServerAnnouncement {
@@ -43,12 +43,13 @@ public record ServerAnnouncement(String serverId, long protocolId, List<NetcodeA
                     + " letters, digits, '.', '_', ':' or '-', got '" + serverId + "'");
         }
         publicAddresses = List.copyOf(publicAddresses);
-        if (publicAddresses.isEmpty() || publicAddresses.size() > MAX_ADDRESSES) {
-            throw new IllegalArgumentException("publicAddresses must hold 1 to " + MAX_ADDRESSES + " addresses, got "
-                    + publicAddresses.size());
+        if (publicAddresses.isEmpty() || publicAddresses.size() > NetcodeProtocol.MAX_SERVERS_PER_CONNECT) {
+            throw new IllegalArgumentException("publicAddresses must hold 1 to " + NetcodeProtocol.MAX_SERVERS_PER_CONNECT
+                    + " addresses (what a connect token can list), got " + publicAddresses.size());
         }
-        if (maxClients < 1 || maxClients > MAX_CLIENTS_LIMIT) {
-            throw new IllegalArgumentException("maxClients must be 1.." + MAX_CLIENTS_LIMIT + ", got " + maxClients);
+        if (maxClients < 1 || maxClients > ServerConfig.MAX_CLIENTS_LIMIT) {
+            throw new IllegalArgumentException("maxClients must be 1.." + ServerConfig.MAX_CLIENTS_LIMIT + ", got "
+                    + maxClients);
         }
         connectedClientIds = Set.copyOf(connectedClientIds);
         if (connectedClientIds.size() > maxClients) {

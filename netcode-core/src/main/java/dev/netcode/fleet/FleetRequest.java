@@ -58,7 +58,7 @@ public record FleetRequest(long protocolId, long clientId, Instant expiresAt, Ma
     }
 
     /** Whether {@code server} qualifies by protocol id and labels (room aside). */
-    public boolean matches(ServerAnnouncement server) {
+    public boolean matches(FleetServer server) {
         return server.protocolId() == protocolId && server.labels().entrySet().containsAll(labels.entrySet());
     }
 }

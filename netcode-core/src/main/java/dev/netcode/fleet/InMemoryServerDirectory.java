@@ -6,6 +6,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -35,6 +36,9 @@ public final class InMemoryServerDirectory implements ServerDirectory {
     private final Duration timeToLive;
     private final Map<String, Listing> listings = new HashMap<>();
     private final Map<Long, Held> reservations = new HashMap<>();
+    private long reservationsMade;
+    private long reservationsRefused;
+    private long reservationsExpired;
 
     /** On the system clock, with {@link #DEFAULT_TIME_TO_LIVE}. */
     public InMemoryServerDirectory() {
@@ -71,7 +75,7 @@ public final class InMemoryServerDirectory implements ServerDirectory {
         List<FleetServer> candidates = new ArrayList<>();
         FleetServer chosen = null;
         for (FleetServer server : fleet) {
-            if (!request.matches(server.announcement())) {
+            if (!request.matches(server)) {
                 continue;
             }
             if (existing != null && server.serverId().equals(existing.serverId())) {
@@ -84,6 +88,7 @@ public final class InMemoryServerDirectory implements ServerDirectory {
         candidates.sort(request.policy().order());
         if (chosen == null) {
             if (candidates.isEmpty()) {
+                reservationsRefused++;
                 return Optional.empty();
             }
             chosen = candidates.remove(0);
@@ -91,9 +96,9 @@ public final class InMemoryServerDirectory implements ServerDirectory {
         Instant expiresAt = existing == null || request.expiresAt().isAfter(existing.expiresAt())
                 ? request.expiresAt() : existing.expiresAt();
         reservations.put(request.clientId(), new Held(chosen.serverId(), expiresAt));
-        List<ServerAnnouncement> fallbacks = candidates.stream().limit(request.fallbackServers())
-            .map(FleetServer::announcement).toList();
-        return Optional.of(new FleetReservation(chosen.announcement(), fallbacks, request.clientId(), expiresAt));
+        reservationsMade++;
+        List<FleetServer> fallbacks = candidates.subList(0, Math.min(candidates.size(), request.fallbackServers()));
+        return Optional.of(new FleetReservation(chosen, fallbacks, request.clientId(), expiresAt));
     }
 
     @Override
@@ -101,15 +106,28 @@ public final class InMemoryServerDirectory implements ServerDirectory {
         return liveServers();
     }
 
+    @Override
+    public synchronized DirectoryStatistics statistics() {
+        return new DirectoryStatistics(reservationsMade, reservationsRefused, reservationsExpired, 0, 0);
+    }
+
     /** Drops what has lapsed, then the live servers by id with their reserved slots counted. */
     private List<FleetServer> liveServers() {
         Instant now = clock.instant();
         listings.values().removeIf(listing -> !listing.lastSeen().plus(timeToLive).isAfter(now));
-        reservations.values().removeIf(held -> !held.expiresAt().isAfter(now) || !listings.containsKey(held.serverId()));
         Map<String, Integer> reserved = new HashMap<>();
-        reservations.values().forEach(held -> reserved.merge(held.serverId(), 1, Integer::sum));
+        for (Iterator<Held> it = reservations.values().iterator(); it.hasNext();) {
+            Held held = it.next();
+            if (!held.expiresAt().isAfter(now) || !listings.containsKey(held.serverId())) {
+                it.remove();
+                reservationsExpired++;
+            }
+            else {
+                reserved.merge(held.serverId(), 1, Integer::sum);
+            }
+        }
         return listings.values().stream()
-            .map(listing -> new FleetServer(listing.announcement(), reserved.getOrDefault(listing.announcement().serverId(), 0)))
+            .map(listing -> FleetServer.of(listing.announcement(), reserved.getOrDefault(listing.announcement().serverId(), 0)))
             .sorted(Comparator.comparing(FleetServer::serverId))
             .toList();
     }

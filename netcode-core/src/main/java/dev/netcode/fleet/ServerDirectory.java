@@ -11,6 +11,9 @@ import java.util.Optional;
  * <p>A server that stops announcing drops out after the directory's time to live; its reservations
  * go with it. A reservation lasts until the request's {@code expiresAt}, or until the server
  * announces that client as connected, whichever comes first.
+ *
+ * <p>A shared directory that cannot be reached throws {@link ServerDirectoryUnavailableException}
+ * from every method but {@link #statistics} and {@link #close}; nothing was changed then.
  */
 public interface ServerDirectory extends AutoCloseable {
 
@@ -33,6 +36,9 @@ public interface ServerDirectory extends AutoCloseable {
 
     /** The live servers as this directory sees them now, by server id. */
     List<FleetServer> servers();
+
+    /** What this instance has done since it was created; never blocks on the directory. */
+    DirectoryStatistics statistics();
 
     @Override
     default void close() {

@@ -63,7 +63,7 @@ class InMemoryServerDirectoryTest {
         assertThat(directory.reserve(request(1)).orElseThrow().server().serverId()).isEqualTo("b");
         FleetReservation spread = directory.reserve(request(2).withPolicy(SelectionPolicy.SPREAD)).orElseThrow();
         assertThat(spread.server().serverId()).isEqualTo("a");
-        assertThat(spread.fallbacks()).extracting(ServerAnnouncement::serverId).as("c is full").containsExactly("b");
+        assertThat(spread.fallbacks()).extracting(FleetServer::serverId).as("c is full").containsExactly("b");
     }
 
     @Test
@@ -79,7 +79,7 @@ class InMemoryServerDirectoryTest {
         }
         assertThat(reserved).isEqualTo(15 - 5);
         assertThat(directory.servers()).allSatisfy(s -> assertThat(s.freeSlots()).isZero())
-            .allSatisfy(s -> assertThat(s.announcement().connectedClients() + s.reservedSlots()).isEqualTo(5));
+            .allSatisfy(s -> assertThat(s.connectedClients() + s.reservedSlots()).isEqualTo(5));
     }
 
     @Test

@@ -116,10 +116,17 @@ record DirectoryFlags(String uri, String keyPrefix) {
                 InMemoryServerDirectory.DEFAULT_TIME_TO_LIVE, InstantSource.system());
     }
 
-    /** Says on {@code err} that the directory cannot be reached; @return {@link NetcodeCli#EXIT_DIRECTORY_UNAVAILABLE} */
-    int unreachable(String command, ServerDirectoryUnavailableException ex, PrintStream err) {
-        Printer.line(err, "netcode-cli " + command + ": the fleet directory " + uri + " cannot be reached ("
-                + ex.getMessage() + ")");
+    /**
+     * Says on {@code err} that the directory cannot be reached (the exception names Redis' host and
+     * port and what went wrong).
+     *
+     * @param consequence what the command did not do, e.g. "no token written"
+     * @return {@link NetcodeCli#EXIT_DIRECTORY_UNAVAILABLE}
+     */
+    static int unreachable(String command, ServerDirectoryUnavailableException ex, String consequence,
+            PrintStream err) {
+        Printer.line(err, "netcode-cli " + command + ": the fleet directory cannot be reached: " + ex.getMessage()
+                + "; " + consequence);
         return NetcodeCli.EXIT_DIRECTORY_UNAVAILABLE;
     }
 }

@@ -71,7 +71,7 @@ final class FleetCommand implements Command {
             malformed = fleet.statistics().malformedEntries();
         }
         catch (ServerDirectoryUnavailableException ex) {
-            return directory.unreachable(name(), ex, err);
+            return DirectoryFlags.unreachable(name(), ex, "nothing to show", err);
         }
         Instant now = Instant.now();
         List<List<String>> rows = new ArrayList<>();

@@ -131,7 +131,7 @@ final class TokenCommand implements Command {
                 reservation = fleet.reserve(request).orElse(null);
             }
             catch (ServerDirectoryUnavailableException ex) {
-                return directory.unreachable(name(), ex, err);
+                return DirectoryFlags.unreachable(name(), ex, "no token written", err);
             }
             if (reservation == null) {
                 err.println("netcode-cli token: the fleet is full: no server of protocol 0x" + Long.toHexString(protocolId)

@@ -157,15 +157,15 @@ class FleetDirectoryTest {
 
         CliRun token = CliRun.of(tokenArgs(1));
         assertThat(token.exitCode()).isEqualTo(NetcodeCli.EXIT_DIRECTORY_UNAVAILABLE);
-        assertThat(token.errText()).startsWith("netcode-cli token: the fleet directory " + redis.uri()
-                + " cannot be reached");
+        assertThat(token.errText()).startsWith("netcode-cli token: the fleet directory cannot be reached: Redis at "
+                + redis.host() + ":" + redis.port() + " ").endsWith("; no token written");
         assertThat(token.outText()).isEmpty();
         assertThat(dir.resolve("client-1.token")).doesNotExist();
 
         CliRun fleet = CliRun.of("fleet", "--directory", redis.uri());
         assertThat(fleet.exitCode()).isEqualTo(NetcodeCli.EXIT_DIRECTORY_UNAVAILABLE);
-        assertThat(fleet.errText()).startsWith("netcode-cli fleet: the fleet directory " + redis.uri()
-                + " cannot be reached");
+        assertThat(fleet.errText()).startsWith("netcode-cli fleet: the fleet directory cannot be reached: Redis at "
+                + redis.host() + ":" + redis.port() + " ").endsWith("; nothing to show");
         assertThat(fleet.outText()).isEmpty();
     }
 

@@ -53,6 +53,7 @@ final class FleetCommand implements Command {
                 %s
                 prints: a table (SERVER PROTOCOL REGION LABELS ADDRESSES MAX CONNECTED RESERVED FREE AGE), one
                         row per listed server, then: summary servers=N max=N connected=N reserved=N free=N
+                        RESERVED counts slots held for tokens not used yet, AGE the time since the server started
                 exit 4 when the directory cannot be reached""".formatted(DirectoryFlags.usage(19));
     }
 

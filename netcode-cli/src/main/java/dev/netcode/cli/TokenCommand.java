@@ -83,8 +83,10 @@ final class TokenCommand implements Command {
                 token expires or it connects) on the first server with room, listed first, then fallbacks:
                 %2$s
                   --region R         only servers announced with --region R (default: any region)
-                  --policy P         pack: the fullest server with room first (default); spread: the least loaded
-                  --fallback-servers N  more servers with room the token lists after it, 0..%3$d (default %4$d)
+                  --policy NAME      pack: the fullest server with room first (default); spread: the least loaded
+                  --fallback-servers N
+                                     how many more servers with room the token lists after it (nothing is
+                                     reserved on them), 0..%3$d (default %4$d)
                 prints: token out=FILE bytes=2048 client_id=N servers=ADDR,... expires=T [server_id=ID]
                 exit 3 when no server has room (nothing written), 4 when the directory cannot be reached""".formatted(
                 Args.keyUsage("the private key shared with the servers", 19), DirectoryFlags.usage(19),
@@ -101,7 +103,7 @@ final class TokenCommand implements Command {
         DirectoryFlags directory = DirectoryFlags.parse(args, REQUEST_FLAGS);
         List<NetcodeAddress> servers = args.addresses("server");
         if (directory != null && (!servers.isEmpty() || args.has("internal"))) {
-            throw new UsageException("--directory picks the servers: give it or --server, not both");
+            throw new UsageException("--directory picks the servers: give it or --server (and --internal), not both");
         }
         if (directory == null && servers.isEmpty()) {
             throw new UsageException("missing required flag --server (or --directory)");
@@ -121,11 +123,10 @@ final class TokenCommand implements Command {
         Path file = Path.of(args.required("out"));
         // One clock reading for the token and its reservation: the slot is held exactly as long as the token lives.
         long createTimestamp = Instant.now().getEpochSecond();
-        FleetRequest request = directory == null ? null : fleetRequest(args, protocolId, clientId,
-                createTimestamp, expire);
 
         String serverId = null;
-        if (request != null) {
+        if (directory != null) {
+            FleetRequest request = fleetRequest(args, protocolId, clientId, createTimestamp, expire);
             FleetReservation reservation;
             try (ServerDirectory fleet = directory.open()) {
                 reservation = fleet.reserve(request).orElse(null);

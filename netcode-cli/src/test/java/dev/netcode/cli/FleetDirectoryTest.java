@@ -3,8 +3,11 @@ package dev.netcode.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -19,6 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.netcode.Bytes;
 import dev.netcode.address.NetcodeAddress;
 import dev.netcode.crypto.SecureRandomBytes;
+import dev.netcode.fleet.ServerAnnouncement;
+import dev.netcode.fleet.ServerDirectory;
+import dev.netcode.fleet.redis.LettuceScriptExecutor;
+import dev.netcode.fleet.redis.RedisServerDirectory;
 import dev.netcode.fleet.redis.test.Await;
 import dev.netcode.fleet.redis.test.RedisServerProcess;
 import dev.netcode.token.ConnectToken;
@@ -167,6 +174,23 @@ class FleetDirectoryTest {
         assertThat(fleet.errText()).startsWith("netcode-cli fleet: the fleet directory cannot be reached: Redis at "
                 + redis.host() + ":" + redis.port() + " ").endsWith("; nothing to show");
         assertThat(fleet.outText()).isEmpty();
+    }
+
+    @Test
+    void theTableShowsEveryLabelAndAddressOfAServerAnnouncedByAnotherProcessAndNoControlCharacter() {
+        try (ServerDirectory directory = new RedisServerDirectory(LettuceScriptExecutor.connect(redis.uri(),
+                Duration.ofSeconds(2)))) {
+            directory.announce(new ServerAnnouncement("spring-1", 0x42, List.of(NetcodeAddress.parse("127.0.0.1:5000"),
+                    NetcodeAddress.parse("[::1]:5000")), 10, Set.of(1L, 2L), Map.of("region", "eu", "tier", "gold",
+                    "note", "a\u001b[2Jb"), Instant.now().minusSeconds(3600)));
+        }
+
+        CliRun fleet = CliRun.of("fleet", "--directory", redis.uri());
+
+        assertThat(fleet.exitCode()).as(fleet.errText()).isZero();
+        assertThat(fleet.outLines().get(1).split(" +")).containsExactly("spring-1", "0x42", "eu", "note=a?[2Jb,tier=gold",
+                "127.0.0.1:5000,[::1]:5000", "10", "2", "0", "8", "1h00m");
+        assertThat(fleet.outLines().get(2)).isEqualTo("summary servers=1 max=10 connected=2 reserved=0 free=8");
     }
 
     @Test

@@ -208,7 +208,7 @@ class NetcodeCliTest {
                 Arguments.of("token never-expiring reservation", replace(tokenFleetArgs(), "--expire", "-1"),
                         "--expire -1 (never) cannot be used with --directory"),
                 Arguments.of("token --server and --directory", with(tokenFleetArgs(), "--server", "127.0.0.1:4000"),
-                        "--directory picks the servers: give it or --server, not both"),
+                        "--directory picks the servers: give it or --server (and --internal), not both"),
                 Arguments.of("token neither --server nor --directory", without(tokenFleetArgs(), "--directory"),
                         "missing required flag --server (or --directory)"),
                 Arguments.of("token --region without --directory", with(tokenArgs(), "--region", "eu"),
@@ -238,7 +238,7 @@ class NetcodeCliTest {
 
     @Test
     void aDirectoryWithCredentialsIsRefusedWithoutRepeatingThem() {
-        CliRun run = CliRun.of(replace(tokenFleetArgs(), "--directory", "redis://admin:s3cret-pw@127.0.0.1:6379")
+        CliRun run = CliRun.of(replace(tokenFleetArgs(), "--directory", "redis://admin:s3cret-pw@127.0.0.1:1")
                 .toArray(String[]::new));
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.errText()).contains("--directory must not hold a user or password").doesNotContain("s3cret-pw")

@@ -19,7 +19,8 @@ interface Command {
      * Runs the command with the arguments after its name.
      *
      * @param environment the process's environment variables ({@link System#getenv()}, or a test's own map)
-     * @return {@link NetcodeCli#EXIT_OK} or {@link NetcodeCli#EXIT_FAILURE}
+     * @return {@link NetcodeCli#EXIT_OK}, {@link NetcodeCli#EXIT_FAILURE}, or for the fleet commands
+     *         {@link NetcodeCli#EXIT_FLEET_FULL} or {@link NetcodeCli#EXIT_DIRECTORY_UNAVAILABLE}
      * @throws UsageException for bad or missing arguments, before anything has been done
      */
     int run(String[] args, PrintStream out, PrintStream err, Map<String, String> environment) throws UsageException;

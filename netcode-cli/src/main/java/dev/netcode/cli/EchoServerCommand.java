@@ -2,14 +2,22 @@ package dev.netcode.cli;
 
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
+import dev.netcode.Bytes;
 import dev.netcode.address.NetcodeAddress;
+import dev.netcode.crypto.SecureRandomBytes;
+import dev.netcode.fleet.FleetAnnouncer;
+import dev.netcode.fleet.ServerAnnouncement;
+import dev.netcode.fleet.ServerDirectory;
 import dev.netcode.server.ClientSlot;
 import dev.netcode.server.DisconnectReason;
 import dev.netcode.server.ServerConfig;
@@ -35,11 +43,21 @@ import dev.netcode.server.NetcodeServer;
  * summary comes after {@code --seconds}, or when the process is asked to stop (SIGINT/SIGTERM run
  * the shutdown hook, which stops the server, printing a {@code server_disconnect} line for every
  * client still connected, then the summary), or when the thread running the command is interrupted.
+ *
+ * <p>With {@code --directory} the server is announced in the fleet directory in Redis
+ * ({@link FleetAnnouncer}): at once, then every second (its listing lives three seconds), with its
+ * addresses, slots, connected clients and {@code --region}, so that {@code token --directory} and
+ * Spring token issuers can reserve its free slots; a {@code fleet id=ID directory=URI listed=true}
+ * line follows the {@code listening} one. A stop withdraws it from the directory before its clients
+ * are disconnected; a server killed outright drops out when its listing expires. When Redis cannot
+ * be reached the server keeps serving (listed=false, one warning on stderr) and is listed again as
+ * soon as a heartbeat gets through.
  */
 final class EchoServerCommand implements Command {
 
-    private static final Set<String> ONCE = Set.of("bind", "public", "key", "key-file", "protocol", "max-clients",
-            "seconds");
+    private static final Set<String> ONCE = Stream.concat(Stream.of("bind", "public", "key", "key-file", "protocol",
+            "max-clients", "seconds", "region", "server-id"), DirectoryFlags.FLAGS.stream())
+            .collect(Collectors.toUnmodifiableSet());
     private static final Set<String> SWITCHES = Set.of("reliable", "channels");
 
     @Override
@@ -57,6 +75,8 @@ final class EchoServerCommand implements Command {
         return """
                 usage: netcode-cli server --bind ADDR [--public ADDR] [--key-file FILE | --key K] --protocol P
                                           --max-clients N --seconds T [--reliable | --channels]
+                                          [--directory redis://HOST:PORT [--key-prefix P] [--region R]
+                                          [--server-id ID]]
                   --bind ADDR        local address to bind (port 0 picks a free port, printed on the 'listening' line)
                   --public ADDR      the address connect tokens list for this server (their --internal address);
                                      default the bind address; required when binding a wildcard (0.0.0.0, [::])
@@ -68,10 +88,17 @@ final class EchoServerCommand implements Command {
                                      every packet delivered is echoed as a new reliable packet to its sender
                   --channels         payloads carry messages on four channels, one per delivery mode (%3$s,
                                      ids in that order); every message is echoed to its sender on its channel
-                prints: listening addr=ADDR | connect index=I id=ID addr=ADDR | disconnect index=I id=ID reason=R
+                announce the server in the fleet directory while it runs (withdrawn when it stops; it keeps
+                serving when Redis is down), for token --directory to reserve its slots:
+                %4$s
+                  --region R         the region tokens ask for (token --region); default none
+                  --server-id ID     its id in the fleet, 1..%5$d of A-Z a-z 0-9 . _ : - (default netcode-cli-<8 hex>)
+                prints: listening addr=ADDR | fleet id=ID directory=URI listed=true|false
+                        | connect index=I id=ID addr=ADDR | disconnect index=I id=ID reason=R
                         | summary connected=N payloads_in=N payloads_out=N [reliable_delivered=N reliable_echoed=N]
                           [messages_in=N messages_out=N messages_refused=N]""".formatted(ServerConfig.MAX_CLIENTS_LIMIT,
-                Args.keyUsage("the private key shared with the token minter", 19), EchoChannels.names());
+                Args.keyUsage("the private key shared with the token minter", 19), EchoChannels.names(),
+                DirectoryFlags.usage(19), ServerAnnouncement.MAX_ID_LENGTH);
     }
 
     @Override
@@ -95,6 +122,10 @@ final class EchoServerCommand implements Command {
         if (args.has("reliable") && args.has("channels")) {
             throw new UsageException("--reliable and --channels exclude each other (the channels run on their own reliable layer)");
         }
+        DirectoryFlags directoryFlags = DirectoryFlags.parse(args, List.of("region", "server-id"));
+        String serverId = serverId(args);
+        String region = DirectoryFlags.region(args);
+        Map<String, String> labels = region == null ? Map.of() : Map.of(ServerAnnouncement.REGION_LABEL, region);
         Echo echo = new Echo(out, args.has("reliable"));
         ChannelEcho channelEcho = args.has("channels") ? new ChannelEcho(echo) : null;
         ServerConfig.Builder config = ServerConfig.builder(protocolId, key)
@@ -115,6 +146,14 @@ final class EchoServerCommand implements Command {
             return NetcodeCli.EXIT_FAILURE;
         }
         echo.line("listening addr=" + runtime.localAddress());
+        ServerDirectory directory = null;
+        FleetAnnouncer announcer = null;
+        if (directoryFlags != null) {
+            directory = directoryFlags.open();
+            announcer = FleetAnnouncer.forServer(directory, runtime, serverId, labels, FleetAnnouncer.DEFAULT_INTERVAL);
+            announcer.start();
+            echo.line("fleet id=" + serverId + " directory=" + directoryFlags.uri() + " listed=" + announcer.isListed());
+        }
 
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch finished = new CountDownLatch(1);
@@ -142,6 +181,11 @@ final class EchoServerCommand implements Command {
             interrupted = true;
         }
         try {
+            if (announcer != null) {
+                // Withdrawn first: no token minted from now on lists a server that is going away.
+                announcer.close();
+                directory.close();
+            }
             // Stops the server on its own thread: clients still connected get disconnect packets and
             // a 'disconnect ... reason=server_disconnect' line each, before the summary. Closing
             // also wipes the key in the server's config.
@@ -165,6 +209,19 @@ final class EchoServerCommand implements Command {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /** {@code --server-id}, or a random one. */
+    private static String serverId(Args args) throws UsageException {
+        String id = args.optional("server-id");
+        if (id == null) {
+            return "netcode-cli-" + Bytes.toHex(SecureRandomBytes.bytes(4));
+        }
+        if (!id.matches("[A-Za-z0-9._:-]{1," + ServerAnnouncement.MAX_ID_LENGTH + "}")) {
+            throw new UsageException("--server-id must be 1 to " + ServerAnnouncement.MAX_ID_LENGTH
+                    + " letters, digits, '.', '_', ':' or '-', got '" + id + "'");
+        }
+        return id;
     }
 
     /** The event handler: echoes payloads and prints events; every method runs on the server's thread. */

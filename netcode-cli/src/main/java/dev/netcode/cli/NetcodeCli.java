@@ -7,22 +7,27 @@ import java.util.Map;
 
 /**
  * {@code netcode-cli}: command line tools for operators and interop tests around the netcode.io
- * 1.02 protocol: a key generator, a connect-token minter, an echo server, a test client and a load
- * generator.
+ * 1.02 protocol: a key generator, a connect-token minter, an echo server, a test client, a load
+ * generator, and a view of the fleet directory in Redis that servers announce themselves in and
+ * token minters reserve slots from.
  *
  * <p>{@link #run} is the whole program with its streams, environment and exit code passed in, so
  * tests run commands in-process; {@link #main} only wires it to the console and {@link System#exit}. Exit
  * codes: {@value #EXIT_OK} success, {@value #EXIT_FAILURE} runtime failure, {@value #EXIT_USAGE}
- * bad or missing arguments (after the usage on stderr).
+ * bad or missing arguments (after the usage on stderr), {@value #EXIT_FLEET_FULL} no server in the
+ * fleet has room (a client may try again later), {@value #EXIT_DIRECTORY_UNAVAILABLE} the fleet
+ * directory cannot be reached.
  */
 public final class NetcodeCli {
 
     public static final int EXIT_OK = 0;
     public static final int EXIT_FAILURE = 1;
     public static final int EXIT_USAGE = 2;
+    public static final int EXIT_FLEET_FULL = 3;
+    public static final int EXIT_DIRECTORY_UNAVAILABLE = 4;
 
     private static final List<Command> COMMANDS = List.of(new KeygenCommand(), new TokenCommand(),
-            new EchoServerCommand(), new ClientCommand(), new LoadCommand());
+            new EchoServerCommand(), new ClientCommand(), new LoadCommand(), new FleetCommand());
 
     private NetcodeCli() {
     }
@@ -90,7 +95,9 @@ public final class NetcodeCli {
                 .append("--key-file FILE, from $").append(Args.KEY_ENVIRONMENT_VARIABLE)
                 .append(" or from --key K (which other users see in the process list).\n")
                 .append("Protocol ids are hex (optional 0x), addresses a.b.c.d:port or [ipv6]:port.\n")
-                .append("Exit codes: 0 success, 1 runtime failure, 2 bad or missing arguments.");
+                .append("Fleet directories are redis://HOST:PORT (server, token and fleet --directory).\n")
+                .append("Exit codes: 0 success, 1 runtime failure, 2 bad or missing arguments, 3 the fleet is full,\n")
+                .append("4 the fleet directory cannot be reached.");
         return sb.toString();
     }
 }

@@ -16,12 +16,22 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.netcode.Bytes;
+import dev.netcode.crypto.SecureRandomBytes;
+import dev.netcode.fleet.FleetServer;
+import dev.netcode.fleet.ServerDirectory;
+import dev.netcode.fleet.redis.LettuceScriptExecutor;
+import dev.netcode.fleet.redis.RedisServerDirectory;
+import dev.netcode.fleet.redis.test.Await;
+import dev.netcode.fleet.redis.test.RedisServerProcess;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The shaded jar, run as operators run it: {@code java -jar netcode-cli.jar ...} in separate
- * processes (keygen, a server, token, client), talking over 127.0.0.1. Run by failsafe after
- * {@code package}. Every process is bounded by a timeout and killed in {@code finally}.
+ * processes (keygen, a server, token, client; servers in a fleet directory in a real Redis),
+ * talking over 127.0.0.1. Run by failsafe after {@code package}. Every process is bounded by a
+ * timeout and killed in {@code finally}.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class CliJarIT {
@@ -43,8 +53,8 @@ class CliJarIT {
         assertThat(key).matches("[0-9a-f]{64}");
 
         // The server reads its key from the environment, as operators should give it (not in the process list).
-        Process server = start(Map.of("NETCODE_PRIVATE_KEY", key), "server", "--bind", "127.0.0.1:0", "--protocol",
-                "0x4e4554", "--max-clients", "2", "--seconds", "30");
+        Process server = start(Map.of("NETCODE_PRIVATE_KEY", key), dir.resolve("server.err"), "server", "--bind",
+                "127.0.0.1:0", "--protocol", "0x4e4554", "--max-clients", "2", "--seconds", "30");
         Lines serverOut = new Lines();
         Thread pump = pump(server, serverOut);
         try {
@@ -80,19 +90,83 @@ class CliJarIT {
         }
     }
 
+    @Test
+    void aKilledServerLeavesTheFleetWithinTheTimeToLiveAndAStoppedOneAtOnce() throws Exception {
+        String key = Bytes.toHex(SecureRandomBytes.key());
+        try (RedisServerProcess redis = RedisServerProcess.start();
+                ServerDirectory directory = new RedisServerDirectory(LettuceScriptExecutor.connect(redis.uri(),
+                        Duration.ofSeconds(2)))) {
+            Path killedErr = dir.resolve("killed.err");
+            Path stoppedErr = dir.resolve("stopped.err");
+            Process killed = start(Map.of("NETCODE_PRIVATE_KEY", key), killedErr, fleetServerArgs(redis, "killed"));
+            Process stopped = start(Map.of("NETCODE_PRIVATE_KEY", key), stoppedErr, fleetServerArgs(redis, "stopped"));
+            Lines killedOut = new Lines();
+            Lines stoppedOut = new Lines();
+            pump(killed, killedOut);
+            Thread stoppedPump = pump(stopped, stoppedOut);
+            try {
+                killedOut.await(line -> line.startsWith("fleet id=killed directory=" + redis.uri() + " listed=true"),
+                        PROCESS_TIMEOUT);
+                stoppedOut.await(line -> line.startsWith("fleet id=stopped directory=" + redis.uri() + " listed=true"),
+                        PROCESS_TIMEOUT);
+                String stoppedAddress = stoppedOut.lines().get(0).substring("listening addr=".length());
+
+                Result fleet = runJar("fleet", "--directory", redis.uri());
+                assertThat(fleet.exitCode).as(fleet.stderr).isZero();
+                assertThat(fleet.stdout).contains("\nkilled ", "\nstopped ", "summary servers=2 max=4 ");
+                assertThat(fleet.stderr).as("nothing from Lettuce or Netty on stderr").isEmpty();
+
+                // SIGKILL: no shutdown hook, no withdrawal; the listing expires within the time to live.
+                killed.destroyForcibly();
+                long killedAt = System.nanoTime();
+                assertThat(killed.waitFor(PROCESS_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+                Await.until("the killed server to leave the directory", Duration.ofSeconds(10),
+                        () -> directory.servers().stream().map(FleetServer::serverId).toList().equals(List.of("stopped")));
+                assertThat(Duration.ofNanos(System.nanoTime() - killedAt)).as("gone within the 3 s time to live")
+                        .isLessThan(Duration.ofMillis(3_500));
+
+                Path token = dir.resolve("fleet.token");
+                Result minted = runJar("token", "--key", key, "--protocol", "4e4554", "--client-id", "77", "--directory",
+                        redis.uri(), "--expire", "60", "--timeout", "5", "--out", token.toString());
+                assertThat(minted.exitCode).as(minted.stderr).isZero();
+                assertThat(minted.stdout).contains(" servers=" + stoppedAddress + " ", " server_id=stopped");
+                assertThat(minted.stderr).isEmpty();
+
+                // SIGTERM: the shutdown hook withdraws the server before the JVM exits.
+                stopped.toHandle().destroy();
+                assertThat(stopped.waitFor(PROCESS_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+                assertThat(directory.servers()).as("withdrawn at once").isEmpty();
+                stoppedPump.join(PROCESS_TIMEOUT.toMillis());
+                assertThat(stoppedOut.lines()).last().asString().startsWith("summary connected=0 ");
+                assertThat(Files.readAllLines(stoppedErr)).as("stderr of the stopped server")
+                        .noneMatch(line -> line.contains("WARN") || line.contains("Exception"));
+            }
+            finally {
+                killed.destroyForcibly();
+                stopped.destroyForcibly();
+            }
+        }
+    }
+
+    private static String[] fleetServerArgs(RedisServerProcess redis, String serverId) {
+        return new String[] { "server", "--bind", "127.0.0.1:0", "--protocol", "4e4554", "--max-clients", "2",
+            "--seconds", "60", "--directory", redis.uri(), "--server-id", serverId };
+    }
+
     private static Path jar() {
         Path jar = Path.of(System.getProperty("netcode.cli.jar", "target/netcode-cli.jar"));
         assertThat(jar).as("the shaded jar (run 'package' first)").exists();
         return jar;
     }
 
-    private static Process start(Map<String, String> environment, String... args) throws IOException {
+    /** Starts the jar with {@code args}, its stderr going to {@code stderr}. */
+    private static Process start(Map<String, String> environment, Path stderr, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-jar");
         command.add(jar().toString());
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(stderr.toFile());
         builder.environment().putAll(environment);
         return builder.start();
     }

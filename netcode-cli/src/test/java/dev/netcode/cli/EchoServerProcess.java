@@ -21,7 +21,7 @@ final class EchoServerProcess implements AutoCloseable {
 
     static final String PROTOCOL = "0x1122334455667788";
 
-    final String key = Bytes.toHex(SecureRandomBytes.key());
+    final String key;
     final Lines out = new Lines();
     final Lines err = new Lines();
     private final CompletableFuture<Integer> exit = new CompletableFuture<>();
@@ -29,6 +29,12 @@ final class EchoServerProcess implements AutoCloseable {
     final String address;
 
     EchoServerProcess(int maxClients, int seconds, String... extraArgs) throws InterruptedException {
+        this(Bytes.toHex(SecureRandomBytes.key()), maxClients, seconds, extraArgs);
+    }
+
+    /** A server with {@code key}: servers of one fleet share the key their tokens are minted with. */
+    EchoServerProcess(String key, int maxClients, int seconds, String... extraArgs) throws InterruptedException {
+        this.key = key;
         String[] args = Stream.concat(Stream.of("server", "--bind", "127.0.0.1:0", "--protocol", PROTOCOL,
                 "--max-clients", String.valueOf(maxClients), "--seconds", String.valueOf(seconds)), Stream.of(extraArgs))
                 .toArray(String[]::new);

@@ -31,14 +31,26 @@ public final class EchoClient implements AutoCloseable {
 
     /** A client that has connected with {@code token}; close it. */
     public static EchoClient connect(byte[] token) throws InterruptedException {
-        EchoClient echo = new EchoClient(token);
-        ClientState state = echo.client.awaitState((s) -> s == ClientState.CONNECTED || s.isError(),
-                UdpTestClients.MAX_WAIT_MILLIS);
-        if (state != ClientState.CONNECTED) {
-            echo.close();
+        EchoClient echo = start(token);
+        try {
+            echo.awaitConnected(UdpTestClients.MAX_WAIT_MILLIS);
         }
-        assertThat(state).as("client state after connecting").isEqualTo(ClientState.CONNECTED);
+        catch (AssertionError ex) {
+            echo.close();
+            throw ex;
+        }
         return echo;
+    }
+
+    /** A client that is connecting with {@code token} (see {@link #awaitConnected}); close it. */
+    public static EchoClient start(byte[] token) {
+        return new EchoClient(token);
+    }
+
+    /** Waits until connected, failing if the connection fails or takes longer than {@code millis}. */
+    public void awaitConnected(long millis) throws InterruptedException {
+        ClientState state = this.client.awaitState((s) -> s == ClientState.CONNECTED || s.isError(), millis);
+        assertThat(state).as("client state after connecting").isEqualTo(ClientState.CONNECTED);
     }
 
     /**

@@ -99,6 +99,23 @@ class NetcodeFleetAutoConfigurationTests {
     }
 
     @Test
+    void aStoppedServerIsWithdrawnAndListedAgainWhenItStartsAgain() {
+        this.contextRunner.withPropertyValues("netcode.fleet.directory=in-memory", "netcode.fleet.server-id=arena-2")
+            .run((context) -> {
+                ServerDirectory directory = context.getBean(ServerDirectory.class);
+                NetcodeServerLifecycle lifecycle = context.getBean(NetcodeServerLifecycle.class);
+                context.getSourceApplicationContext().stop();
+                assertThat(directory.servers()).isEmpty();
+                assertThat(lifecycle.fleetAnnouncer()).isNull();
+                context.getSourceApplicationContext().start();
+                assertThat(directory.servers()).extracting(FleetServer::serverId).containsExactly("arena-2");
+                assertThat(directory.servers().get(0).publicAddresses())
+                    .containsExactly(context.getBean(NetcodeServer.class).localAddress());
+                assertThat(lifecycle.fleetAnnouncer().isListed()).isTrue();
+            });
+    }
+
+    @Test
     void generatedServerIdStartsWithTheApplicationName() {
         this.contextRunner
             .withPropertyValues("netcode.fleet.directory=in-memory", "spring.application.name=Arena Server")

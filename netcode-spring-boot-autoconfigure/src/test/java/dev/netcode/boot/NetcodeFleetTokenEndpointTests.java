@@ -1,10 +1,6 @@
 package dev.netcode.boot;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HashSet;
@@ -16,18 +12,15 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
-import org.springframework.security.core.userdetails.User;
-import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.netcode.address.NetcodeAddress;
+import dev.netcode.boot.testsupport.FleetHttp;
+import dev.netcode.boot.testsupport.FleetTestApplication;
 import dev.netcode.boot.token.PrincipalNameClientIdResolver;
 import dev.netcode.fleet.FleetRequest;
 import dev.netcode.fleet.FleetServer;
@@ -42,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * real HTTP: servers chosen by room, policy and region, a slot reserved per player, 503 when none
  * has room.
  */
-@SpringBootTest(classes = NetcodeFleetTokenEndpointTests.IssuerApplication.class,
+@SpringBootTest(classes = FleetTestApplication.class,
         webEnvironment = WebEnvironment.RANDOM_PORT,
         properties = { "netcode.private-key=" + NetcodeStarterEndToEndTests.KEY_HEX,
                 "netcode.protocol-id=" + NetcodeFleetTokenEndpointTests.PROTOCOL_ID, "netcode.server.enabled=false",
@@ -54,14 +47,10 @@ class NetcodeFleetTokenEndpointTests {
 
     static final String PROTOCOL_ID = "0x4e4554434f444531";
 
-    static final String PASSWORD = "fleet players";
-
-    private final HttpClient http = HttpClient.newHttpClient();
-
     private final JsonMapper json = JsonMapper.builder().build();
 
-    @LocalServerPort
-    private int port;
+    @Autowired
+    private ConfigurableApplicationContext context;
 
     @Autowired
     private InMemoryServerDirectory directory;
@@ -167,26 +156,8 @@ class NetcodeFleetTokenEndpointTests {
         return response.body();
     }
 
-    private HttpResponse<String> token(String user, String query) throws Exception {
-        String credentials = Base64.getEncoder().encodeToString((user + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/netcode/token" + query))
-            .header("Accept", "application/json")
-            .header("Authorization", "Basic " + credentials)
-            .POST(HttpRequest.BodyPublishers.noBody())
-            .build();
-        return this.http.send(request, HttpResponse.BodyHandlers.ofString());
-    }
-
-    @SpringBootConfiguration(proxyBeanMethods = false)
-    @EnableAutoConfiguration
-    static class IssuerApplication {
-
-        /** Every name is a player, with one password. */
-        @Bean
-        UserDetailsService players() {
-            return (name) -> User.withUsername(name).password("{noop}" + PASSWORD).roles("PLAYER").build();
-        }
-
+    private HttpResponse<String> token(String user, String query) {
+        return new FleetHttp(this.context).token(user, query);
     }
 
 }

@@ -40,7 +40,11 @@ import dev.netcode.server.ServerConfig;
  * {@code P clients} a HASH from client id to the server it holds its one reservation on. Every
  * expiry is computed from Redis' own {@code TIME}, so hosts whose clocks disagree still agree on
  * what is live. Entries that do not read as servers are skipped and counted in
- * {@link DirectoryStatistics#malformedEntries()}; they never make a call fail.
+ * {@link DirectoryStatistics#malformedEntries()} each time a call meets them; they never make a call
+ * fail.
+ *
+ * <p>Each call costs one script run that visits every listed server (a few Redis commands each):
+ * meant for fleets of up to a few hundred servers per key prefix.
  */
 public final class RedisServerDirectory implements ServerDirectory {
 

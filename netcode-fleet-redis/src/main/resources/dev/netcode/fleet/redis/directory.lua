@@ -36,12 +36,31 @@ local function valid_id(id)
   return #id >= 1 and #id <= 64 and string.find(id, '^[A-Za-z0-9%._:%-]+$') ~= nil
 end
 
--- A non-negative decimal of at most max_digits digits, as a number; nil otherwise.
+-- A non-negative decimal of at most max_digits digits, as a number; nil otherwise (also for the
+-- false that HMGET gives for a missing field).
 local function small_number(text, max_digits)
-  if text == nil or #text > max_digits or string.find(text, '^%d+$') == nil then
+  if type(text) ~= 'string' or #text > max_digits or string.find(text, '^%d+$') == nil then
     return nil
   end
   return tonumber(text)
+end
+
+-- Sixteen hex digits, as Java writes a u64 protocol id (compared as a string, never a number).
+local function valid_protocol(text)
+  return type(text) == 'string' and #text == 16 and string.find(text, '^%x+$') ~= nil
+end
+
+-- Slots and connected clients as numbers, or nil when out of range.
+local function read_slots(max_text, connected_text, limits)
+  local max_clients = small_number(max_text, 5)
+  if max_clients == nil or max_clients < 1 or max_clients > limits.max_clients then
+    return nil
+  end
+  local connected = small_number(connected_text, 5)
+  if connected == nil or connected > max_clients then
+    return nil
+  end
+  return max_clients, connected
 end
 
 local function valid_address(address)
@@ -103,15 +122,8 @@ local function read_server(key, limits)
     return nil
   end
   local protocol = fields['protocol']
-  if protocol == nil or string.find(protocol, '^%x%x%x%x%x%x%x%x%x%x%x%x%x%x%x%x$') == nil then
-    return nil
-  end
-  local max_clients = small_number(fields['maxClients'], 5)
-  if max_clients == nil or max_clients < 1 or max_clients > limits.max_clients then
-    return nil
-  end
-  local connected = small_number(fields['connected'], 5)
-  if connected == nil or connected > max_clients then
+  local max_clients, connected = read_slots(fields['maxClients'], fields['connected'], limits)
+  if not valid_protocol(protocol) or max_clients == nil then
     return nil
   end
   local started_at = fields['startedAt']
@@ -140,6 +152,29 @@ local function read_server(key, limits)
     started_at = started_at,
     labels = labels,
   }
+end
+
+-- Only what reserve orders servers by (protocol, slots, the labels asked for), or nil when that
+-- does not read as a server's: one HMGET per server and call. The rest is read (read_server) only
+-- for the servers a reply carries.
+local function read_summary(key, limits, label_names)
+  local fields = { 'protocol', 'maxClients', 'connected' }
+  for _, name in ipairs(label_names) do
+    fields[#fields + 1] = 'label.' .. name
+  end
+  local values = redis.pcall('HMGET', key, unpack(fields))
+  if values['err'] then
+    return nil
+  end
+  local max_clients, connected = read_slots(values[2], values[3], limits)
+  if not valid_protocol(values[1]) or max_clients == nil then
+    return nil
+  end
+  local labels = {}
+  for i, name in ipairs(label_names) do
+    labels[name] = values[3 + i]
+  end
+  return { protocol = values[1], max_clients = max_clients, connected = connected, labels = labels }
 end
 
 -- What Java's reply parser reads for one server: id, protocol, addresses, maxClients, connected,
@@ -185,10 +220,11 @@ local function drop_server(prefix, servers, clients, server_id)
   return released
 end
 
--- Drops lapsed servers and reservations, then reads the live servers. Returns the servers that read
--- as servers (each with its id and reserved count), how many reservations lapsed and how many
--- entries were malformed; nil for the servers when the index keys themselves have the wrong type.
-local function live_servers(prefix, servers, clients, now, limits)
+-- Drops lapsed servers and reservations, then reads each live server with read(key), which returns
+-- nil for an entry that does not read as a server. Returns the servers read (each with its id and
+-- reserved count), how many reservations lapsed and how many entries were malformed; nil for the
+-- servers when the index keys themselves have the wrong type.
+local function live_servers(prefix, servers, clients, now, read)
   local expired, malformed = 0, 0
   local servers_type, clients_type = key_type(servers), key_type(clients)
   if (servers_type ~= 'zset' and servers_type ~= 'none') or (clients_type ~= 'hash' and clients_type ~= 'none') then
@@ -200,21 +236,18 @@ local function live_servers(prefix, servers, clients, now, limits)
   end
   local live = {}
   for _, server_id in ipairs(redis.call('ZRANGE', servers, 0, -1)) do
-    if not valid_id(server_id) then
-      malformed = malformed + 1
+    local reserved = prefix .. 'reserved:' .. server_id
+    local lapsed_clients = valid_id(server_id) and redis.pcall('ZRANGEBYSCORE', reserved, '-inf', now)
+    if not lapsed_clients or lapsed_clients['err'] then
+      malformed = malformed + 1 -- an id we would not write, or reservations that are not a ZSET
     else
-      local reserved = prefix .. 'reserved:' .. server_id
-      local reserved_type = key_type(reserved)
-      if reserved_type == 'zset' then
-        local lapsed_clients = redis.call('ZRANGEBYSCORE', reserved, '-inf', now)
-        if #lapsed_clients > 0 then
-          expired = expired + #lapsed_clients
-          release_clients(clients, server_id, lapsed_clients)
-          redis.call('ZREMRANGEBYSCORE', reserved, '-inf', now)
-        end
+      if #lapsed_clients > 0 then
+        expired = expired + #lapsed_clients
+        release_clients(clients, server_id, lapsed_clients)
+        redis.call('ZREMRANGEBYSCORE', reserved, '-inf', now)
       end
-      local server = read_server(prefix .. 'server:' .. server_id, limits)
-      if server == nil or (reserved_type ~= 'zset' and reserved_type ~= 'none') then
+      local server = read(prefix .. 'server:' .. server_id)
+      if server == nil then
         malformed = malformed + 1
       else
         server.id = server_id

@@ -14,30 +14,31 @@ for i = 1, tonumber(ARGV[next_arg]) do
   excluded[ARGV[next_arg + i]] = true
 end
 next_arg = next_arg + tonumber(ARGV[next_arg]) + 1
-local wanted = {}
+local wanted, label_names = {}, {}
 for i = 1, tonumber(ARGV[next_arg]) do
-  wanted[ARGV[next_arg + 2 * i - 1]] = ARGV[next_arg + 2 * i]
+  local name = ARGV[next_arg + 2 * i - 1]
+  label_names[i] = name
+  wanted[name] = ARGV[next_arg + 2 * i]
 end
 
 local now = now_ms()
-local live, expired, malformed = live_servers(prefix, servers, clients, now, limits)
+local live, expired, malformed = live_servers(prefix, servers, clients, now, function(key)
+  return read_summary(key, limits, label_names)
+end)
 if live == nil then
   return { 0, expired, malformed }
 end
 
 -- The client's one reservation, if it still has one: a clients-hash entry whose reservation is
--- gone was not written by this script (they are removed together) and is counted malformed.
+-- gone was not written by these scripts (they remove both together) and is counted malformed.
 local held = redis.call('HGET', clients, client)
 local held_expiry = nil
 if held then
-  local reserved = prefix .. 'reserved:' .. held
-  if key_type(reserved) == 'zset' then
-    held_expiry = redis.call('ZSCORE', reserved, client)
-  end
-  if held_expiry == nil then
+  held_expiry = redis.pcall('ZSCORE', prefix .. 'reserved:' .. held, client)
+  if type(held_expiry) ~= 'string' then
     malformed = malformed + 1
     redis.call('HDEL', clients, client)
-    held = nil
+    held, held_expiry = nil, nil
   else
     held_expiry = tonumber(held_expiry)
   end
@@ -47,29 +48,29 @@ local function qualifies(server)
   if server.protocol ~= protocol or excluded[server.id] then
     return false
   end
-  for label, value in pairs(wanted) do
-    if server.labels[label] ~= value then
+  for name, value in pairs(wanted) do
+    if server.labels[name] ~= value then
       return false
     end
   end
   return true
 end
 
-local chosen = nil
+-- The client's own server first (its reservation is counted in its reserved slots: it still
+-- fits), then the others with room in SelectionPolicy's order: PACK by free slots, SPREAD by load
+-- (1 - free / max, the same double Java computes), ties by id.
+local own = nil
 local candidates = {}
 for _, server in ipairs(live) do
   server.free = math.max(0, server.max_clients - server.connected - server.reserved)
   if qualifies(server) then
     if server.id == held then
-      chosen = server -- its own reservation is counted in server.reserved: it still fits
+      own = server
     elseif server.free > 0 then
       candidates[#candidates + 1] = server
     end
   end
 end
-
--- SelectionPolicy's orders: PACK by free slots, SPREAD by load (1 - free / max, the same double
--- Java computes), ties by id.
 local function key_of(server)
   if policy == 'spread' then
     return 1.0 - server.free / server.max_clients
@@ -83,30 +84,49 @@ table.sort(candidates, function(a, b)
   end
   return id_less(a.id, b.id)
 end)
-
-if held and chosen == nil then
-  -- Its server no longer qualifies for this request: the reservation moves or goes.
-  redis.call('ZREM', prefix .. 'reserved:' .. held, client)
-  redis.call('HDEL', clients, client)
+if own then
+  table.insert(candidates, 1, own)
 end
-local first_fallback = 1
-if chosen == nil then
-  if #candidates == 0 then
-    return { 0, expired, malformed }
+
+-- Read in full only as far as the reply goes; a server that does not read is skipped.
+local chosen = nil
+local fallbacks = {}
+for _, server in ipairs(candidates) do
+  if chosen and #fallbacks >= fallback_count then
+    break
   end
-  chosen = candidates[1]
-  first_fallback = 2
+  local full = read_server(prefix .. 'server:' .. server.id, limits)
+  if full == nil then
+    malformed = malformed + 1
+  else
+    full.id, full.reserved = server.id, server.reserved
+    if chosen == nil then
+      chosen = full
+    else
+      fallbacks[#fallbacks + 1] = full
+    end
+  end
+end
+
+if held and (chosen == nil or chosen.id ~= held) then
+  -- Its server no longer qualifies for this request: the reservation moves or goes.
+  redis.pcall('ZREM', prefix .. 'reserved:' .. held, client)
+  redis.call('HDEL', clients, client)
+  held_expiry = nil
+end
+if chosen == nil then
+  return { 0, expired, malformed }
 end
 
 local expiry = now + lifetime
-if held_expiry and chosen.id == held and held_expiry > expiry then
+if held_expiry and held_expiry > expiry then
   expiry = held_expiry
 end
 redis.call('ZADD', prefix .. 'reserved:' .. chosen.id, expiry, client)
 redis.call('HSET', clients, client, chosen.id)
 
 local reply = { 1, expired, malformed, expiry - now, server_reply(chosen) }
-for i = first_fallback, math.min(#candidates, first_fallback + fallback_count - 1) do
-  reply[#reply + 1] = server_reply(candidates[i])
+for _, fallback in ipairs(fallbacks) do
+  reply[#reply + 1] = server_reply(fallback)
 end
 return reply

@@ -249,12 +249,15 @@ async function pollFleet() {
   let again = true;
   try {
     const response = await fetch('/arena/fleet', { cache: 'no-store', headers: { Accept: 'application/json' } });
+    const section = document.getElementById('fleet-section');
     if (response.status === 404) {
+      section.dataset.fleet = 'absent';
       again = false;
       return;
     }
     const fleet = await response.json();
-    document.getElementById('fleet-section').hidden = false;
+    section.dataset.fleet = 'present';
+    section.hidden = false;
     renderFleet(fleet);
   }
   catch (error) {
@@ -294,6 +297,12 @@ function renderFleet(fleet) {
         s.players ? (s.players.join(', ') || '–') : 'in another process',
       ]);
       tr.dataset.serverId = s.serverId;
+      if (s.spectated) {
+        const badge = document.createElement('span');
+        badge.className = 'badge';
+        badge.textContent = 'drawn above';
+        tr.cells[0].append(' ', badge);
+      }
       tr.cells[0].className = 'mono';
       tr.cells[1].className = 'mono';
       tr.cells[3].append(occupancyBar(s));

@@ -71,7 +71,7 @@ class FleetController {
         for (FleetServer server : servers) {
             Arena arena = server.publicAddresses().stream().map(local::get).filter(Objects::nonNull).findFirst()
                 .orElse(null);
-            rows.add(Server.of(server, arena));
+            rows.add(Server.of(server, arena, arena != null && arena == firstArena));
         }
         return ResponseEntity.ok(new Fleet(directoryKind, policy, rows, null));
     }
@@ -99,17 +99,19 @@ class FleetController {
      *
      * @param players the names of the players in it, by name, when it is an arena of this process;
      *        {@code null} for a server elsewhere
+     * @param spectated whether it is the arena the dashboard draws (the starter's server)
      */
     record Server(String serverId, List<String> addresses, Map<String, String> labels, int maxClients,
-            int connectedClients, int reservedSlots, int freeSlots, @Nullable List<String> players) {
+            int connectedClients, int reservedSlots, int freeSlots, @Nullable List<String> players,
+            boolean spectated) {
 
-        static Server of(FleetServer server, @Nullable Arena arena) {
+        static Server of(FleetServer server, @Nullable Arena arena, boolean spectated) {
             List<String> players = arena == null ? null
                     : arena.snapshot().players().stream().map(Arena.PlayerView::name)
                         .sorted(Comparator.naturalOrder()).toList();
             return new Server(server.serverId(), server.publicAddresses().stream().map(NetcodeAddress::toString).toList(),
                     server.labels(), server.maxClients(), server.connectedClients(), server.reservedSlots(),
-                    server.freeSlots(), players);
+                    server.freeSlots(), players, spectated);
         }
     }
 }

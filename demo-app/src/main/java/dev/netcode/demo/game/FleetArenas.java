@@ -1,10 +1,8 @@
 package dev.netcode.demo.game;
 
 import java.io.UncheckedIOException;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -14,12 +12,12 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Profile;
-import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 import dev.netcode.address.NetcodeAddress;
 import dev.netcode.boot.NetcodePrivateKey;
 import dev.netcode.boot.autoconfigure.NetcodeProperties;
+import dev.netcode.boot.fleet.FleetListing;
 import dev.netcode.boot.listener.NetcodeArgumentResolver;
 import dev.netcode.boot.listener.NetcodeClientConnectedEvent;
 import dev.netcode.boot.listener.NetcodeClientDisconnectedEvent;
@@ -31,7 +29,7 @@ import dev.netcode.boot.message.NetcodeMessageConverters;
 import dev.netcode.boot.message.NetcodeMessagingTemplate;
 import dev.netcode.demo.DemoProperties;
 import dev.netcode.fleet.FleetAnnouncer;
-import dev.netcode.fleet.ServerDirectory;
+import dev.netcode.fleet.ServerAnnouncement;
 import dev.netcode.message.MessageConfig;
 import dev.netcode.message.MessageServer;
 import dev.netcode.server.NetcodeServer;
@@ -41,8 +39,10 @@ import dev.netcode.server.ServerConfig;
  * The {@code fleet} profile's arenas besides the starter's game server: one per
  * {@code demo.fleet.arenas} address, each a {@link NetcodeServer} of its own running the same game
  * (its own {@link Arena}, {@link EventFeed} and {@link ArenaGame} loop) with the starter server's
- * protocol id, key, slots and channels, and announced in the fleet directory, so the token endpoint
- * sends players to it when the policy picks it. The starter announces its own server.
+ * protocol id, key, slots and channels, and announced in the fleet directory like the starter's
+ * (same labels and heartbeat, the starter server's id with the arena's number: {@code -2},
+ * {@code -3}, ...), so the token endpoint sends players to it when the policy picks it. The starter
+ * announces its own server.
  *
  * <p>The arenas are built when the context starts and discarded when it stops (a listener
  * dispatcher cannot be started again). Started last and stopped first, like the starter's server:
@@ -55,10 +55,9 @@ public class FleetArenas implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(FleetArenas.class);
 
     private final List<NetcodeAddress> bindAddresses;
-    private final String serverIdPrefix;
+    private final FleetListing firstListing;
     private final NetcodeServer firstArena;
     private final NetcodePrivateKey privateKey;
-    private final ServerDirectory directory;
     private final DemoProperties demo;
     private final NetcodeProperties.Listener listenerSettings;
     private final MessageConfig channels;
@@ -67,16 +66,23 @@ public class FleetArenas implements SmartLifecycle {
     private final ObjectProvider<NetcodeArgumentResolver> argumentResolvers;
     private volatile List<ArenaServer> running = List.of();
 
-    public FleetArenas(DemoProperties demo, NetcodeServer firstArena, NetcodePrivateKey privateKey,
-            ServerDirectory directory, NetcodeProperties netcode, MessageConfig channels,
+    /**
+     * @param firstListing how the starter lists its server (netcode.fleet.*), which the arenas follow
+     */
+    public FleetArenas(DemoProperties demo, NetcodeServer firstArena, FleetListing firstListing,
+            NetcodePrivateKey privateKey, NetcodeProperties netcode, MessageConfig channels,
             NetcodeMessageConverters converters, NetcodeListenerErrorHandler errorHandler,
-            ObjectProvider<NetcodeArgumentResolver> argumentResolvers, Environment environment) {
+            ObjectProvider<NetcodeArgumentResolver> argumentResolvers) {
         this.bindAddresses = bindAddresses(demo.getFleet().getArenas());
-        this.serverIdPrefix = environment.getProperty("spring.application.name", "netcode-demo") + "-"
-                + randomHex() + "-arena-";
+        String lastId = serverId(firstListing, bindAddresses.size() + 1);
+        if (lastId.length() > ServerAnnouncement.MAX_ID_LENGTH) {
+            throw new IllegalStateException("netcode.fleet.server-id '" + firstListing.serverId() + "' leaves no room for "
+                    + "the arenas' numbers: arena " + (bindAddresses.size() + 1) + " would be '" + lastId + "', over "
+                    + ServerAnnouncement.MAX_ID_LENGTH + " characters. Shorten it, or remove it to have one generated.");
+        }
+        this.firstListing = firstListing;
         this.firstArena = firstArena;
         this.privateKey = privateKey;
-        this.directory = directory;
         this.demo = demo;
         this.listenerSettings = netcode.getListener();
         this.channels = channels;
@@ -85,11 +91,9 @@ public class FleetArenas implements SmartLifecycle {
         this.argumentResolvers = argumentResolvers;
     }
 
-    /** Eight hex digits, so that the arenas of two demos sharing a Redis directory never share an id. */
-    private static String randomHex() {
-        byte[] random = new byte[4];
-        new SecureRandom().nextBytes(random);
-        return HexFormat.of().formatHex(random);
+    /** Arena {@code number}'s id: the starter's server is arena 1. */
+    private static String serverId(FleetListing first, int number) {
+        return first.serverId() + "-" + number;
     }
 
     private static List<NetcodeAddress> bindAddresses(List<String> configured) {
@@ -119,7 +123,7 @@ public class FleetArenas implements SmartLifecycle {
         List<ArenaServer> started = new ArrayList<>();
         try {
             for (int i = 0; i < bindAddresses.size(); i++) {
-                ArenaServer arena = new ArenaServer(serverIdPrefix + (i + 2), bindAddresses.get(i));
+                ArenaServer arena = new ArenaServer(serverId(firstListing, i + 2), bindAddresses.get(i));
                 started.add(arena);
                 arena.start();
             }
@@ -193,7 +197,8 @@ public class FleetArenas implements SmartLifecycle {
                 Arrays.fill(key, (byte) 0);
             }
             messages.attach(server);
-            this.announcer = FleetAnnouncer.forServer(directory, server, serverId, Map.of(), FleetAnnouncer.DEFAULT_INTERVAL);
+            this.announcer = new FleetListing(firstListing.directory(), serverId, firstListing.labels(),
+                    firstListing.heartbeatInterval()).announcerFor(server);
         }
 
         /**

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -11,17 +12,17 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Profile;
-import org.springframework.core.env.Environment;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.netcode.address.NetcodeAddress;
+import dev.netcode.boot.autoconfigure.NetcodeProperties;
+import dev.netcode.boot.fleet.NetcodeFleet;
 import dev.netcode.demo.game.Arena;
 import dev.netcode.demo.game.FleetArenas;
 import dev.netcode.fleet.FleetServer;
-import dev.netcode.fleet.ServerDirectory;
 import dev.netcode.fleet.ServerDirectoryUnavailableException;
 import dev.netcode.server.NetcodeServer;
 
@@ -37,34 +38,32 @@ class FleetController {
 
     private static final Logger log = LoggerFactory.getLogger(FleetController.class);
 
-    private final ServerDirectory directory;
+    private final NetcodeFleet netcodeFleet;
     private final NetcodeServer firstServer;
     private final Arena firstArena;
     private final FleetArenas arenas;
-    private final String directoryKind;
     private final String policy;
 
-    FleetController(ServerDirectory directory, NetcodeServer firstServer, Arena firstArena, FleetArenas arenas,
-            Environment environment) {
-        this.directory = directory;
+    FleetController(NetcodeFleet fleet, NetcodeServer firstServer, Arena firstArena, FleetArenas arenas,
+            NetcodeProperties netcode) {
+        this.netcodeFleet = fleet;
         this.firstServer = firstServer;
         this.firstArena = firstArena;
         this.arenas = arenas;
-        this.directoryKind = environment.getProperty("netcode.fleet.directory", "in-memory");
-        this.policy = environment.getProperty("netcode.fleet.policy", "pack");
+        this.policy = netcode.getFleet().getPolicy().name().toLowerCase(Locale.ROOT);
     }
 
     @GetMapping("/arena/fleet")
     ResponseEntity<Fleet> fleet() {
         List<FleetServer> servers;
         try {
-            servers = directory.servers();
+            servers = netcodeFleet.servers();
         }
         catch (ServerDirectoryUnavailableException ex) {
             log.debug("The fleet table has no servers to show: {}", ex.getMessage());
             // Not the exception's text: it could name the directory's address and credentials.
             return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
-                .body(new Fleet(directoryKind, policy, List.of(), "the fleet directory cannot be reached"));
+                .body(new Fleet(netcodeFleet.directoryKind(), policy, List.of(), "the fleet directory cannot be reached"));
         }
         Map<NetcodeAddress, Arena> local = localArenas();
         List<Server> rows = new ArrayList<>(servers.size());
@@ -73,7 +72,7 @@ class FleetController {
                 .orElse(null);
             rows.add(Server.of(server, arena, arena != null && arena == firstArena));
         }
-        return ResponseEntity.ok(new Fleet(directoryKind, policy, rows, null));
+        return ResponseEntity.ok(new Fleet(netcodeFleet.directoryKind(), policy, rows, null));
     }
 
     /** The arenas of this process by the address tokens list for each. */

@@ -55,8 +55,9 @@ public class FleetArenas implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(FleetArenas.class);
 
     private final List<NetcodeAddress> bindAddresses;
+    private final List<String> serverIds;
     private final FleetListing firstListing;
-    private final NetcodeServer firstArena;
+    private final NetcodeServer firstServer;
     private final NetcodePrivateKey privateKey;
     private final DemoProperties demo;
     private final NetcodeProperties.Listener listenerSettings;
@@ -69,19 +70,14 @@ public class FleetArenas implements SmartLifecycle {
     /**
      * @param firstListing how the starter lists its server (netcode.fleet.*), which the arenas follow
      */
-    public FleetArenas(DemoProperties demo, NetcodeServer firstArena, FleetListing firstListing,
+    public FleetArenas(DemoProperties demo, NetcodeServer firstServer, FleetListing firstListing,
             NetcodePrivateKey privateKey, NetcodeProperties netcode, MessageConfig channels,
             NetcodeMessageConverters converters, NetcodeListenerErrorHandler errorHandler,
             ObjectProvider<NetcodeArgumentResolver> argumentResolvers) {
         this.bindAddresses = bindAddresses(demo.getFleet().getArenas());
-        String lastId = serverId(firstListing, bindAddresses.size() + 1);
-        if (lastId.length() > ServerAnnouncement.MAX_ID_LENGTH) {
-            throw new IllegalStateException("netcode.fleet.server-id '" + firstListing.serverId() + "' leaves no room for "
-                    + "the arenas' numbers: arena " + (bindAddresses.size() + 1) + " would be '" + lastId + "', over "
-                    + ServerAnnouncement.MAX_ID_LENGTH + " characters. Shorten it, or remove it to have one generated.");
-        }
+        this.serverIds = serverIds(firstListing.serverId(), bindAddresses.size());
         this.firstListing = firstListing;
-        this.firstArena = firstArena;
+        this.firstServer = firstServer;
         this.privateKey = privateKey;
         this.demo = demo;
         this.listenerSettings = netcode.getListener();
@@ -91,12 +87,26 @@ public class FleetArenas implements SmartLifecycle {
         this.argumentResolvers = argumentResolvers;
     }
 
-    /** Arena {@code number}'s id: the starter's server is arena 1. */
-    private static String serverId(FleetListing first, int number) {
-        return first.serverId() + "-" + number;
+    /**
+     * The ids of {@code count} arenas after the starter's server, which is arena 1 and listed as
+     * {@code firstId}: {@code firstId-2}, {@code firstId-3}, ...
+     */
+    static List<String> serverIds(String firstId, int count) {
+        List<String> ids = new ArrayList<>(count);
+        for (int number = 2; number <= count + 1; number++) {
+            String id = firstId + "-" + number;
+            if (id.length() > ServerAnnouncement.MAX_ID_LENGTH) {
+                throw new IllegalStateException("netcode.fleet.server-id '" + firstId + "' leaves no room for the "
+                        + "arenas' numbers: arena " + number + " would be '" + id + "', over "
+                        + ServerAnnouncement.MAX_ID_LENGTH + " characters. Shorten it, or remove it to have one generated.");
+            }
+            ids.add(id);
+        }
+        return List.copyOf(ids);
     }
 
-    private static List<NetcodeAddress> bindAddresses(List<String> configured) {
+    /** {@code demo.fleet.arenas}, each a concrete IP address and port. */
+    static List<NetcodeAddress> bindAddresses(List<String> configured) {
         List<NetcodeAddress> addresses = new ArrayList<>();
         for (int i = 0; i < configured.size(); i++) {
             String property = "demo.fleet.arenas[" + i + "]";
@@ -123,7 +133,7 @@ public class FleetArenas implements SmartLifecycle {
         List<ArenaServer> started = new ArrayList<>();
         try {
             for (int i = 0; i < bindAddresses.size(); i++) {
-                ArenaServer arena = new ArenaServer(serverId(firstListing, i + 2), bindAddresses.get(i));
+                ArenaServer arena = new ArenaServer(serverIds.get(i), bindAddresses.get(i));
                 started.add(arena);
                 arena.start();
             }
@@ -187,11 +197,11 @@ public class FleetArenas implements SmartLifecycle {
             registerListenerMethods(game, serverId, listeners);
             byte[] key = privateKey.bytes();
             try {
-                ServerConfig config = ServerConfig.builder(firstArena.config().protocolId(), key)
-                    .maxConnectTokenLifetime(firstArena.config().maxConnectTokenLifetime())
+                ServerConfig config = ServerConfig.builder(firstServer.config().protocolId(), key)
+                    .maxConnectTokenLifetime(firstServer.config().maxConnectTokenLifetime())
                     .eventHandler(messages)
                     .build();
-                this.server = new NetcodeServer(config, bindAddress, firstArena.maxClients());
+                this.server = new NetcodeServer(config, bindAddress, firstServer.maxClients());
             }
             finally {
                 Arrays.fill(key, (byte) 0);
@@ -207,12 +217,12 @@ public class FleetArenas implements SmartLifecycle {
          * for beans: the game is not one (its listeners must not join the starter server's registry).
          */
         private void registerListenerMethods(ArenaGame arenaGame, String name, NetcodeListenerRegistry registry) {
-            StaticListableBeanFactory own = new StaticListableBeanFactory(
+            StaticListableBeanFactory arenaOnly = new StaticListableBeanFactory(
                     Map.of("netcodeListenerRegistry", registry, "netcodeMessageConfig", channels,
                             "netcodeMessageConverters", converters));
             NetcodeListenerAnnotationBeanPostProcessor finder = new NetcodeListenerAnnotationBeanPostProcessor(
-                    own.getBeanProvider(NetcodeListenerRegistry.class), argumentResolvers,
-                    own.getBeanProvider(MessageConfig.class), own.getBeanProvider(NetcodeMessageConverters.class));
+                    arenaOnly.getBeanProvider(NetcodeListenerRegistry.class), argumentResolvers,
+                    arenaOnly.getBeanProvider(MessageConfig.class), arenaOnly.getBeanProvider(NetcodeMessageConverters.class));
             finder.postProcessAfterInitialization(arenaGame, name);
             finder.afterSingletonsInstantiated();
         }

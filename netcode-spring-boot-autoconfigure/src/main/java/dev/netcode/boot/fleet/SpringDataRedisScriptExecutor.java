@@ -76,9 +76,8 @@ public final class SpringDataRedisScriptExecutor implements RedisScriptExecutor 
         catch (DataAccessException ex) {
             String errorReply = errorReply(ex);
             if (errorReply == null) {
-                // Spring Data's messages and Lettuce's name the host and port at most, never a password.
                 throw new ServerDirectoryUnavailableException("Redis could not run " + script.name() + ": "
-                        + ex.getMostSpecificCause().getMessage(), ex);
+                        + causes(ex), ex);
             }
             if (UNAVAILABLE_ERRORS.stream().anyMatch(errorReply::startsWith)) {
                 throw new ServerDirectoryUnavailableException("Redis cannot run " + script.name() + " now: "
@@ -113,6 +112,24 @@ public final class SpringDataRedisScriptExecutor implements RedisScriptExecutor 
             return null;
         }
         return ex.getMostSpecificCause().getMessage();
+    }
+
+    /**
+     * The distinct messages of {@code ex} and its causes ("Unable to connect to Redis: Unable to
+     * connect to 127.0.0.1:6379: Connection refused"). Spring Data's, Lettuce's and Jedis' messages
+     * name the host and port at most, never a password.
+     */
+    private static String causes(Throwable ex) {
+        StringBuilder text = new StringBuilder();
+        String last = "";
+        for (Throwable cause = ex; cause != null && cause.getCause() != cause; cause = cause.getCause()) {
+            String message = cause.getMessage();
+            if (message != null && !message.isBlank() && !last.contains(message)) {
+                text.append((text.length() > 0) ? ": " : "").append(message);
+                last = message;
+            }
+        }
+        return (text.length() > 0) ? text.toString() : ex.getClass().getName();
     }
 
     /** Bulk and status replies as UTF-8 strings, integers as longs, arrays as lists of these. */

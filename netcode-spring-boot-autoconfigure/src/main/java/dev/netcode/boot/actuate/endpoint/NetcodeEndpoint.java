@@ -84,6 +84,7 @@ public class NetcodeEndpoint {
 
     private final @Nullable NetcodeFleet fleet;
 
+    /** The issuer's protocol id when there is no server (a server's is read from its configuration). */
     private final long protocolId;
 
     public NetcodeEndpoint(NetcodeServer server) {
@@ -111,7 +112,7 @@ public class NetcodeEndpoint {
         this.server = server;
         this.messages = messages;
         this.fleet = fleet;
-        this.protocolId = server.config().protocolId();
+        this.protocolId = 0;
     }
 
     /**
@@ -150,16 +151,17 @@ public class NetcodeEndpoint {
                 // Stopped between the check and the query.
             }
         }
+        long protocolId = this.server.config().protocolId();
         TotalsDescriptor totals = TotalsDescriptor.of(this.server.statistics());
         if (snapshot == null) {
-            return new NetcodeServerDescriptor(this.protocolId, false, null, this.server.serverAddresses(),
+            return new NetcodeServerDescriptor(protocolId, false, null, this.server.serverAddresses(),
                     this.server.maxClients(), 0, List.of(), totals, fleet);
         }
         List<ClientDescriptor> clients = snapshot.clients()
             .stream()
             .map((client) -> new ClientDescriptor(client, connectionStats(client)))
             .toList();
-        return new NetcodeServerDescriptor(this.protocolId, true, snapshot.boundAddress(), snapshot.serverAddresses(),
+        return new NetcodeServerDescriptor(protocolId, true, snapshot.boundAddress(), snapshot.serverAddresses(),
                 snapshot.maxClients(), snapshot.connectedClients(), clients, totals, fleet);
     }
 

@@ -2,6 +2,7 @@ package dev.netcode.boot.autoconfigure.fleet;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.diagnostics.FailureAnalyzedException;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.util.ClassUtils;
@@ -26,8 +27,8 @@ class RedisServerDirectoryUnavailableConfiguration {
     private static final String SWITCH_OFF = " Or set netcode.fleet.directory to in-memory (one process) or none.";
 
     @Bean
-    ServerDirectory netcodeServerDirectory() {
-        ClassLoader classLoader = getClass().getClassLoader();
+    ServerDirectory netcodeServerDirectory(ApplicationContext context) {
+        ClassLoader classLoader = context.getClassLoader();
         if (!ClassUtils.isPresent(REDIS_CONNECTION_FACTORY, classLoader)) {
             throw new FailureAnalyzedException(
                     "netcode.fleet.directory is redis, but Spring Data Redis is not on the class path, so there is "

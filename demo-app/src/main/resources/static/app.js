@@ -1,6 +1,7 @@
 // The netcode demo dashboard: plain JavaScript, no build step, no dependencies.
 // The arena and the match events come from a server-sent event stream (/arena/stream), the slot
-// table (with each connection's round-trip time and packet loss) from /actuator/netcode.
+// table (with each connection's round-trip time and packet loss) from /actuator/netcode, and in the
+// fleet profile the fleet table (every game server with its occupancy and players) from /arena/fleet.
 'use strict';
 
 const COLORS = ['#ef4444', '#3b82f6', '#22c55e', '#eab308', '#a855f7', '#06b6d4', '#f97316', '#ec4899'];
@@ -242,6 +243,93 @@ function renderSlots(server) {
   table.dataset.rows = String(clients.length);
 }
 
+// ---- fleet table (fleet profile only: elsewhere /arena/fleet is 404 and the section stays hidden) ---
+
+async function pollFleet() {
+  let again = true;
+  try {
+    const response = await fetch('/arena/fleet', { cache: 'no-store', headers: { Accept: 'application/json' } });
+    const section = document.getElementById('fleet-section');
+    if (response.status === 404) {
+      section.dataset.fleet = 'absent';
+      again = false;
+      return;
+    }
+    const fleet = await response.json();
+    section.dataset.fleet = 'present';
+    section.hidden = false;
+    renderFleet(fleet);
+  }
+  catch (error) {
+    document.getElementById('fleet-summary').textContent = `fleet table unavailable (${error.message}), retrying…`;
+  }
+  finally {
+    if (again) {
+      setTimeout(pollFleet, 1000);
+    }
+  }
+}
+
+function renderFleet(fleet) {
+  document.getElementById('fleet-directory').textContent = fleet.directory;
+  const servers = fleet.servers || [];
+  const sum = (key) => servers.reduce((total, s) => total + s[key], 0);
+  document.getElementById('fleet-summary').textContent = fleet.error
+    ? `${fleet.error}, retrying…`
+    : `${servers.length} servers · ${sum('connectedClients')} connected, ${sum('reservedSlots')} reserved, `
+      + `${sum('freeSlots')} free of ${sum('maxClients')} slots · new players go by the ${fleet.policy} policy`;
+
+  const table = document.getElementById('fleet');
+  const body = table.tBodies[0];
+  if (servers.length === 0) {
+    body.replaceChildren(row(['no servers listed'], 'empty', 8));
+  }
+  else {
+    body.replaceChildren(...servers.map((s) => {
+      const tr = row([
+        s.serverId,
+        s.addresses.join(' '),
+        s.labels.region || '–',
+        '',
+        `${s.connectedClients} / ${s.maxClients}`,
+        s.reservedSlots,
+        s.freeSlots,
+        s.players ? (s.players.join(', ') || '–') : 'in another process',
+      ]);
+      tr.dataset.serverId = s.serverId;
+      if (s.spectated) {
+        const badge = document.createElement('span');
+        badge.className = 'badge';
+        badge.textContent = 'drawn above';
+        tr.cells[0].append(' ', badge);
+      }
+      tr.cells[0].className = 'mono';
+      tr.cells[1].className = 'mono';
+      tr.cells[3].append(occupancyBar(s));
+      for (let i = 4; i <= 6; i++) {
+        tr.cells[i].className = 'num';
+      }
+      tr.cells[7].className = 'players';
+      return tr;
+    }));
+  }
+  table.dataset.rows = String(servers.length);
+}
+
+/** Connected slots, then reserved ones, as shares of the server's slots. */
+function occupancyBar(server) {
+  const bar = document.createElement('span');
+  bar.className = 'occupancy';
+  bar.title = `${server.connectedClients} connected, ${server.reservedSlots} reserved, ${server.freeSlots} free`;
+  for (const [className, slots] of [['connected', server.connectedClients], ['reserved', server.reservedSlots]]) {
+    const part = document.createElement('span');
+    part.className = className;
+    part.style.width = `${(100 * Math.min(slots, server.maxClients)) / server.maxClients}%`;
+    bar.append(part);
+  }
+  return bar;
+}
+
 function row(values, className, colspan) {
   const tr = document.createElement('tr');
   if (className) {
@@ -293,3 +381,4 @@ function bytes(n) {
 
 connectStream();
 pollSlots();
+pollFleet();

@@ -27,6 +27,8 @@ public class DemoProperties {
      */
     private List<Account> users = new ArrayList<>();
 
+    private final Fleet fleet = new Fleet();
+
     public int getBots() {
         return this.bots;
     }
@@ -49,6 +51,29 @@ public class DemoProperties {
 
     public void setUsers(List<Account> users) {
         this.users = users;
+    }
+
+    public Fleet getFleet() {
+        return this.fleet;
+    }
+
+    /** The {@code fleet} profile's arenas besides the starter's game server. */
+    public static class Fleet {
+
+        /**
+         * Comma-separated list of the UDP addresses more arenas bind, one arena each, besides the
+         * starter's game server (netcode.server.*): concrete addresses, since connect tokens list
+         * the address bound; port 0 binds a free port. Read only in the fleet profile.
+         */
+        private List<String> arenas = new ArrayList<>();
+
+        public List<String> getArenas() {
+            return this.arenas;
+        }
+
+        public void setArenas(List<String> arenas) {
+            this.arenas = arenas;
+        }
     }
 
     public static class Account {

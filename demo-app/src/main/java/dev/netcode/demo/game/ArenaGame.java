@@ -29,7 +29,8 @@ import dev.netcode.message.MessageLimitException;
  * through Spring events, and a fixed-rate loop steps the {@link Arena} and sends every player its
  * snapshot on the {@value GameChannels#SNAPSHOTS} channel. Match events (joins, departures, coins,
  * chat lines from the {@value GameChannels#EVENTS} channel) go to every player on that reliable
- * channel and to the spectators' {@link EventFeed}.
+ * channel and to the spectators' {@link EventFeed}. In the {@code fleet} profile {@link FleetArenas}
+ * runs one more of these, not as beans, for each arena of its own.
  */
 @Component
 public class ArenaGame implements SmartLifecycle {

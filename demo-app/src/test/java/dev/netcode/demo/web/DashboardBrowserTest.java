@@ -7,12 +7,14 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -29,8 +31,15 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.TestPropertySource;
 
+import dev.netcode.address.NetcodeAddress;
+import dev.netcode.demo.game.Arena;
 import dev.netcode.demo.game.EventFeed;
+import dev.netcode.demo.game.FleetArenas;
+import dev.netcode.fleet.FleetServer;
+import dev.netcode.fleet.ServerDirectory;
 import dev.netcode.server.NetcodeServer;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -39,8 +48,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The dashboard in a real (headless) Chromium: the slot table lists the bots the application
  * starts ({@code demo.bots=3}) with each connection's round-trip time and packet loss, the arena
  * canvas is drawn from the spectator stream, and the event feed next to it shows the match events
- * (the bots joining and greeting). Skipped when Chromium is not installed. Leaves a screenshot in
- * {@code target/dashboard.png}.
+ * (the bots joining and greeting); without the fleet profile there is no fleet table. In the fleet
+ * profile ({@link InTheFleetProfile}) the fleet table shows every arena with its occupancy and
+ * players. Skipped when Chromium is not installed. Leaves screenshots in {@code target/dashboard.png}
+ * and {@code target/dashboard-fleet.png}.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
         properties = { "netcode.server.bind-address=127.0.0.1:0", "demo.bots=3" })
@@ -108,11 +119,97 @@ class DashboardBrowserTest {
                         && String.valueOf(BOTS).equals(d.findElement(By.id("player-count")).getText())
                         && d.findElement(By.id("scores")).getText().contains("bot-" + BOTS));
 
-            saveScreenshot(driver);
+            // Without the fleet profile there is no fleet table: /arena/fleet is 404 and its section stays hidden.
+            wait.withMessage("the fleet section to stay hidden without the fleet profile")
+                .until(d -> "absent".equals(d.findElement(By.id("fleet-section")).getDomAttribute("data-fleet"))
+                        && !d.findElement(By.id("fleet-section")).isDisplayed());
+
+            saveScreenshot(driver, "dashboard.png");
         }
         finally {
             driver.quit();
         }
+    }
+
+    /**
+     * The {@code fleet} profile: three arenas of two slots (the starter's server and two of the
+     * demo's), {@code demo.bots=3} spread one to an arena; the fleet table lists every server the
+     * directory has with its occupancy and the bots in it. Leaves {@code target/dashboard-fleet.png}.
+     */
+    @Nested
+    @ActiveProfiles("fleet")
+    @TestPropertySource(properties = { "demo.fleet.arenas=127.0.0.1:0,127.0.0.1:0", "netcode.server.max-clients=2",
+            "netcode.fleet.policy=spread" })
+    class InTheFleetProfile {
+
+        @LocalServerPort
+        private int fleetPort;
+
+        @Autowired
+        private ServerDirectory directory;
+
+        @Autowired
+        private NetcodeServer firstServer;
+
+        @Autowired
+        private Arena firstArena;
+
+        @Autowired
+        private FleetArenas arenas;
+
+        @Test
+        void theFleetTableListsEveryArenaWithItsOccupancyAndPlayers(@TempDir Path profile) throws Exception {
+            assumeTrue(CHROMIUM.canExecute() && CHROMEDRIVER.canExecute(),
+                    "Chromium not installed: apt-get install chromium chromium-driver");
+            WebDriver driver = startChromium(profile);
+            try {
+                driver.get("http://127.0.0.1:" + fleetPort + "/");
+                WebDriverWait wait = new WebDriverWait(driver, WAIT);
+                wait.ignoring(StaleElementReferenceException.class);
+
+                // What the server side says: each arena's connected count from the directory and its
+                // players from its game, one bot in each once the bots are all in.
+                wait.withMessage("the fleet table to show each arena's connected players, as the directory and the "
+                        + "games have them").until(d -> {
+                            Map<String, List<String>> expected = expectedRows();
+                            return expected.size() == 3 && expected.values().stream().allMatch(r -> r.get(1).equals("1 / 2"))
+                                    && expected.equals(fleetRows(d));
+                        });
+                wait.withMessage("the fleet section shown with the policy").until(d -> d.findElement(By.id("fleet-section"))
+                    .isDisplayed() && d.findElement(By.id("fleet-summary")).getText().contains("spread policy")
+                        && "3".equals(d.findElement(By.id("fleet")).getDomAttribute("data-rows")));
+
+                saveScreenshot(driver, "dashboard-fleet.png");
+            }
+            finally {
+                driver.quit();
+            }
+        }
+
+        /** Per server id: its address, "connected / slots", and its players as the dashboard lists them. */
+        private Map<String, List<String>> expectedRows() {
+            Map<List<NetcodeAddress>, Arena> games = new HashMap<>();
+            games.put(firstServer.serverAddresses(), firstArena);
+            arenas.arenas().forEach(arena -> games.put(arena.server().serverAddresses(), arena.arena()));
+            Map<String, List<String>> rows = new HashMap<>();
+            for (FleetServer server : directory.servers()) {
+                Arena arena = games.get(server.publicAddresses());
+                String players = arena == null ? "?" : arena.snapshot().players().stream().map(Arena.PlayerView::name)
+                    .sorted().collect(Collectors.joining(", "));
+                rows.put(server.serverId(), List.of(server.publicAddresses().get(0).toString(),
+                        server.connectedClients() + " / " + server.maxClients(), players));
+            }
+            return rows;
+        }
+    }
+
+    /** Per row of the fleet table, by server id: its address, "connected / slots" and players cells. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, List<String>> fleetRows(WebDriver driver) {
+        return (Map<String, List<String>>) ((JavascriptExecutor) driver).executeScript(
+                "return Object.fromEntries(Array.from(document.querySelectorAll('#fleet tbody tr[data-server-id]'))"
+                        + ".map(row => [row.dataset.serverId,"
+                        + " [1, 4, 7].map(i => row.cells[i].textContent.trim())]));");
     }
 
     private Set<String> connectedClientIds() {
@@ -194,9 +291,9 @@ class DashboardBrowserTest {
                 """);
     }
 
-    private static void saveScreenshot(WebDriver driver) throws Exception {
+    private static void saveScreenshot(WebDriver driver, String name) throws Exception {
         File screenshot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
-        Path target = Path.of("target", "dashboard.png");
+        Path target = Path.of("target", name);
         Files.createDirectories(target.getParent());
         Files.copy(screenshot.toPath(), target, StandardCopyOption.REPLACE_EXISTING);
     }

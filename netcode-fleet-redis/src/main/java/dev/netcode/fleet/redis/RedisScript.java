@@ -19,12 +19,25 @@ public record RedisScript(String name, String source, String sha1) {
 
     /** Loads {@code name} from this package's resources. */
     static RedisScript load(String name) {
+        String source = resource(name);
+        return new RedisScript(name, source, sha1(source));
+    }
+
+    /**
+     * Loads {@code name} from this package's resources after {@code library}, the definitions it
+     * uses (Lua scripts sent with EVAL cannot include one another).
+     */
+    static RedisScript load(String library, String name) {
+        String source = resource(library) + "\n" + resource(name);
+        return new RedisScript(name, source, sha1(source));
+    }
+
+    private static String resource(String name) {
         try (InputStream in = RedisScript.class.getResourceAsStream(name)) {
             if (in == null) {
                 throw new IllegalStateException("missing script resource " + name);
             }
-            String source = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            return new RedisScript(name, source, sha1(source));
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         catch (IOException ex) {
             throw new UncheckedIOException(ex);

@@ -24,12 +24,15 @@ import dev.netcode.address.NetcodeAddress;
 import dev.netcode.boot.NetcodePrivateKey;
 import dev.netcode.boot.token.ConnectTokenIssuer;
 import dev.netcode.boot.token.NetcodeServerNotRunningException;
+import dev.netcode.fleet.ServerDirectory;
 import dev.netcode.server.NetcodeServer;
 import dev.netcode.token.ConnectTokenGenerator;
 
 /**
  * The shared private key and a {@link ConnectTokenIssuer}: what a token-issuing backend needs,
- * with or without a game server in the same application. Both wipe their copies of the key when the
+ * with or without a game server in the same application. With a fleet (a {@link ServerDirectory}
+ * bean, see {@code netcode.fleet.directory}) the issuer reserves a slot per token there, in
+ * {@code netcode.fleet.policy} with {@code netcode.fleet.fallback-servers}. Both wipe their copies of the key when the
  * context closes ({@link AutoCloseable} beans). While it runs the key is in the heap, so a WARN says
  * so when the actuator exposes heap dumps over the web.
  */
@@ -55,10 +58,16 @@ public final class NetcodeAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     ConnectTokenIssuer connectTokenIssuer(NetcodeProperties properties, NetcodePrivateKey privateKey,
-            ObjectProvider<NetcodeServer> server) {
+            ObjectProvider<NetcodeServer> server, ObjectProvider<ServerDirectory> fleetDirectory) {
         long protocolId = NetcodeSettings.protocolId(properties);
         Duration expiry = Duration.ofSeconds(NetcodeSettings.tokenExpirySeconds(properties));
         Duration timeout = Duration.ofSeconds(NetcodeSettings.tokenTimeoutSeconds(properties));
+        ServerDirectory directory = fleetDirectory.getIfUnique();
+        if (directory != null) {
+            return new ConnectTokenIssuer(new ConnectTokenGenerator(privateKey.bytes(), protocolId), directory,
+                    properties.getFleet().getPolicy(), NetcodeSettings.fleetFallbackServers(properties), expiry,
+                    timeout);
+        }
         List<NetcodeAddress> configured = configuredServerAddresses(properties, server);
         // A server in this application knows its real addresses (port 0 is resolved when it binds).
         Supplier<List<NetcodeAddress>> addresses = configured.isEmpty()

@@ -11,6 +11,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.convert.DurationUnit;
 import org.springframework.util.unit.DataSize;
 
+import dev.netcode.fleet.SelectionPolicy;
+
 /**
  * Configuration of netcode game servers and of the connect tokens issued for them.
  */
@@ -48,6 +50,8 @@ public class NetcodeProperties {
     private final Map<String, Channel> channels = new LinkedHashMap<>();
 
     private final Messages messages = new Messages();
+
+    private final Fleet fleet = new Fleet();
 
     public String getProtocolId() {
         return this.protocolId;
@@ -87,6 +91,10 @@ public class NetcodeProperties {
 
     public Messages getMessages() {
         return this.messages;
+    }
+
+    public Fleet getFleet() {
+        return this.fleet;
     }
 
     public static class Server {
@@ -496,6 +504,178 @@ public class NetcodeProperties {
 
         public void setMaxReliableMessageSize(DataSize maxReliableMessageSize) {
             this.maxReliableMessageSize = maxReliableMessageSize;
+        }
+    }
+
+    /** The fleet: game servers announcing their free slots, token issuers reserving them. */
+    public static class Fleet {
+
+        /**
+         * Where game servers announce their free slots and token issuers reserve them: none (tokens
+         * list this application's server or netcode.server.public-addresses), in-memory (servers and
+         * issuers in this process only) or redis (shared by every instance, through the
+         * application's RedisConnectionFactory and spring.data.redis.*; needs
+         * spring-boot-starter-data-redis). An application's own ServerDirectory bean replaces the
+         * one created for in-memory or redis.
+         */
+        private DirectoryType directory = DirectoryType.NONE;
+
+        /**
+         * Id this application's game server is listed under, unique in the fleet: 1 to 64 letters,
+         * digits, '.', '_', ':' or '-'. Defaults to spring.application.name (or netcode), a '-' and 8
+         * random hex digits, new at every start.
+         */
+        private String serverId;
+
+        /**
+         * Region of this application's game server, announced as label 'region'; a token request
+         * with a region parameter only gets servers of that region.
+         */
+        private String region;
+
+        /**
+         * More labels of this application's game server, by key, which FleetRequestCustomizer
+         * beans can ask for; at most 16 with the region, keys and values up to 64 characters.
+         */
+        private final Map<String, String> labels = new LinkedHashMap<>();
+
+        /**
+         * How long a game server stays listed after its last heartbeat: one that dies without
+         * withdrawing is out of new tokens within this time.
+         */
+        private Duration timeToLive = Duration.ofSeconds(3);
+
+        /**
+         * Time between the heartbeats of this application's game server; at most a third of
+         * netcode.fleet.time-to-live, so that two heartbeats may be lost without the server dropping
+         * out.
+         */
+        private Duration heartbeatInterval = Duration.ofSeconds(1);
+
+        /**
+         * Which server with room a token reserves a slot on: pack (the fullest, so players gather
+         * on fewer machines) or spread (the least loaded).
+         */
+        private SelectionPolicy policy = SelectionPolicy.PACK;
+
+        /**
+         * More servers with room a token lists after the reserved one, for the client to try when
+         * that one does not answer (no slot is reserved on them), 0 to 31.
+         */
+        private int fallbackServers = 2;
+
+        /**
+         * Retry-After the token endpoint answers with 503 Service Unavailable when no server of
+         * the fleet has room for the player, in whole seconds (at least 1).
+         */
+        @DurationUnit(ChronoUnit.SECONDS)
+        private Duration retryAfter = Duration.ofSeconds(5);
+
+        private final Redis redis = new Redis();
+
+        public DirectoryType getDirectory() {
+            return this.directory;
+        }
+
+        public void setDirectory(DirectoryType directory) {
+            this.directory = directory;
+        }
+
+        public String getServerId() {
+            return this.serverId;
+        }
+
+        public void setServerId(String serverId) {
+            this.serverId = serverId;
+        }
+
+        public String getRegion() {
+            return this.region;
+        }
+
+        public void setRegion(String region) {
+            this.region = region;
+        }
+
+        public Map<String, String> getLabels() {
+            return this.labels;
+        }
+
+        public Duration getTimeToLive() {
+            return this.timeToLive;
+        }
+
+        public void setTimeToLive(Duration timeToLive) {
+            this.timeToLive = timeToLive;
+        }
+
+        public Duration getHeartbeatInterval() {
+            return this.heartbeatInterval;
+        }
+
+        public void setHeartbeatInterval(Duration heartbeatInterval) {
+            this.heartbeatInterval = heartbeatInterval;
+        }
+
+        public SelectionPolicy getPolicy() {
+            return this.policy;
+        }
+
+        public void setPolicy(SelectionPolicy policy) {
+            this.policy = policy;
+        }
+
+        public int getFallbackServers() {
+            return this.fallbackServers;
+        }
+
+        public void setFallbackServers(int fallbackServers) {
+            this.fallbackServers = fallbackServers;
+        }
+
+        public Duration getRetryAfter() {
+            return this.retryAfter;
+        }
+
+        public void setRetryAfter(Duration retryAfter) {
+            this.retryAfter = retryAfter;
+        }
+
+        public Redis getRedis() {
+            return this.redis;
+        }
+
+        /** Kinds of {@code netcode.fleet.directory}. */
+        public enum DirectoryType {
+
+            /** No fleet: tokens list fixed addresses. */
+            NONE,
+
+            /** One process: its servers and issuers share an in-memory directory. */
+            IN_MEMORY,
+
+            /** Every instance shares a directory in Redis. */
+            REDIS
+
+        }
+
+        /** The directory in Redis ({@code netcode.fleet.directory=redis}). */
+        public static class Redis {
+
+            /**
+             * Prefix of every key the directory writes. Keep exactly one hash tag ({...}) in it, so
+             * that all its keys share one Redis Cluster slot; fleets with different prefixes in one
+             * Redis do not see each other.
+             */
+            private String keyPrefix = "netcode:{fleet}:";
+
+            public String getKeyPrefix() {
+                return this.keyPrefix;
+            }
+
+            public void setKeyPrefix(String keyPrefix) {
+                this.keyPrefix = keyPrefix;
+            }
         }
     }
 }

@@ -12,6 +12,7 @@ import org.springframework.context.annotation.Bean;
 
 import dev.netcode.address.NetcodeAddress;
 import dev.netcode.boot.NetcodePrivateKey;
+import dev.netcode.boot.fleet.FleetListing;
 import dev.netcode.boot.server.NetcodeServerCustomizer;
 import dev.netcode.boot.server.NetcodeServerLifecycle;
 import dev.netcode.message.MessageServer;
@@ -25,7 +26,8 @@ import dev.netcode.server.ServerEventHandler;
  * closes. Its event handler is the {@link MessageServer} when {@code netcode.channels} are
  * configured, else the application's {@link ServerEventHandler} (normally the listener dispatcher).
  * Backs off when the application defines its own server; {@code netcode.server.enabled=false}
- * switches it off, leaving the token issuer.
+ * switches it off, leaving the token issuer. In a fleet (see {@code netcode.fleet.directory}) the
+ * lifecycle lists the server in the directory while it runs.
  */
 @AutoConfiguration(after = NetcodeAutoConfiguration.class)
 @ConditionalOnClass(NetcodeServer.class)
@@ -73,7 +75,9 @@ public final class NetcodeServerAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean(name = "netcodeServerLifecycle")
-    NetcodeServerLifecycle netcodeServerLifecycle(NetcodeServer netcodeServer, NetcodeProperties properties) {
-        return new NetcodeServerLifecycle(netcodeServer, properties.getServer().getBindAddress());
+    NetcodeServerLifecycle netcodeServerLifecycle(NetcodeServer netcodeServer, NetcodeProperties properties,
+            ObjectProvider<FleetListing> fleetListing) {
+        return new NetcodeServerLifecycle(netcodeServer, properties.getServer().getBindAddress(),
+                fleetListing.getIfUnique());
     }
 }

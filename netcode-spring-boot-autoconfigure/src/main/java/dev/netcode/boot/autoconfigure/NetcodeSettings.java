@@ -17,6 +17,7 @@ import dev.netcode.boot.InvalidNetcodeAddressException;
 import dev.netcode.boot.InvalidNetcodePropertyException;
 import dev.netcode.boot.NetcodePublicAddressRequiredException;
 import dev.netcode.boot.listener.NetcodeListenerDispatcher;
+import dev.netcode.NetcodeProtocol;
 import dev.netcode.address.NetcodeAddress;
 import dev.netcode.message.ChannelConfig;
 import dev.netcode.message.DeliveryMode;
@@ -95,6 +96,19 @@ final class NetcodeSettings {
                             + "list the port actually bound");
         }
         return addresses;
+    }
+
+    /** {@code netcode.fleet.fallback-servers}: what a token can list after the reserved server. */
+    static int fleetFallbackServers(NetcodeProperties properties) {
+        int fallbackServers = properties.getFleet().getFallbackServers();
+        int most = NetcodeProtocol.MAX_SERVERS_PER_CONNECT - 1;
+        if (fallbackServers < 0 || fallbackServers > most) {
+            throw new InvalidNetcodePropertyException("netcode.fleet.fallback-servers", Integer.toString(fallbackServers),
+                    "a connect token lists at most " + NetcodeProtocol.MAX_SERVERS_PER_CONNECT
+                            + " servers, the reserved one included",
+                    "0 to " + most + " (for example 2)");
+        }
+        return fallbackServers;
     }
 
     /** {@code netcode.token.expiry} in seconds: whole, at least 1. */

@@ -3,17 +3,22 @@ package dev.netcode.boot.server;
 import java.io.UncheckedIOException;
 import java.util.Objects;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 import dev.netcode.boot.NetcodeBindException;
+import dev.netcode.boot.fleet.FleetListing;
+import dev.netcode.fleet.FleetAnnouncer;
 import dev.netcode.server.NetcodeServer;
 
 /**
  * Ties a {@link NetcodeServer} to the application context: the socket is bound when the context
  * starts (last, so every listener is ready) and, when it stops (first, before the web server and
  * the listener threads go), every client gets its disconnect packets before the socket closes.
+ * With a {@link FleetListing}, the server is announced in the fleet right after it binds and
+ * withdrawn right before it stops, so no token lists it while it cannot be reached.
  */
 public class NetcodeServerLifecycle implements SmartLifecycle {
 
@@ -21,10 +26,21 @@ public class NetcodeServerLifecycle implements SmartLifecycle {
 
     private final NetcodeServer server;
     private final String bindAddress;
+    private final @Nullable FleetListing fleetListing;
+    private volatile @Nullable FleetAnnouncer fleetAnnouncer;
 
     public NetcodeServerLifecycle(NetcodeServer server, String bindAddress) {
+        this(server, bindAddress, null);
+    }
+
+    /**
+     * @param fleetListing how the server is listed in the fleet while it runs, or {@code null}
+     *        outside a fleet
+     */
+    public NetcodeServerLifecycle(NetcodeServer server, String bindAddress, @Nullable FleetListing fleetListing) {
         this.server = Objects.requireNonNull(server, "server");
         this.bindAddress = bindAddress;
+        this.fleetListing = fleetListing;
     }
 
     @Override
@@ -37,10 +53,25 @@ public class NetcodeServerLifecycle implements SmartLifecycle {
         }
         log.info("netcode server listening on UDP {} for {} clients (public {})", server.localAddress(),
                 server.maxClients(), server.serverAddresses());
+        if (fleetListing != null) {
+            // Announces at once, then heartbeats; an unreachable directory never stops the server.
+            FleetAnnouncer announcer = fleetListing.announcerFor(server);
+            announcer.start();
+            fleetAnnouncer = announcer;
+            if (announcer.isListed()) {
+                log.info("netcode server listed in the fleet as '{}'", fleetListing.serverId());
+            }
+        }
     }
 
     @Override
     public void stop() {
+        FleetAnnouncer announcer = fleetAnnouncer;
+        if (announcer != null) {
+            // Withdrawn first: no new token lists a server that is about to stop answering.
+            announcer.close();
+            fleetAnnouncer = null;
+        }
         if (server.isRunning()) {
             int connected = server.connectedClientCount();
             server.stop();
@@ -66,6 +97,16 @@ public class NetcodeServerLifecycle implements SmartLifecycle {
     @Override
     public boolean isRunning() {
         return server.isRunning();
+    }
+
+    /** How the server is listed in the fleet, or {@code null} outside a fleet. */
+    public @Nullable FleetListing fleetListing() {
+        return fleetListing;
+    }
+
+    /** The announcer keeping the server listed while it runs, or {@code null} (stopped, or no fleet). */
+    public @Nullable FleetAnnouncer fleetAnnouncer() {
+        return fleetAnnouncer;
     }
 
     /** Start last, stop first. */

@@ -3,6 +3,8 @@ package dev.netcode.boot.token;
 import java.time.Instant;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.netcode.address.NetcodeAddress;
 
 /**
@@ -12,8 +14,16 @@ import dev.netcode.address.NetcodeAddress;
  * @param token the 2048-byte connect token
  * @param expiresAt when servers stop accepting it
  * @param servers the servers it lists, in the order the client tries them
+ * @param serverId in a fleet, the id of the server a slot is reserved on (listed first); else
+ *        {@code null}
  */
-public record IssuedConnectToken(byte[] token, long clientId, Instant expiresAt, List<NetcodeAddress> servers) {
+public record IssuedConnectToken(byte[] token, long clientId, Instant expiresAt, List<NetcodeAddress> servers,
+        @Nullable String serverId) {
+
+    /** A token issued outside a fleet. */
+    public IssuedConnectToken(byte[] token, long clientId, Instant expiresAt, List<NetcodeAddress> servers) {
+        this(token, clientId, expiresAt, servers, null);
+    }
 
     @Override
     public byte[] token() {
@@ -24,6 +34,6 @@ public record IssuedConnectToken(byte[] token, long clientId, Instant expiresAt,
     @Override
     public String toString() {
         return "IssuedConnectToken[clientId=" + Long.toUnsignedString(clientId) + ", expiresAt=" + expiresAt
-                + ", servers=" + servers + "]";
+                + ", servers=" + servers + ((serverId != null) ? ", serverId=" + serverId : "") + "]";
     }
 }

@@ -1,8 +1,12 @@
 package dev.netcode.boot.token;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
+
+import jakarta.servlet.http.HttpServletRequest;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -20,6 +24,11 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
+
+import dev.netcode.boot.fleet.FleetRequestCustomizer;
+import dev.netcode.boot.fleet.NetcodeFleetFullException;
+import dev.netcode.fleet.FleetRequest;
+import dev.netcode.fleet.ServerDirectoryUnavailableException;
 
 /**
  * Issues a fresh connect token to the authenticated caller: {@code POST} to
@@ -43,6 +52,13 @@ import org.springframework.web.bind.annotation.RestController;
  * {@code Retry-After} and an RFC 9457 problem ({@code application/problem+json}) saying why.
  * The client id comes from the {@link ClientIdResolver},
  * the user data from the optional {@link UserDataProvider}. Token bytes are never logged.
+ *
+ * <p>In a fleet each token reserves a slot for its player on a server with room, for the request
+ * the {@link FleetRequestCustomizer}s shape (by default from a {@code region} parameter). When no
+ * server qualifies with room the answer is 503 with {@code Retry-After} set to
+ * {@code netcode.fleet.retry-after} and a problem whose {@code reason} is {@code fleet-full}; when
+ * the fleet's directory cannot be reached, 503 with a short {@code Retry-After} and
+ * {@code reason} {@code directory-unavailable}. Never a token for a server without room.
  */
 @RestController
 public class NetcodeTokenController {
@@ -53,12 +69,23 @@ public class NetcodeTokenController {
     /** How soon to ask again while the game server is not running: it binds within moments of the web server. */
     static final long NOT_RUNNING_RETRY_AFTER_SECONDS = 1;
 
+    /**
+     * How soon to ask again while the fleet's directory cannot be reached: a Redis restart or
+     * failover takes seconds, and the issuer reconnects on its own.
+     */
+    static final long DIRECTORY_UNAVAILABLE_RETRY_AFTER_SECONDS = 2;
+
+    /** The problem property that says why a token was refused, for clients to act on. */
+    static final String REASON = "reason";
+
     private static final Logger log = LoggerFactory.getLogger(NetcodeTokenController.class);
 
     private final ConnectTokenIssuer issuer;
     private final ClientIdResolver clientIdResolver;
     private final @Nullable UserDataProvider userDataProvider;
     private final @Nullable ConnectTokenRateLimiter rateLimiter;
+    private final List<FleetRequestCustomizer> fleetRequestCustomizers;
+    private final long fleetFullRetryAfterSeconds;
 
     /**
      * @param userDataProvider supplies user data, or {@code null} for none
@@ -66,10 +93,24 @@ public class NetcodeTokenController {
      */
     public NetcodeTokenController(ConnectTokenIssuer issuer, ClientIdResolver clientIdResolver,
             @Nullable UserDataProvider userDataProvider, @Nullable ConnectTokenRateLimiter rateLimiter) {
+        this(issuer, clientIdResolver, userDataProvider, rateLimiter, List.of(), Duration.ofSeconds(5));
+    }
+
+    /**
+     * @param userDataProvider supplies user data, or {@code null} for none
+     * @param rateLimiter limits tokens per principal, or {@code null} for no limit
+     * @param fleetRequestCustomizers shape each request in a fleet, applied in this order
+     * @param fleetFullRetryAfter the {@code Retry-After} of a refusal because the fleet is full (whole seconds)
+     */
+    public NetcodeTokenController(ConnectTokenIssuer issuer, ClientIdResolver clientIdResolver,
+            @Nullable UserDataProvider userDataProvider, @Nullable ConnectTokenRateLimiter rateLimiter,
+            List<FleetRequestCustomizer> fleetRequestCustomizers, Duration fleetFullRetryAfter) {
         this.issuer = Objects.requireNonNull(issuer, "issuer");
         this.clientIdResolver = Objects.requireNonNull(clientIdResolver, "clientIdResolver");
         this.userDataProvider = userDataProvider;
         this.rateLimiter = rateLimiter;
+        this.fleetRequestCustomizers = List.copyOf(fleetRequestCustomizers);
+        this.fleetFullRetryAfterSeconds = fleetFullRetryAfter.toSeconds();
     }
 
     /**
@@ -79,7 +120,8 @@ public class NetcodeTokenController {
      */
     @PostMapping(path = PATH, produces = { MediaType.APPLICATION_JSON_VALUE, MediaType.APPLICATION_OCTET_STREAM_VALUE })
     public ResponseEntity<?> issueToken(@Nullable Authentication authentication,
-            @RequestHeader(name = HttpHeaders.ACCEPT, required = false) @Nullable String accept) {
+            @RequestHeader(name = HttpHeaders.ACCEPT, required = false) @Nullable String accept,
+            HttpServletRequest request) {
         if (authentication == null || !authentication.isAuthenticated()
                 || authentication instanceof AnonymousAuthenticationToken) {
             // Only reachable when the application's own security rules let anonymous callers through.
@@ -96,9 +138,10 @@ public class NetcodeTokenController {
             }
         }
         long clientId = clientIdResolver.resolve(authentication);
-        IssuedConnectToken issued = issuer.issue(clientId, userData(authentication, clientId));
-        log.debug("Issued a connect token for client id {}, expiring at {}", Long.toUnsignedString(clientId),
-                issued.expiresAt());
+        IssuedConnectToken issued = issuer.issue(clientId, userData(authentication, clientId),
+                fleetRequest(request, authentication));
+        log.debug("Issued a connect token for client id {}, expiring at {}{}", Long.toUnsignedString(clientId),
+                issued.expiresAt(), (issued.serverId() != null) ? ", reserved on " + issued.serverId() : "");
         ResponseEntity.BodyBuilder response = ResponseEntity.ok().cacheControl(CacheControl.noStore());
         if (prefersOctetStream(accept)) {
             return response.contentType(MediaType.APPLICATION_OCTET_STREAM).body(issued.token());
@@ -117,11 +160,56 @@ public class NetcodeTokenController {
                 "The game server is not running yet (or is stopping), so no connect token can be issued. Retry in "
                         + NOT_RUNNING_RETRY_AFTER_SECONDS + " second.");
         problem.setTitle("Game server not running");
+        return serviceUnavailable(problem, NOT_RUNNING_RETRY_AFTER_SECONDS);
+    }
+
+    /**
+     * 503 when no server of the fleet that qualifies has room: the client should wait, not retry at
+     * once, while players leave or servers start.
+     */
+    @ExceptionHandler(NetcodeFleetFullException.class)
+    ResponseEntity<ProblemDetail> fleetFull(NetcodeFleetFullException ex) {
+        log.debug("Refused a connect token: {}", ex.getMessage());
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+                "No game server " + (ex.getLabels().isEmpty() ? "" : "matching " + ex.getLabels() + " ")
+                        + "has a free slot. Retry in " + fleetFullRetryAfterSeconds + " seconds.");
+        problem.setTitle("Fleet full");
+        problem.setProperty(REASON, "fleet-full");
+        return serviceUnavailable(problem, fleetFullRetryAfterSeconds);
+    }
+
+    /**
+     * 503 when the fleet's directory cannot be reached: no slot can be reserved, so no token is
+     * issued. The cause (which may name the directory's host) stays in the log.
+     */
+    @ExceptionHandler(ServerDirectoryUnavailableException.class)
+    ResponseEntity<ProblemDetail> directoryUnavailable(ServerDirectoryUnavailableException ex) {
+        log.debug("Refused a connect token: the fleet's directory cannot be reached: {}", ex.getMessage());
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+                "The directory of game servers cannot be reached, so no slot can be reserved. Retry in "
+                        + DIRECTORY_UNAVAILABLE_RETRY_AFTER_SECONDS + " seconds.");
+        problem.setTitle("Fleet directory unavailable");
+        problem.setProperty(REASON, "directory-unavailable");
+        return serviceUnavailable(problem, DIRECTORY_UNAVAILABLE_RETRY_AFTER_SECONDS);
+    }
+
+    private static ResponseEntity<ProblemDetail> serviceUnavailable(ProblemDetail problem, long retryAfterSeconds) {
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
-                .header(HttpHeaders.RETRY_AFTER, Long.toString(NOT_RUNNING_RETRY_AFTER_SECONDS))
+                .header(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds))
                 .cacheControl(CacheControl.noStore())
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .body(problem);
+    }
+
+    /** The customizers, in order, each shaping what the one before returned. */
+    private UnaryOperator<FleetRequest> fleetRequest(HttpServletRequest request, Authentication authentication) {
+        return (fleetRequest) -> {
+            FleetRequest shaped = fleetRequest;
+            for (FleetRequestCustomizer customizer : fleetRequestCustomizers) {
+                shaped = customizer.customize(shaped, request, authentication);
+            }
+            return shaped;
+        };
     }
 
     private byte @Nullable [] userData(Authentication authentication, long clientId) {

@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
@@ -23,7 +24,11 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.util.Assert;
 
 import dev.netcode.address.NetcodeAddress;
+import dev.netcode.boot.fleet.NetcodeFleet;
 import dev.netcode.crypto.Aead;
+import dev.netcode.fleet.DirectoryStatistics;
+import dev.netcode.fleet.FleetServer;
+import dev.netcode.fleet.ServerDirectoryUnavailableException;
 import dev.netcode.message.ChannelStats;
 import dev.netcode.message.ConnectionStats;
 import dev.netcode.message.MessageServer;
@@ -48,8 +53,15 @@ import dev.netcode.server.ServerStatistics;
  * was done, and why not ({@link NetcodeEndpointWebExtension} answers 409 Conflict then).</li>
  * </ul>
  *
+ * <p>In a fleet the descriptor has a {@code fleet} section: the directory kind, this server's id
+ * and whether it is listed, the live servers with their slots as this application sees them,
+ * totals and this application's directory statistics, or an {@code error} when the directory
+ * cannot be reached. A token issuer without a game server ({@code netcode.server.enabled=false})
+ * has the endpoint too, with {@code running=false}, no slots and the fleet section.
+ *
  * <p>Nothing here holds key material: the descriptors are built from the server's
- * addresses, counters and client ids only, never from its configuration object.
+ * addresses, counters and client ids only, never from its configuration object; the fleet
+ * section from what servers announce, never from the directory's connection settings.
  *
  * <p>Access is controlled like any endpoint's: {@code management.endpoint.netcode.access}
  * ({@code none}, {@code read-only}, the default, which keeps the monitoring view but refuses
@@ -64,9 +76,16 @@ public class NetcodeEndpoint {
 
     private static final long DISCONNECT_TIMEOUT_MILLIS = 5_000;
 
-    private final NetcodeServer server;
+    private static final String NO_SERVER = "there is no netcode server in this application";
+
+    private final @Nullable NetcodeServer server;
 
     private final @Nullable MessageServer messages;
+
+    private final @Nullable NetcodeFleet fleet;
+
+    /** The issuer's protocol id when there is no server (a server's is read from its configuration). */
+    private final long protocolId;
 
     public NetcodeEndpoint(NetcodeServer server) {
         this(server, null);
@@ -79,9 +98,34 @@ public class NetcodeEndpoint {
      * @param messages the server's message layer, or {@code null} without channels
      */
     public NetcodeEndpoint(NetcodeServer server, @Nullable MessageServer messages) {
+        this(server, messages, null);
+    }
+
+    /**
+     * Create an endpoint for {@code server} in {@code fleet}.
+     * @param server the server to describe
+     * @param messages the server's message layer, or {@code null} without channels
+     * @param fleet the fleet the server is in, or {@code null} outside one
+     */
+    public NetcodeEndpoint(NetcodeServer server, @Nullable MessageServer messages, @Nullable NetcodeFleet fleet) {
         Assert.notNull(server, "'server' must not be null");
         this.server = server;
         this.messages = messages;
+        this.fleet = fleet;
+        this.protocolId = 0;
+    }
+
+    /**
+     * Create an endpoint for a token issuer without a game server, showing {@code fleet}.
+     * @param protocolId the protocol id the issuer issues tokens for
+     * @param fleet the fleet it issues tokens for
+     */
+    public NetcodeEndpoint(long protocolId, NetcodeFleet fleet) {
+        Assert.notNull(fleet, "'fleet' must not be null");
+        this.server = null;
+        this.messages = null;
+        this.fleet = fleet;
+        this.protocolId = protocolId;
     }
 
     /**
@@ -91,6 +135,10 @@ public class NetcodeEndpoint {
      */
     @ReadOperation
     public NetcodeServerDescriptor server() {
+        FleetDescriptor fleet = (this.fleet != null) ? FleetDescriptor.of(this.fleet) : null;
+        if (this.server == null) {
+            return new NetcodeServerDescriptor(this.protocolId, false, null, List.of(), 0, 0, List.of(), null, fleet);
+        }
         ServerSnapshot snapshot = null;
         if (this.server.isRunning()) {
             try {
@@ -107,14 +155,14 @@ public class NetcodeEndpoint {
         TotalsDescriptor totals = TotalsDescriptor.of(this.server.statistics());
         if (snapshot == null) {
             return new NetcodeServerDescriptor(protocolId, false, null, this.server.serverAddresses(),
-                    this.server.maxClients(), 0, List.of(), totals);
+                    this.server.maxClients(), 0, List.of(), totals, fleet);
         }
         List<ClientDescriptor> clients = snapshot.clients()
             .stream()
             .map((client) -> new ClientDescriptor(client, connectionStats(client)))
             .toList();
         return new NetcodeServerDescriptor(protocolId, true, snapshot.boundAddress(), snapshot.serverAddresses(),
-                snapshot.maxClients(), snapshot.connectedClients(), clients, totals);
+                snapshot.maxClients(), snapshot.connectedClients(), clients, totals, fleet);
     }
 
     /**
@@ -129,15 +177,19 @@ public class NetcodeEndpoint {
      */
     @DeleteOperation
     public DisconnectDescriptor disconnect(@Selector int slot, String clientId) {
-        if (slot < 0 || slot >= this.server.maxClients()) {
+        NetcodeServer server = this.server;
+        if (server == null) {
+            return new DisconnectDescriptor(slot, parseClientId(clientId), NO_SERVER);
+        }
+        if (slot < 0 || slot >= server.maxClients()) {
             throw new InvalidEndpointRequestException("Slot " + slot + " is out of range",
-                    "slot must be 0.." + (this.server.maxClients() - 1));
+                    "slot must be 0.." + (server.maxClients() - 1));
         }
         long id = parseClientId(clientId);
-        if (!this.server.isRunning()) {
+        if (!server.isRunning()) {
             return new DisconnectDescriptor(slot, id, "the netcode server is not running");
         }
-        CompletableFuture<@Nullable String> refusal = this.server.call((machine) -> {
+        CompletableFuture<@Nullable String> refusal = server.call((machine) -> {
             if (machine.disconnectClient(slot, id)) {
                 return null;
             }
@@ -214,13 +266,15 @@ public class NetcodeEndpoint {
 
         private final List<ClientDescriptor> clients;
 
-        private final TotalsDescriptor totals;
+        private final @Nullable TotalsDescriptor totals;
 
         private final String crypto = "libsodium via " + Aead.nativeBinding();
 
+        private final @Nullable FleetDescriptor fleet;
+
         private NetcodeServerDescriptor(long protocolId, boolean running, @Nullable NetcodeAddress boundAddress,
                 List<NetcodeAddress> publicAddresses, int maxClients, int connectedClients,
-                List<ClientDescriptor> clients, TotalsDescriptor totals) {
+                List<ClientDescriptor> clients, @Nullable TotalsDescriptor totals, @Nullable FleetDescriptor fleet) {
             this.protocolId = String.format(Locale.ROOT, "0x%016x", protocolId);
             this.running = running;
             this.boundAddress = text(boundAddress);
@@ -229,6 +283,7 @@ public class NetcodeEndpoint {
             this.connectedClients = connectedClients;
             this.clients = List.copyOf(clients);
             this.totals = totals;
+            this.fleet = fleet;
         }
 
         /**
@@ -276,7 +331,13 @@ public class NetcodeEndpoint {
             return this.clients;
         }
 
-        public TotalsDescriptor getTotals() {
+        /**
+         * Return the totals since the server was created, or {@code null} on a token issuer
+         * without a game server.
+         * @return the totals
+         */
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        public @Nullable TotalsDescriptor getTotals() {
             return this.totals;
         }
 
@@ -287,6 +348,253 @@ public class NetcodeEndpoint {
          */
         public String getCrypto() {
             return this.crypto;
+        }
+
+        /**
+         * Return the fleet as this application sees it, or {@code null} outside a fleet.
+         * @return the fleet
+         */
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        public @Nullable FleetDescriptor getFleet() {
+            return this.fleet;
+        }
+
+    }
+
+    /**
+     * The fleet as this application sees it: read from its directory when the endpoint is read.
+     */
+    public static final class FleetDescriptor {
+
+        private final String directory;
+
+        private final @Nullable String serverId;
+
+        private final @Nullable Boolean listed;
+
+        private final List<FleetServerDescriptor> servers;
+
+        private final @Nullable FleetTotalsDescriptor totals;
+
+        private final DirectoryStatistics statistics;
+
+        private final @Nullable String error;
+
+        private FleetDescriptor(NetcodeFleet fleet, List<FleetServer> servers, @Nullable String error) {
+            this.directory = fleet.directoryKind();
+            this.serverId = fleet.serverId();
+            this.listed = (this.serverId != null) ? fleet.isListed() : null;
+            this.servers = servers.stream().map(FleetServerDescriptor::new).toList();
+            this.totals = (error == null) ? new FleetTotalsDescriptor(servers) : null;
+            this.statistics = fleet.statistics();
+            this.error = error;
+        }
+
+        private static FleetDescriptor of(NetcodeFleet fleet) {
+            try {
+                return new FleetDescriptor(fleet, fleet.servers(), null);
+            }
+            catch (ServerDirectoryUnavailableException ex) {
+                return new FleetDescriptor(fleet, List.of(), "The fleet's directory cannot be reached: " + ex.getMessage());
+            }
+        }
+
+        /**
+         * Return the kind of directory: {@code in-memory}, {@code redis}, or the class of the
+         * application's own.
+         * @return the directory kind
+         */
+        public String getDirectory() {
+            return this.directory;
+        }
+
+        /**
+         * Return the id this application's game server is listed under, or {@code null} on a
+         * token issuer without one.
+         * @return the server id
+         */
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        public @Nullable String getServerId() {
+            return this.serverId;
+        }
+
+        /**
+         * Return whether this application's game server runs and its last heartbeat reached the
+         * directory, or {@code null} without one.
+         * @return whether the server is listed
+         */
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        public @Nullable Boolean getListed() {
+            return this.listed;
+        }
+
+        /**
+         * Return the live servers, by id; empty when the directory cannot be reached.
+         * @return the servers
+         */
+        public List<FleetServerDescriptor> getServers() {
+            return this.servers;
+        }
+
+        /**
+         * Return the sums over the live servers, or {@code null} when the directory cannot be
+         * reached.
+         * @return the totals
+         */
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        public @Nullable FleetTotalsDescriptor getTotals() {
+            return this.totals;
+        }
+
+        /**
+         * Return what this application's directory instance has done since start-up.
+         * @return the statistics
+         */
+        public DirectoryStatistics getStatistics() {
+            return this.statistics;
+        }
+
+        /**
+         * Return why the directory could not be read, or {@code null} when it could.
+         * @return the error
+         */
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        public @Nullable String getError() {
+            return this.error;
+        }
+
+    }
+
+    /**
+     * One live server of the fleet, as its directory sees it.
+     */
+    public static final class FleetServerDescriptor {
+
+        private final String serverId;
+
+        private final String protocolId;
+
+        private final List<String> publicAddresses;
+
+        private final int maxClients;
+
+        private final int connectedClients;
+
+        private final int reservedSlots;
+
+        private final int freeSlots;
+
+        private final Map<String, String> labels;
+
+        private final Instant startedAt;
+
+        private FleetServerDescriptor(FleetServer server) {
+            this.serverId = server.serverId();
+            this.protocolId = String.format(Locale.ROOT, "0x%016x", server.protocolId());
+            this.publicAddresses = server.publicAddresses().stream().map(NetcodeAddress::toString).toList();
+            this.maxClients = server.maxClients();
+            this.connectedClients = server.connectedClients();
+            this.reservedSlots = server.reservedSlots();
+            this.freeSlots = server.freeSlots();
+            this.labels = server.labels();
+            this.startedAt = server.startedAt();
+        }
+
+        public String getServerId() {
+            return this.serverId;
+        }
+
+        /**
+         * Return the protocol id it serves, as {@code 0x} and 16 hex digits.
+         * @return the protocol id
+         */
+        public String getProtocolId() {
+            return this.protocolId;
+        }
+
+        /**
+         * Return the addresses tokens list for it, in order.
+         * @return the public addresses
+         */
+        public List<String> getPublicAddresses() {
+            return this.publicAddresses;
+        }
+
+        public int getMaxClients() {
+            return this.maxClients;
+        }
+
+        /**
+         * Return the clients connected at its last heartbeat.
+         * @return the connected clients
+         */
+        public int getConnectedClients() {
+            return this.connectedClients;
+        }
+
+        /**
+         * Return the slots held for players who have a token for it but have not connected.
+         * @return the reserved slots
+         */
+        public int getReservedSlots() {
+            return this.reservedSlots;
+        }
+
+        public int getFreeSlots() {
+            return this.freeSlots;
+        }
+
+        public Map<String, String> getLabels() {
+            return this.labels;
+        }
+
+        public Instant getStartedAt() {
+            return this.startedAt;
+        }
+
+    }
+
+    /**
+     * Sums over the fleet's live servers.
+     */
+    public static final class FleetTotalsDescriptor {
+
+        private final int servers;
+
+        private final int maxClients;
+
+        private final int connectedClients;
+
+        private final int reservedSlots;
+
+        private final int freeSlots;
+
+        private FleetTotalsDescriptor(List<FleetServer> servers) {
+            this.servers = servers.size();
+            this.maxClients = servers.stream().mapToInt(FleetServer::maxClients).sum();
+            this.connectedClients = servers.stream().mapToInt(FleetServer::connectedClients).sum();
+            this.reservedSlots = servers.stream().mapToInt(FleetServer::reservedSlots).sum();
+            this.freeSlots = servers.stream().mapToInt(FleetServer::freeSlots).sum();
+        }
+
+        public int getServers() {
+            return this.servers;
+        }
+
+        public int getMaxClients() {
+            return this.maxClients;
+        }
+
+        public int getConnectedClients() {
+            return this.connectedClients;
+        }
+
+        public int getReservedSlots() {
+            return this.reservedSlots;
+        }
+
+        public int getFreeSlots() {
+            return this.freeSlots;
         }
 
     }

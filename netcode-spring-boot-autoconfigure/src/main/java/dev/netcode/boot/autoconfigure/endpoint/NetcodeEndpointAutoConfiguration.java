@@ -15,6 +15,9 @@ import dev.netcode.boot.actuate.endpoint.NetcodeEndpoint;
 import dev.netcode.boot.actuate.endpoint.NetcodeEndpointWebExtension;
 import dev.netcode.boot.autoconfigure.NetcodeMessagingAutoConfiguration;
 import dev.netcode.boot.autoconfigure.NetcodeServerAutoConfiguration;
+import dev.netcode.boot.autoconfigure.fleet.NetcodeFleetAutoConfiguration;
+import dev.netcode.boot.fleet.NetcodeFleet;
+import dev.netcode.boot.token.ConnectTokenIssuer;
 import dev.netcode.message.MessageServer;
 import dev.netcode.server.NetcodeServer;
 
@@ -22,13 +25,15 @@ import dev.netcode.server.NetcodeServer;
  * Auto-configuration for the {@link NetcodeEndpoint}: present when the actuator is on the class
  * path, the endpoint is available (accessible and exposed, for example
  * {@code management.endpoints.web.exposure.include=netcode}) and the context holds one
- * {@link NetcodeServer}. Its access is read-only unless
+ * {@link NetcodeServer}, or, on a token issuer without one, a {@link NetcodeFleet}; in a fleet it
+ * shows the fleet too. Its access is read-only unless
  * {@code management.endpoint.netcode.access=unrestricted} also allows the disconnect operation;
  * exposed over the web, it comes with its {@link NetcodeEndpointWebExtension}, which answers a
  * disconnect that changed nothing with 409 Conflict. {@code NetcodeEndpointSecurityAutoConfiguration}
  * decides who may use it over HTTP.
  */
-@AutoConfiguration(after = { NetcodeServerAutoConfiguration.class, NetcodeMessagingAutoConfiguration.class })
+@AutoConfiguration(after = { NetcodeServerAutoConfiguration.class, NetcodeMessagingAutoConfiguration.class,
+        NetcodeFleetAutoConfiguration.class })
 @ConditionalOnClass({ NetcodeServer.class, Endpoint.class, ConditionalOnAvailableEndpoint.class })
 @ConditionalOnAvailableEndpoint(NetcodeEndpoint.class)
 public final class NetcodeEndpointAutoConfiguration {
@@ -36,8 +41,17 @@ public final class NetcodeEndpointAutoConfiguration {
     @Bean
     @ConditionalOnSingleCandidate(NetcodeServer.class)
     @ConditionalOnMissingBean
-    NetcodeEndpoint netcodeEndpoint(NetcodeServer server, ObjectProvider<MessageServer> messageServer) {
-        return new NetcodeEndpoint(server, messageServer.getIfUnique());
+    NetcodeEndpoint netcodeEndpoint(NetcodeServer server, ObjectProvider<MessageServer> messageServer,
+            ObjectProvider<NetcodeFleet> fleet) {
+        return new NetcodeEndpoint(server, messageServer.getIfUnique(), fleet.getIfUnique());
+    }
+
+    /** Declared after {@link #netcodeEndpoint}, so it is only considered when that one is not there. */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnBean({ NetcodeFleet.class, ConnectTokenIssuer.class })
+    NetcodeEndpoint netcodeFleetEndpoint(NetcodeFleet fleet, ConnectTokenIssuer issuer) {
+        return new NetcodeEndpoint(issuer.protocolId(), fleet);
     }
 
     @Bean

@@ -2,6 +2,7 @@ package dev.netcode.boot.autoconfigure.metrics;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -13,9 +14,12 @@ import dev.netcode.boot.autoconfigure.NetcodeAutoConfiguration;
 import dev.netcode.boot.autoconfigure.NetcodeListenerAutoConfiguration;
 import dev.netcode.boot.autoconfigure.NetcodeMessagingAutoConfiguration;
 import dev.netcode.boot.autoconfigure.NetcodeServerAutoConfiguration;
+import dev.netcode.boot.autoconfigure.fleet.NetcodeFleetAutoConfiguration;
+import dev.netcode.boot.fleet.NetcodeFleet;
 import dev.netcode.boot.listener.NetcodeListenerDispatcher;
 import dev.netcode.boot.metrics.ConnectTokenIssuerMetrics;
 import dev.netcode.boot.metrics.NetcodeConnectionMetrics;
+import dev.netcode.boot.metrics.NetcodeFleetMetrics;
 import dev.netcode.boot.metrics.NetcodeListenerMetrics;
 import dev.netcode.boot.metrics.NetcodeServerMetrics;
 import dev.netcode.boot.token.ConnectTokenIssuer;
@@ -26,12 +30,14 @@ import dev.netcode.server.NetcodeServer;
  * Auto-configuration for netcode meters: {@link NetcodeServerMetrics} for the server,
  * {@link ConnectTokenIssuerMetrics} for the token issuer, {@link NetcodeListenerMetrics} for
  * listener dispatch and, with {@code netcode.channels}, {@link NetcodeConnectionMetrics} for the
- * connections' round-trip time, loss and bandwidth, each when its source bean exists. Boot binds
+ * connections' round-trip time, loss and bandwidth, and {@link NetcodeFleetMetrics} in a fleet,
+ * each when its source bean exists. Boot binds
  * every {@link MeterBinder} bean to every registry.
  */
 @AutoConfiguration(
         after = { NetcodeAutoConfiguration.class, NetcodeListenerAutoConfiguration.class,
-                NetcodeMessagingAutoConfiguration.class, NetcodeServerAutoConfiguration.class },
+                NetcodeMessagingAutoConfiguration.class, NetcodeServerAutoConfiguration.class,
+                NetcodeFleetAutoConfiguration.class },
         afterName = "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration")
 @ConditionalOnClass({ MeterRegistry.class, MeterBinder.class })
 @ConditionalOnBean(MeterRegistry.class)
@@ -63,6 +69,13 @@ public final class NetcodeMetricsAutoConfiguration {
     @ConditionalOnMissingBean
     NetcodeListenerMetrics netcodeListenerMetrics(NetcodeListenerDispatcher dispatcher) {
         return new NetcodeListenerMetrics(dispatcher);
+    }
+
+    @Bean
+    @ConditionalOnSingleCandidate(NetcodeFleet.class)
+    @ConditionalOnMissingBean
+    NetcodeFleetMetrics netcodeFleetMetrics(NetcodeFleet fleet, ObjectProvider<ConnectTokenIssuer> issuer) {
+        return new NetcodeFleetMetrics(fleet, issuer.getIfUnique());
     }
 
 }

@@ -300,6 +300,7 @@ if [[ "${SKIP_FLEET:-0}" != 1 ]]; then
     NETCODE_BENCH_REDIS="redis://127.0.0.1:$redis_port" java -jar "$BENCH_JAR" FleetTokenBenchmark -rf json \
         -rff "$OUT/fleet.json" ${FLEET_ARGS:-} >"$OUT/fleet.txt"
     kill -KILL "$redis_pid" 2>/dev/null || true
+    wait "$redis_pid" 2>/dev/null || true
     trap - EXIT
     python3 benchmarks/fleet_summary.py "$OUT/fleet.json" | tee "$OUT/fleet.md"
 fi

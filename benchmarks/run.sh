@@ -12,6 +12,9 @@
 #      --drop-percent 5 injected at the client side, then for each a rate sweep of raw and reliable-ordered until
 #      saturation.
 #      The JMH part already covers PacketHeader, ReliableEndpoint(Update) and MessageBenchmark.
+#   6. fleet (issue 12): FleetTokenBenchmark, tokens per second and latency per token (p50/p99) from the starter's
+#      issuer without a directory and with the Redis directory, against a redis-server started here on a free
+#      127.0.0.1 port (nothing saved) and killed afterwards.
 # Only 127.0.0.1 is ever used. Output goes to $OUT (default netcode-benchmarks/target/results/<time>).
 #
 # Knobs (environment):
@@ -25,7 +28,8 @@
 #   MSG_SECONDS   sending phase of each message run (default 10); MSG_CLIENTS its clients (default 64);
 #   MSG_RATES     per-client rates of the fixed message loads (default 60); MSG_SWEEP_RATES the sweep's (default
 #                 120 240 480 960; the load tool allows up to 1000); MSG_DROPS the injected loss percentages (default "0 5")
-#   SKIP_BUILD, SKIP_JMH, SKIP_AEAD, SKIP_PROBE, SKIP_E2E, SKIP_C, SKIP_MESSAGES  set to 1 to leave a part out
+#   FLEET_ARGS    extra JMH arguments for the fleet part, e.g. "-p servers=8"
+#   SKIP_BUILD, SKIP_JMH, SKIP_AEAD, SKIP_PROBE, SKIP_E2E, SKIP_C, SKIP_MESSAGES, SKIP_FLEET  set to 1 to leave a part out
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -70,7 +74,7 @@ fi
 if [[ "${SKIP_JMH:-0}" != 1 ]]; then
     echo "== JMH (-prof gc)"
     # shellcheck disable=SC2086 # JMH_ARGS is a list of arguments
-    java -jar "$BENCH_JAR" -prof gc -rf json -rff "$OUT/jmh.json" $JMH_ARGS >"$OUT/jmh.txt"
+    java -jar "$BENCH_JAR" -prof gc -rf json -rff "$OUT/jmh.json" -e FleetTokenBenchmark $JMH_ARGS >"$OUT/jmh.txt"
     python3 benchmarks/jmh_summary.py "$OUT/jmh.json" | tee "$OUT/jmh.md"
 fi
 
@@ -280,6 +284,25 @@ if [[ "${SKIP_MESSAGES:-0}" != 1 ]]; then
     trap - EXIT
     echo "== message table: $OUT/messages.csv"
     column -s, -t "$OUT/messages.csv"
+fi
+if [[ "${SKIP_FLEET:-0}" != 1 ]]; then
+    echo "== fleet: tokens per second and latency per token, without a directory and with Redis"
+    redis_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --loglevel warning \
+        >"$OUT/redis.txt" 2>&1 &
+    redis_pid=$!
+    trap 'kill -KILL $redis_pid 2>/dev/null || true' EXIT
+    for _ in $(seq 100); do
+        redis-cli -p "$redis_port" ping 2>/dev/null | grep -q PONG && break
+        sleep 0.1
+    done
+    # shellcheck disable=SC2086 # FLEET_ARGS is a list of arguments
+    NETCODE_BENCH_REDIS="redis://127.0.0.1:$redis_port" java -jar "$BENCH_JAR" FleetTokenBenchmark -rf json \
+        -rff "$OUT/fleet.json" ${FLEET_ARGS:-} >"$OUT/fleet.txt"
+    kill -KILL "$redis_pid" 2>/dev/null || true
+    wait "$redis_pid" 2>/dev/null || true
+    trap - EXIT
+    python3 benchmarks/fleet_summary.py "$OUT/fleet.json" | tee "$OUT/fleet.md"
 fi
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/machine.txt"
 echo "results in $OUT"

@@ -299,6 +299,11 @@ if [[ "${SKIP_FLEET:-0}" != 1 ]]; then
     # shellcheck disable=SC2086 # FLEET_ARGS is a list of arguments
     NETCODE_BENCH_REDIS="redis://127.0.0.1:$redis_port" java -jar "$BENCH_JAR" FleetTokenBenchmark -rf json \
         -rff "$OUT/fleet.json" ${FLEET_ARGS:-} >"$OUT/fleet.txt"
+    # What Redis spent: the scripts' calls and microseconds per call, and its CPU time over the whole run.
+    {
+        redis-cli -p "$redis_port" INFO commandstats | grep -E 'cmdstat_(evalsha|eval):'
+        echo "redis_cpu_s=$(ps -o cputimes= -p "$redis_pid" | tr -d ' ')"
+    } | tee "$OUT/fleet-redis.txt"
     kill -KILL "$redis_pid" 2>/dev/null || true
     wait "$redis_pid" 2>/dev/null || true
     trap - EXIT

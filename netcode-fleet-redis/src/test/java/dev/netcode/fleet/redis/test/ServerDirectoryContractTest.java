@@ -216,6 +216,21 @@ public abstract class ServerDirectoryContractTest {
     }
 
     @Test
+    void aRequestForMoreLabelsThanAServerCarriesQualifiesNoneAndIsRefusedNotAnError() {
+        ServerDirectory directory = directory(LONG_TTL);
+        directory.announce(server("eu-1", 4, Set.of(), Map.of("region", "eu")));
+        assertThat(directory.reserve(request(9).region("eu"))).isPresent();
+        // Thousands of labels (a customizer gone wrong): more than a script can unpack in one call.
+        FleetRequest greedy = request(9).region("eu");
+        for (int i = 0; i < 9_000; i++) {
+            greedy = greedy.withLabel("k" + i, "v");
+        }
+        assertThat(directory.reserve(greedy)).isEmpty();
+        assertThat(directory.statistics().reservationsRefused()).isOne();
+        assertThat(reservedInFleet(directory)).as("its server no longer qualifies: the old reservation is gone").isZero();
+    }
+
+    @Test
     void labelsAndProtocolIdDecideWhichServersQualify() {
         ServerDirectory directory = directory(LONG_TTL);
         directory.announce(server("eu-1", 4, Set.of(), Map.of("region", "eu", "mode", "ranked")));

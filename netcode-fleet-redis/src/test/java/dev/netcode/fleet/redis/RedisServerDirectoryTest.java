@@ -70,10 +70,18 @@ class RedisServerDirectoryTest extends ServerDirectoryContractTest {
         return issuer(redis, timeToLive, InstantSource.system());
     }
 
-    /** A directory with a connection of its own, as another issuer process would have. */
+    /**
+     * A directory with a connection of its own, as another issuer process would have; a timeout
+     * that a loaded CI machine does not run into while connecting.
+     */
     private RedisServerDirectory issuer(RedisServerProcess on, Duration timeToLive, InstantSource clock) {
+        return issuer(on, timeToLive, clock, Duration.ofSeconds(5));
+    }
+
+    private RedisServerDirectory issuer(RedisServerProcess on, Duration timeToLive, InstantSource clock,
+            Duration commandTimeout) {
         RedisServerDirectory directory = new RedisServerDirectory(LettuceScriptExecutor.connect(on.uri(),
-                Duration.ofMillis(500)), prefix, timeToLive, clock);
+                commandTimeout), prefix, timeToLive, clock);
         opened.add(directory);
         return directory;
     }
@@ -166,8 +174,9 @@ class RedisServerDirectoryTest extends ServerDirectoryContractTest {
         opened.add(restarting);
         Duration heartbeat = Duration.ofMillis(200);
         Duration commandTimeout = Duration.ofMillis(500);
-        RedisServerDirectory serverSide = issuer(restarting, Duration.ofSeconds(1), InstantSource.system());
-        RedisServerDirectory issuer = issuer(restarting, Duration.ofSeconds(1), InstantSource.system());
+        RedisServerDirectory serverSide = issuer(restarting, Duration.ofSeconds(1), InstantSource.system(),
+                commandTimeout);
+        RedisServerDirectory issuer = issuer(restarting, Duration.ofSeconds(1), InstantSource.system(), commandTimeout);
         FleetAnnouncer announcer = new FleetAnnouncer(serverSide, "arena-1", () -> server("arena-1", 8, Set.of()),
                 heartbeat);
         opened.add(announcer);

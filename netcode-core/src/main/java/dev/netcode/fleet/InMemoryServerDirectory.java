@@ -58,7 +58,7 @@ public final class InMemoryServerDirectory implements ServerDirectory {
     public synchronized void announce(ServerAnnouncement server) {
         listings.put(server.serverId(), new Listing(server, clock.instant()));
         for (Long clientId : server.connectedClientIds()) {
-            reservations.remove(clientId);
+            reservations.computeIfPresent(clientId, (id, held) -> held.serverId().equals(server.serverId()) ? null : held);
         }
     }
 

@@ -12,8 +12,8 @@ import dev.netcode.server.ServerConfig;
 
 /**
  * What a game server tells the directory on every heartbeat. The ids of its connected clients are
- * part of it so that a directory can turn their reservations into live connections in the same
- * step, never counting a player twice or not at all.
+ * part of it so that a directory can turn their reservations on this server into live connections
+ * in the same step, never counting a player not at all.
  *
  * @param serverId the server's id in the fleet, unique and stable for its lifetime (1 to 64
  *        characters: letters, digits, '-', '_', '.' and ':')

@@ -9,8 +9,10 @@ import java.util.Optional;
  * never has more reservations plus connections than slots.
  *
  * <p>A server that stops announcing drops out after the directory's time to live; its reservations
- * go with it. A reservation lasts until the request's {@code expiresAt}, or until the server
- * announces that client as connected, whichever comes first.
+ * go with it. A reservation lasts until the request's {@code expiresAt}, or until the server it is
+ * on announces that client as connected, whichever comes first: another server reporting the
+ * client does not free it (the player may be about to move), so a slot may be held too long but
+ * is never promised twice.
  *
  * <p>A shared directory that cannot be reached throws {@link ServerDirectoryUnavailableException}
  * from every method but {@link #statistics} and {@link #close}; nothing was changed then.
@@ -18,8 +20,8 @@ import java.util.Optional;
 public interface ServerDirectory extends AutoCloseable {
 
     /**
-     * Registers or refreshes {@code server} (a heartbeat) and consumes the reservations of the
-     * clients it reports connected.
+     * Registers or refreshes {@code server} (a heartbeat) and consumes the reservations held on it
+     * of the clients it reports connected.
      */
     void announce(ServerAnnouncement server);
 

@@ -1,6 +1,9 @@
--- Lists or refreshes one server until now + time to live and consumes the reservations of the
--- clients it reports connected (on whichever server they were reserved: a player may have
--- connected to a fallback), so that each player is counted once, as a reservation or a connection.
+-- Lists or refreshes one server until now + time to live and consumes the reservations held on it
+-- of the clients it reports connected: from now on each is counted as a connection. A reservation
+-- on another server stays until it expires or that server reports the client: a player connected
+-- here may be about to move there (a new arena, out of a lobby), and freeing its slot early would
+-- let someone else take it. A player who connected to a fallback instead is counted twice until
+-- then: a slot held too long, never one promised twice.
 -- KEYS: P..'servers', P..'clients'. ARGV: prefix, server id, time to live (ms), protocol id (16
 -- hex), addresses (space separated), maxClients, connected count, startedAt (epoch ms), the count
 -- of labels and key/value pairs, then the connected client ids. Reply: reservations consumed.
@@ -38,16 +41,16 @@ local first_id = 9 + 2 * label_count + 1
 if first_id > #ARGV or redis.call('HLEN', clients) == 0 then
   return 0
 end
+local reserved = prefix .. 'reserved:' .. server_id
+local reserved_is_zset = key_type(reserved) == 'zset'
 local consumed = 0
 for first = first_id, #ARGV, CHUNK do
   local last = math.min(first + CHUNK - 1, #ARGV)
   local holders = redis.call('HMGET', clients, unpack(ARGV, first, last))
   for i = 1, last - first + 1 do
-    local holder = holders[i]
-    if holder then
+    if holders[i] == server_id then
       local client = ARGV[first + i - 1]
-      local reserved = prefix .. 'reserved:' .. holder
-      if key_type(reserved) == 'zset' then
+      if reserved_is_zset then
         redis.call('ZREM', reserved, client)
       end
       redis.call('HDEL', clients, client)

@@ -159,8 +159,12 @@ end
 -- for the servers a reply carries.
 local function read_summary(key, limits, label_names)
   local fields = { 'protocol', 'maxClients', 'connected' }
-  for _, name in ipairs(label_names) do
-    fields[#fields + 1] = 'label.' .. name
+  -- Asked for more labels than a server may carry, no server qualifies: they are left unread
+  -- (missing), and HMGET is not handed more values than unpack() can take.
+  if #label_names <= limits.max_labels then
+    for _, name in ipairs(label_names) do
+      fields[#fields + 1] = 'label.' .. name
+    end
   end
   local values = redis.pcall('HMGET', key, unpack(fields))
   if values['err'] then

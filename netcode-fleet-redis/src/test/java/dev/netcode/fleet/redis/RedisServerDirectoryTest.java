@@ -70,10 +70,18 @@ class RedisServerDirectoryTest extends ServerDirectoryContractTest {
         return issuer(redis, timeToLive, InstantSource.system());
     }
 
-    /** A directory with a connection of its own, as another issuer process would have. */
+    /**
+     * A directory with a connection of its own, as another issuer process would have; a timeout
+     * that a loaded CI machine does not run into while connecting.
+     */
     private RedisServerDirectory issuer(RedisServerProcess on, Duration timeToLive, InstantSource clock) {
+        return issuer(on, timeToLive, clock, Duration.ofSeconds(5));
+    }
+
+    private RedisServerDirectory issuer(RedisServerProcess on, Duration timeToLive, InstantSource clock,
+            Duration commandTimeout) {
         RedisServerDirectory directory = new RedisServerDirectory(LettuceScriptExecutor.connect(on.uri(),
-                Duration.ofMillis(500)), prefix, timeToLive, clock);
+                commandTimeout), prefix, timeToLive, clock);
         opened.add(directory);
         return directory;
     }
@@ -166,8 +174,9 @@ class RedisServerDirectoryTest extends ServerDirectoryContractTest {
         opened.add(restarting);
         Duration heartbeat = Duration.ofMillis(200);
         Duration commandTimeout = Duration.ofMillis(500);
-        RedisServerDirectory serverSide = issuer(restarting, Duration.ofSeconds(1), InstantSource.system());
-        RedisServerDirectory issuer = issuer(restarting, Duration.ofSeconds(1), InstantSource.system());
+        RedisServerDirectory serverSide = issuer(restarting, Duration.ofSeconds(1), InstantSource.system(),
+                commandTimeout);
+        RedisServerDirectory issuer = issuer(restarting, Duration.ofSeconds(1), InstantSource.system(), commandTimeout);
         FleetAnnouncer announcer = new FleetAnnouncer(serverSide, "arena-1", () -> server("arena-1", 8, Set.of()),
                 heartbeat);
         opened.add(announcer);
@@ -257,14 +266,12 @@ class RedisServerDirectoryTest extends ServerDirectoryContractTest {
     void anAnnouncementOfThousandsOfClientsConsumesTheReservationsAmongThem() {
         RedisServerDirectory directory = issuer();
         directory.announce(server("big", 4096, Set.of()));
-        directory.announce(server("other", 10, Set.of()));
-        for (long client : List.of(1L, 1_500L, 2_999L, 4_096L)) {
+        for (long client : List.of(1L, 1_500L, 2_999L, 4_096L, 5_000L)) {
             directory.reserve(request(client)).orElseThrow();
         }
-        directory.reserve(request(5_000)).orElseThrow();
         directory.announce(server("big", 4096, ids(1, 4096)));
         assertThat(directory.servers()).extracting(FleetServer::reservedSlots)
-            .as("big's connected clients had theirs on other; client 5000 is not connected").containsExactly(0, 1);
+            .as("ids in every chunk consumed; client 5000 is not connected").containsExactly(1);
         assertThat(redis.command("HKEYS", prefix + "clients")).asList().containsExactly("5000");
     }
 

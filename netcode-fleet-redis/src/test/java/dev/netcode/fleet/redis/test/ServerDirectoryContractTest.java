@@ -216,6 +216,21 @@ public abstract class ServerDirectoryContractTest {
     }
 
     @Test
+    void aRequestForMoreLabelsThanAServerCarriesQualifiesNoneAndIsRefusedNotAnError() {
+        ServerDirectory directory = directory(LONG_TTL);
+        directory.announce(server("eu-1", 4, Set.of(), Map.of("region", "eu")));
+        assertThat(directory.reserve(request(9).region("eu"))).isPresent();
+        // Thousands of labels (a customizer gone wrong): more than a script can unpack in one call.
+        FleetRequest greedy = request(9).region("eu");
+        for (int i = 0; i < 9_000; i++) {
+            greedy = greedy.withLabel("k" + i, "v");
+        }
+        assertThat(directory.reserve(greedy)).isEmpty();
+        assertThat(directory.statistics().reservationsRefused()).isOne();
+        assertThat(reservedInFleet(directory)).as("its server no longer qualifies: the old reservation is gone").isZero();
+    }
+
+    @Test
     void labelsAndProtocolIdDecideWhichServersQualify() {
         ServerDirectory directory = directory(LONG_TTL);
         directory.announce(server("eu-1", 4, Set.of(), Map.of("region", "eu", "mode", "ranked")));
@@ -235,7 +250,7 @@ public abstract class ServerDirectoryContractTest {
     }
 
     @Test
-    void anAnnouncementConsumesTheReservationsOfItsConnectedClientsWhereverTheyWereMade() {
+    void anAnnouncementConsumesTheReservationsOfItsConnectedClientsHeldOnIt() {
         ServerDirectory directory = directory(LONG_TTL);
         directory.announce(server("a", 3, Set.of()));
         directory.announce(server("b", 3, ids(200, 1)));
@@ -243,16 +258,37 @@ public abstract class ServerDirectoryContractTest {
         assertThat(reservation.server().serverId()).isEqualTo("b");
         directory.reserve(request(2)).orElseThrow();
         assertThat(find(directory, "b").freeSlots()).isZero();
-        // Client 1 connected to its fallback a; b's other reservation still stands.
+        directory.announce(server("b", 3, Set.of(200L, 2L)));
+        assertThat(find(directory, "b").reservedSlots()).as("client 2 connected: its slot is a connection now").isOne();
+        assertThat(find(directory, "b").connectedClients()).isEqualTo(2);
+        // Client 1 connected to its fallback a: b cannot tell it will not come, so its slot stays
+        // held there until the reservation expires (counted twice meanwhile, never overbooked).
         directory.announce(server("a", 3, Set.of(1L)));
-        assertThat(find(directory, "b").reservedSlots()).isOne();
         assertThat(find(directory, "a").connectedClients()).isOne();
         assertThat(find(directory, "a").reservedSlots()).isZero();
-        directory.announce(server("b", 3, Set.of(200L, 2L)));
+        assertThat(find(directory, "b").reservedSlots()).isOne();
+        assertThat(find(directory, "b").freeSlots()).isZero();
+        assertThat(directory.reserve(request(1)).orElseThrow().server().serverId()).as("client 1 still holds it")
+            .isEqualTo("b");
+        directory.announce(server("b", 3, Set.of(200L, 2L, 1L)));
         assertThat(reservedInFleet(directory)).isZero();
-        assertThat(find(directory, "b").freeSlots()).isOne();
-        assertThat(directory.reserve(request(1)).orElseThrow().expiresAt()).as("a new reservation, not the old one")
-            .isAfter(reservation.expiresAt());
+    }
+
+    @Test
+    void aPlayerConnectedElsewhereKeepsTheSlotReservedForItsNextServer() {
+        // Connected to b, the player asks for a token for another server (it switches arenas, or
+        // leaves a lobby): until it connects there, b's heartbeats must not free that slot.
+        ServerDirectory directory = directory(LONG_TTL);
+        directory.announce(server("a", 2, Set.of()));
+        directory.announce(server("b", 1, Set.of(9L)));
+        assertThat(directory.reserve(request(9)).orElseThrow().server().serverId()).isEqualTo("a");
+        directory.announce(server("b", 1, Set.of(9L)));
+        assertThat(find(directory, "a").reservedSlots()).isOne();
+        assertThat(directory.reserve(request(10))).isPresent();
+        assertThat(directory.reserve(request(11))).as("a has one slot left for others, not two").isEmpty();
+        directory.announce(server("a", 2, Set.of(9L)));
+        directory.announce(server("b", 1, Set.of()));
+        assertThat(find(directory, "a").connectedClients() + find(directory, "a").reservedSlots()).isEqualTo(2);
     }
 
     @Test

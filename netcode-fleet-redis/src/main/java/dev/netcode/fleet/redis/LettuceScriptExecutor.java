@@ -36,10 +36,6 @@ public final class LettuceScriptExecutor implements RedisScriptExecutor {
      */
     private static final Duration MAX_RECONNECT_DELAY = Duration.ofMillis(500);
 
-    /** Redis answers these while it is starting, failing over or busy: it is there but not usable. */
-    private static final List<String> UNAVAILABLE_ERRORS = List.of("LOADING", "BUSY", "MASTERDOWN", "CLUSTERDOWN",
-            "TRYAGAIN", "READONLY");
-
     private final String target;
     private final RedisClient client;
     private final ClientResources resources;
@@ -122,7 +118,7 @@ public final class LettuceScriptExecutor implements RedisScriptExecutor {
         }
         catch (RedisCommandExecutionException ex) {
             String message = String.valueOf(ex.getMessage());
-            if (UNAVAILABLE_ERRORS.stream().anyMatch(message::startsWith)) {
+            if (RedisScriptExecutor.isUnavailableError(message)) {
                 throw unavailable("cannot run " + script.name() + " now", ex);
             }
             throw new IllegalStateException(target + " refused " + script.name() + ": " + message, ex);

@@ -60,6 +60,19 @@ class LettuceScriptExecutorTest {
     }
 
     @Test
+    void aRedisOutOfMemoryIsUnavailableNotAnErrorOfTheScript() {
+        executor = LettuceScriptExecutor.connect(redis.uri(), TIMEOUT);
+        RedisScript writes = RedisScript.load("writes-test.lua");
+        assertThat(executor.execute(writes, List.of("counter"), List.of())).isNotNull();
+        redis.command("CONFIG", "SET", "maxmemory", "1");
+        assertThatThrownBy(() -> executor.execute(writes, List.of("counter"), List.of()))
+            .isInstanceOf(ServerDirectoryUnavailableException.class)
+            .hasMessageContaining("OOM");
+        redis.command("CONFIG", "SET", "maxmemory", "0");
+        assertThat(executor.execute(writes, List.of("counter"), List.of())).isNotNull();
+    }
+
+    @Test
     void aFailingScriptIsAnIllegalStateWithRedisMessageNotAnOutage() {
         executor = LettuceScriptExecutor.connect(redis.uri(), TIMEOUT);
         assertThatThrownBy(() -> executor.execute(RedisScript.load("fails-test.lua"), List.of(), List.of()))

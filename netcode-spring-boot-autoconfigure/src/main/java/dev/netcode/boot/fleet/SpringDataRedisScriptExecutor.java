@@ -38,16 +38,12 @@ import dev.netcode.fleet.redis.RedisScriptExecutor;
  *
  * <p>Failures: when Redis cannot be reached, does not answer in time
  * ({@code spring.data.redis.timeout}: with Lettuce, commands wait that long for a lost connection
- * to come back, 60 s unless set) or is there but not usable now ({@code LOADING}, {@code BUSY},
- * {@code MASTERDOWN}, {@code CLUSTERDOWN}, {@code TRYAGAIN}, {@code READONLY}), a
+ * to come back, 60 s unless set) or is there but not usable now
+ * ({@link RedisScriptExecutor#isUnavailableError}), a
  * {@link ServerDirectoryUnavailableException}; when Redis refuses the script otherwise, an
  * {@link IllegalStateException} with Redis' message.
  */
 public final class SpringDataRedisScriptExecutor implements RedisScriptExecutor {
-
-    /** Redis answers these while it is starting, failing over or busy: it is there but not usable. */
-    private static final List<String> UNAVAILABLE_ERRORS = List.of("LOADING", "BUSY", "MASTERDOWN", "CLUSTERDOWN",
-            "TRYAGAIN", "READONLY");
 
     private final RedisConnectionFactory connectionFactory;
 
@@ -79,7 +75,7 @@ public final class SpringDataRedisScriptExecutor implements RedisScriptExecutor 
                 throw new ServerDirectoryUnavailableException("Redis could not run " + script.name() + ": "
                         + causes(ex), ex);
             }
-            if (UNAVAILABLE_ERRORS.stream().anyMatch(errorReply::startsWith)) {
+            if (RedisScriptExecutor.isUnavailableError(errorReply)) {
                 throw new ServerDirectoryUnavailableException("Redis cannot run " + script.name() + " now: "
                         + errorReply, ex);
             }

@@ -98,6 +98,16 @@ class SpringDataRedisScriptExecutorTests {
             .isThrownBy(() -> this.executor.execute(script("loading", "return redis.error_reply('LOADING later')"),
                     List.of(), List.of()))
             .withMessageContaining("LOADING later");
+        this.redis.command("CONFIG", "SET", "maxmemory", "1");
+        try {
+            assertThatExceptionOfType(ServerDirectoryUnavailableException.class)
+                .isThrownBy(() -> this.executor.execute(script("writes", "return redis.call('INCR', KEYS[1])"),
+                        List.of("counter"), List.of()))
+                .withMessageContaining("OOM");
+        }
+        finally {
+            this.redis.command("CONFIG", "SET", "maxmemory", "0");
+        }
     }
 
     @Test

@@ -61,7 +61,7 @@ class FleetController {
         }
         catch (ServerDirectoryUnavailableException ex) {
             log.debug("The fleet table has no servers to show: {}", ex.getMessage());
-            // Not the exception's text: it could name the directory's address and credentials.
+            // Not the exception's text: this page is public, and that names where the directory runs.
             return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
                 .body(new Fleet(netcodeFleet.directoryKind(), policy, List.of(), "the fleet directory cannot be reached"));
         }

@@ -29,10 +29,6 @@ public class NetcodeServerLifecycle implements SmartLifecycle {
     private final @Nullable FleetListing fleetListing;
     private volatile @Nullable FleetAnnouncer fleetAnnouncer;
 
-    public NetcodeServerLifecycle(NetcodeServer server, String bindAddress) {
-        this(server, bindAddress, null);
-    }
-
     /**
      * @param fleetListing how the server is listed in the fleet while it runs, or {@code null}
      *        outside a fleet
@@ -94,9 +90,13 @@ public class NetcodeServerLifecycle implements SmartLifecycle {
         stopper.start();
     }
 
+    /**
+     * While the server or its announcer runs: an application that stops the server itself still
+     * gets its heartbeat stopped and its listing withdrawn when the context stops.
+     */
     @Override
     public boolean isRunning() {
-        return server.isRunning();
+        return server.isRunning() || fleetAnnouncer != null;
     }
 
     /** How the server is listed in the fleet, or {@code null} outside a fleet. */

@@ -397,6 +397,11 @@ public class NetcodeEndpoint {
             catch (ServerDirectoryUnavailableException ex) {
                 return new FleetDescriptor(fleet, List.of(), "The fleet's directory cannot be reached: " + ex.getMessage());
             }
+            catch (RuntimeException ex) {
+                // Redis refused the script (a cluster slot error, a script another version left): the
+                // rest of the endpoint still answers, and says why the fleet is missing.
+                return new FleetDescriptor(fleet, List.of(), "The fleet's directory could not be read: " + ex.getMessage());
+            }
         }
 
         /**

@@ -27,6 +27,7 @@ class RedisServerDirectoryUnavailableConfiguration {
     private static final String SWITCH_OFF = " Or set netcode.fleet.directory to in-memory (one process) or none.";
 
     @Bean
+    @ConditionalOnMissingBean
     ServerDirectory netcodeServerDirectory(ApplicationContext context) {
         ClassLoader classLoader = context.getClassLoader();
         if (!ClassUtils.isPresent(REDIS_CONNECTION_FACTORY, classLoader)) {

@@ -1,5 +1,8 @@
 package dev.netcode.boot.autoconfigure.endpoint;
 
+import java.util.List;
+import java.util.Optional;
+
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -10,6 +13,12 @@ import dev.netcode.boot.actuate.endpoint.NetcodeEndpoint.NetcodeServerDescriptor
 import dev.netcode.boot.autoconfigure.NetcodeAutoConfiguration;
 import dev.netcode.boot.autoconfigure.NetcodeServerAutoConfiguration;
 import dev.netcode.boot.autoconfigure.fleet.NetcodeFleetAutoConfiguration;
+import dev.netcode.fleet.DirectoryStatistics;
+import dev.netcode.fleet.FleetRequest;
+import dev.netcode.fleet.FleetReservation;
+import dev.netcode.fleet.FleetServer;
+import dev.netcode.fleet.ServerAnnouncement;
+import dev.netcode.fleet.ServerDirectory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -52,6 +61,44 @@ class NetcodeFleetEndpointAutoConfigurationTests {
                 assertThat(descriptor.getFleet().getServers()).isEmpty();
                 assertThat(context.getBean(NetcodeEndpoint.class).disconnect(0, "1").isDisconnected()).isFalse();
             });
+    }
+
+    @Test
+    void aDirectoryThatRefusesToBeReadLeavesTheRestOfTheEndpointAnsweringWithTheReason() {
+        this.contextRunner.withBean(ServerDirectory.class, RefusingDirectory::new).run((context) -> {
+            NetcodeServerDescriptor descriptor = context.getBean(NetcodeEndpoint.class).server();
+            assertThat(descriptor.isRunning()).isTrue();
+            assertThat(descriptor.getFleet().getServers()).isEmpty();
+            assertThat(descriptor.getFleet().getError()).isEqualTo(
+                    "The fleet's directory could not be read: Redis refused servers.lua: CROSSSLOT Keys in request don't hash to the same slot");
+        });
+    }
+
+    /** Reachable, but every read fails as a Redis Cluster would with keys outside one slot. */
+    static final class RefusingDirectory implements ServerDirectory {
+
+        @Override
+        public void announce(ServerAnnouncement server) {
+        }
+
+        @Override
+        public void withdraw(String serverId) {
+        }
+
+        @Override
+        public Optional<FleetReservation> reserve(FleetRequest request) {
+            return Optional.empty();
+        }
+
+        @Override
+        public List<FleetServer> servers() {
+            throw new IllegalStateException("Redis refused servers.lua: CROSSSLOT Keys in request don't hash to the same slot");
+        }
+
+        @Override
+        public DirectoryStatistics statistics() {
+            return new DirectoryStatistics(0, 0, 0, 0, 0);
+        }
     }
 
     @Test

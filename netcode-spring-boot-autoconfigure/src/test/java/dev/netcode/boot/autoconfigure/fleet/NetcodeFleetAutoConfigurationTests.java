@@ -116,6 +116,21 @@ class NetcodeFleetAutoConfigurationTests {
     }
 
     @Test
+    void aServerStoppedByTheApplicationIsStillWithdrawnAndItsHeartbeatStoppedWhenTheContextCloses() {
+        ServerDirectory[] directory = new ServerDirectory[1];
+        NetcodeServerLifecycle[] lifecycle = new NetcodeServerLifecycle[1];
+        this.contextRunner.withPropertyValues("netcode.fleet.directory=in-memory", "netcode.fleet.server-id=arena-3")
+            .run((context) -> {
+                directory[0] = context.getBean(ServerDirectory.class);
+                lifecycle[0] = context.getBean(NetcodeServerLifecycle.class);
+                context.getBean(NetcodeServer.class).stop();
+                assertThat(lifecycle[0].isRunning()).as("its announcer still runs").isTrue();
+            });
+        assertThat(lifecycle[0].fleetAnnouncer()).isNull();
+        assertThat(directory[0].servers()).as("withdrawn at once, not after the time to live").isEmpty();
+    }
+
+    @Test
     void generatedServerIdStartsWithTheApplicationName() {
         this.contextRunner
             .withPropertyValues("netcode.fleet.directory=in-memory", "spring.application.name=Arena Server")

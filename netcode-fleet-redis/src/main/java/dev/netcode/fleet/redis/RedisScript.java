@@ -18,6 +18,11 @@ import java.util.HexFormat;
 public record RedisScript(String name, String source, String sha1) {
 
     /** Loads {@code name} from this package's resources. */
+    /** A script of {@code source}, its SHA-1 computed: for an executor that must run a variant of one. */
+    public static RedisScript of(String name, String source) {
+        return new RedisScript(name, source, sha1(source));
+    }
+
     static RedisScript load(String name) {
         String source = resource(name);
         return new RedisScript(name, source, sha1(source));

@@ -1,10 +1,7 @@
 package dev.netcode.boot.fleet;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -158,16 +155,7 @@ public final class SpringDataRedisScriptExecutor implements RedisScriptExecutor 
         }
         String wrappedSource = shebang + "local function netcode_fleet_script() " + source
                 + "\nend\nreturn { netcode_fleet_script() }\n";
-        return new RedisScript(script.name(), wrappedSource, sha1(wrappedSource));
+        return RedisScript.of(script.name(), wrappedSource);
     }
 
-    private static String sha1(String source) {
-        try {
-            return HexFormat.of()
-                .formatHex(MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8)));
-        }
-        catch (NoSuchAlgorithmException ex) {
-            throw new IllegalStateException("SHA-1 is required of every Java platform", ex);
-        }
-    }
 }

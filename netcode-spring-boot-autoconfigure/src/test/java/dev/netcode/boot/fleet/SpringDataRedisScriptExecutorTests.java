@@ -1,10 +1,6 @@
 package dev.netcode.boot.fleet;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
@@ -169,13 +165,7 @@ class SpringDataRedisScriptExecutorTests {
     }
 
     static RedisScript script(String name, String source) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8));
-            return new RedisScript(name, source, HexFormat.of().formatHex(digest));
-        }
-        catch (NoSuchAlgorithmException ex) {
-            throw new IllegalStateException(ex);
-        }
+        return RedisScript.of(name, source);
     }
 
 }

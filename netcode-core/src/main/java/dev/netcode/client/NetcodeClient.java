@@ -10,17 +10,18 @@ import dev.netcode.message.MessageClient;
 import dev.netcode.message.MessageConfig;
 import dev.netcode.packet.PacketCodec;
 import dev.netcode.transport.TransportLoop;
+import dev.netcode.transport.UpdateLoop;
 import dev.netcode.transport.UdpTransport;
 
 /**
  * A netcode client running in real time: the thread-safe face of a {@link ClientStateMachine},
- * driven on a thread of its own (a {@link TransportLoop}), so other threads can connect, send and
+ * driven on a thread of its own (a {@link TransportLoop}, or its transport's event loop), so other threads can connect, send and
  * wait for state changes. The client's events arrive on that thread.
  */
 public final class NetcodeClient implements AutoCloseable {
 
     private final ClientStateMachine client;
-    private final TransportLoop loop;
+    private final UpdateLoop loop;
     private final Object stateMonitor = new Object();
     private volatile ClientState state;
     private volatile MessageClient messages;
@@ -28,7 +29,7 @@ public final class NetcodeClient implements AutoCloseable {
     private NetcodeClient(ClientStateMachine client) {
         this.client = Objects.requireNonNull(client, "client");
         this.state = client.state();
-        this.loop = new TransportLoop("netcode-client-" + client.localAddress().port(), client.transport(),
+        this.loop = client.transport().newLoop("netcode-client-" + client.localAddress().port(),
                 client.time(), now -> {
                     client.update(now);
                     publishState();

@@ -17,12 +17,13 @@ import dev.netcode.address.NetcodeAddress;
 import dev.netcode.packet.PacketCodec;
 import dev.netcode.transport.Transport;
 import dev.netcode.transport.TransportLoop;
+import dev.netcode.transport.UpdateLoop;
 import dev.netcode.transport.UdpTransport;
 
 /**
  * A netcode server running in real time: the thread-safe face of a {@link ServerStateMachine}.
  * {@link #start()} binds the transport and drives the state machine on a thread of its own (a
- * {@link TransportLoop}); any thread may then send, broadcast, disconnect and look at the slots.
+ * {@link TransportLoop}, or the event loop of a transport that has one); any thread may then send, broadcast, disconnect and look at the slots.
  * Server events ({@link ServerEventHandler}) arrive on the server's thread; sends made there go out
  * at once without copying, sends from other threads are copied and queued.
  *
@@ -41,7 +42,7 @@ public final class NetcodeServer implements AutoCloseable {
     private final int maxClients;
     private final ServerStatistics statistics = new ServerStatistics();
     private volatile ServerStateMachine machine;
-    private volatile TransportLoop loop;
+    private volatile UpdateLoop loop;
 
     /**
      * A server that will bind {@code transportFactory.get()} on {@link #start()}.
@@ -94,7 +95,7 @@ public final class NetcodeServer implements AutoCloseable {
             transport.close();
             throw ex;
         }
-        TransportLoop newLoop = new TransportLoop("netcode-server-" + transport.localAddress().port(), transport, 0.0,
+        UpdateLoop newLoop = transport.newLoop("netcode-server-" + transport.localAddress().port(), 0.0,
                 newMachine::update, newMachine::nextUpdateTime, newMachine::close);
         machine = newMachine;
         loop = newLoop;
@@ -106,7 +107,7 @@ public final class NetcodeServer implements AutoCloseable {
      * Waits up to {@code timeoutMillis}.
      */
     public synchronized void stop(long timeoutMillis) {
-        TransportLoop current = loop;
+        UpdateLoop current = loop;
         if (current == null || !current.isAlive()) {
             return;
         }
@@ -131,13 +132,13 @@ public final class NetcodeServer implements AutoCloseable {
     }
 
     public boolean isRunning() {
-        TransportLoop current = loop;
+        UpdateLoop current = loop;
         return current != null && current.isAlive();
     }
 
     /** Seconds on the server's update clock (0 at start). */
     public double now() {
-        TransportLoop current = loop;
+        UpdateLoop current = loop;
         return current == null ? 0 : current.now();
     }
 
@@ -145,7 +146,7 @@ public final class NetcodeServer implements AutoCloseable {
 
     /** Runs {@code command} with the state machine on the server's thread, soon; ignored when stopped. */
     public void execute(Consumer<ServerStateMachine> command) {
-        TransportLoop current = loop;
+        UpdateLoop current = loop;
         ServerStateMachine target = machine;
         if (current == null || !current.isAlive()) {
             return;
@@ -161,7 +162,7 @@ public final class NetcodeServer implements AutoCloseable {
     /** Runs {@code query} on the server's thread and completes with its result (exceptionally when stopped). */
     public <T> CompletableFuture<T> call(Function<ServerStateMachine, T> query) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        TransportLoop current = loop;
+        UpdateLoop current = loop;
         if (current == null || !current.isAlive()) {
             result.completeExceptionally(new IllegalStateException("the netcode server is not running"));
             return result;
@@ -184,7 +185,7 @@ public final class NetcodeServer implements AutoCloseable {
      */
     public void send(int clientIndex, byte[] payload, int offset, int length) {
         PacketCodec.checkPayloadLength(length);
-        TransportLoop current = loop;
+        UpdateLoop current = loop;
         if (current != null && current.isLoopThread()) {
             machine.sendPayload(clientIndex, payload, offset, length);
             return;
@@ -203,7 +204,7 @@ public final class NetcodeServer implements AutoCloseable {
      */
     public void send(int clientIndex, long clientId, byte[] payload, int offset, int length) {
         PacketCodec.checkPayloadLength(length);
-        TransportLoop current = loop;
+        UpdateLoop current = loop;
         if (current != null && current.isLoopThread()) {
             machine.sendPayload(clientIndex, clientId, payload, offset, length);
             return;
@@ -215,7 +216,7 @@ public final class NetcodeServer implements AutoCloseable {
     /** Sends {@code payload} to every connected client. */
     public void broadcast(byte[] payload, int offset, int length) {
         PacketCodec.checkPayloadLength(length);
-        TransportLoop current = loop;
+        UpdateLoop current = loop;
         if (current != null && current.isLoopThread()) {
             machine.broadcastPayload(payload, offset, length);
             return;

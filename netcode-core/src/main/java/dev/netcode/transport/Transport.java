@@ -1,5 +1,8 @@
 package dev.netcode.transport;
 
+import java.util.function.DoubleConsumer;
+import java.util.function.DoubleSupplier;
+
 import dev.netcode.address.NetcodeAddress;
 
 /**
@@ -8,6 +11,10 @@ import dev.netcode.address.NetcodeAddress;
  *
  * <p>Network errors never propagate: a failed send is counted and forgotten, and a receive error
  * (an ICMP port unreachable reported by the OS, for instance) reads as "no datagram".
+ *
+ * <p>A transport may batch: it may hold sends back until {@link #flush()}, which the loop driving
+ * the protocol calls after every update and after the commands that follow it, so a batching
+ * transport makes one system call per update rather than one per datagram.
  */
 public interface Transport extends AutoCloseable {
 
@@ -16,6 +23,13 @@ public interface Transport extends AutoCloseable {
 
     /** Sends {@code buf[offset, offset + length)} to {@code to}; never blocks for long, never throws on network errors. */
     void send(NetcodeAddress to, byte[] buf, int offset, int length);
+
+    /**
+     * Puts on the wire whatever {@link #send} has held back. Transports that send at once (the
+     * default) have nothing to do.
+     */
+    default void flush() {
+    }
 
     /**
      * Hands every datagram that has arrived (up to {@code max}) to {@code handler}, without
@@ -34,6 +48,16 @@ public interface Transport extends AutoCloseable {
 
     /** Makes a thread blocked in {@link #awaitDatagram} return now. */
     default void wakeup() {
+    }
+
+    /**
+     * The loop that will drive a state machine over this transport: by default a
+     * {@link TransportLoop}, a thread of its own; a transport with an event loop of its own returns
+     * one that runs there. Arguments as for {@link TransportLoop#TransportLoop TransportLoop}.
+     */
+    default UpdateLoop newLoop(String threadName, double startTime, DoubleConsumer update, DoubleSupplier nextUpdateTime,
+            Runnable onExit) {
+        return new TransportLoop(threadName, this, startTime, update, nextUpdateTime, onExit);
     }
 
     /** Datagrams whose send failed (socket error). */

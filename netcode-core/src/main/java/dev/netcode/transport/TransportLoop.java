@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * wake-up in the selector and the kernel, so a loop that woke every 5 ms would burn 1.4 % of a core
  * doing nothing. Sleeping until the deadline, with a cap, keeps an idle server near zero.
  */
-public final class TransportLoop {
+public final class TransportLoop implements UpdateLoop {
 
     private static final Logger log = LoggerFactory.getLogger(TransportLoop.class);
 
@@ -56,11 +56,13 @@ public final class TransportLoop {
         this.thread.setDaemon(true);
     }
 
+    @Override
     public void start() {
         thread.start();
     }
 
     /** Seconds on the update clock. */
+    @Override
     public double now() {
         return startTime + (System.nanoTime() - startNanos) / 1e9;
     }
@@ -73,6 +75,7 @@ public final class TransportLoop {
                 // up by the deadline read below.
                 update.accept(now());
                 runCommands();
+                transport.flush();
                 try {
                     transport.awaitDatagram(waitMillis(nextUpdateTime.getAsDouble() - now(), MAX_WAIT_MILLIS));
                 }
@@ -87,6 +90,7 @@ public final class TransportLoop {
         }
         finally {
             runCommands();
+            transport.flush();
             onExit.run();
         }
     }
@@ -115,21 +119,25 @@ public final class TransportLoop {
     }
 
     /** Runs {@code command} on the loop's thread, soon (and before the loop exits, if it is stopping). */
+    @Override
     public void execute(Runnable command) {
         commands.add(Objects.requireNonNull(command, "command"));
         transport.wakeup();
     }
 
+    @Override
     public boolean isAlive() {
         return running && thread.isAlive();
     }
 
     /** Whether the caller is the loop's own thread. */
+    @Override
     public boolean isLoopThread() {
         return Thread.currentThread() == thread;
     }
 
     /** Ends the loop after the commands already submitted, and waits up to {@code timeoutMillis} for it. */
+    @Override
     public void stop(long timeoutMillis) {
         running = false;
         transport.wakeup();

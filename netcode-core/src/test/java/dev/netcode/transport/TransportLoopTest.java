@@ -85,6 +85,77 @@ class TransportLoopTest {
         }
     }
 
+    /**
+     * A batching transport may hold sends back until {@link Transport#flush()}: the loop flushes
+     * after every update and the commands after it, before it waits, and once more on the way out,
+     * so nothing a state machine or a command sent is left unsent while the loop sleeps or ends.
+     */
+    @Test
+    void loopFlushesWhatTheUpdateAndTheCommandsSentBeforeItWaitsAndWhenItEnds() throws Exception {
+        NetcodeAddress peer = NetcodeAddress.parse("127.0.0.1:2");
+        BatchingTransport transport = new BatchingTransport();
+        TransportLoop loop = new TransportLoop("loop-test-flush", transport, 0.0,
+                now -> transport.send(peer, new byte[1], 0, 1), () -> Double.POSITIVE_INFINITY, () -> { });
+        loop.start();
+        CountDownLatch commandRan = new CountDownLatch(1);
+        try {
+            loop.execute(() -> {
+                transport.send(peer, new byte[2], 0, 2);
+                commandRan.countDown();
+            });
+            assertThat(commandRan.await(5, TimeUnit.SECONDS)).isTrue();
+        }
+        finally {
+            loop.stop(5_000);
+        }
+        assertThat(loop.isAlive()).isFalse();
+        assertThat(transport.unflushedAtAwait).as("datagrams held back while the loop waited").isEmpty();
+        assertThat(transport.held).as("datagrams held back when the loop ended").isZero();
+        assertThat(transport.flushed).contains(1, 2);
+    }
+
+    /** Holds sends back until flush, and notes any still held when the loop starts to wait. */
+    private static final class BatchingTransport implements Transport {
+
+        final List<Integer> flushed = new CopyOnWriteArrayList<>();
+        final List<Integer> unflushedAtAwait = new CopyOnWriteArrayList<>();
+        private final List<Integer> pending = new CopyOnWriteArrayList<>();
+        volatile int held;
+
+        @Override
+        public NetcodeAddress localAddress() {
+            return NetcodeAddress.parse("127.0.0.1:1");
+        }
+
+        @Override
+        public void send(NetcodeAddress to, byte[] buf, int offset, int length) {
+            pending.add(length);
+            held = pending.size();
+        }
+
+        @Override
+        public void flush() {
+            flushed.addAll(pending);
+            pending.clear();
+            held = 0;
+        }
+
+        @Override
+        public int receive(DatagramHandler handler, int max) {
+            return 0;
+        }
+
+        @Override
+        public void awaitDatagram(long timeoutMillis) {
+            unflushedAtAwait.addAll(pending);
+            LockSupport.parkNanos(1_000_000);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
     /** Records each {@code awaitDatagram} timeout and returns at once. */
     private static final class RecordingTransport implements Transport {
 

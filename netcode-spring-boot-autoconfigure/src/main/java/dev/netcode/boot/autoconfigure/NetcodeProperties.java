@@ -119,6 +119,15 @@ public class NetcodeProperties {
         private int maxClients = 256;
 
         /**
+         * Size asked of the OS for each of the UDP socket's receive and send buffers, from 1300B
+         * to 1GB. The OS may grant less (Linux caps it at net.core.rmem_max and
+         * net.core.wmem_max); the start-up log and /actuator/netcode show what it granted, and a
+         * warning names the sysctl to raise when it is below max-clients x 4 datagrams x 1300
+         * bytes.
+         */
+        private DataSize socketBufferSize = DataSize.ofMegabytes(4);
+
+        /**
          * Restart rule: after a (re)start the server refuses tokens that expire earlier than the
          * start time plus this lifetime, so tokens used before the restart cannot open new
          * sessions. Set it to the longest token expiry the issuers use, in whole seconds and at least
@@ -149,6 +158,14 @@ public class NetcodeProperties {
 
         public void setMaxClients(int maxClients) {
             this.maxClients = maxClients;
+        }
+
+        public DataSize getSocketBufferSize() {
+            return this.socketBufferSize;
+        }
+
+        public void setSocketBufferSize(DataSize socketBufferSize) {
+            this.socketBufferSize = socketBufferSize;
         }
 
         public Duration getMaxConnectTokenLifetime() {

@@ -23,6 +23,7 @@ import dev.netcode.message.ChannelConfig;
 import dev.netcode.message.DeliveryMode;
 import dev.netcode.message.MessageConfig;
 import dev.netcode.reliable.ReliableConfig;
+import dev.netcode.transport.UdpTransport;
 
 /**
  * Turns {@link NetcodeProperties} text into protocol values, failing with exceptions that the
@@ -161,6 +162,14 @@ final class NetcodeSettings {
                             + "s here), or remove it to follow netcode.token.expiry");
         }
         return wholeSeconds(property, lifetime, expiry + "s");
+    }
+
+    /** {@code netcode.server.socket-buffer-size}: a size the UDP transport accepts to ask the OS for. */
+    static int socketBufferBytes(NetcodeProperties properties) {
+        return bytes("netcode.server.socket-buffer-size", properties.getServer().getSocketBufferSize(),
+                UdpTransport.MIN_REQUESTED_SOCKET_BUFFER_BYTES, UdpTransport.MAX_REQUESTED_SOCKET_BUFFER_BYTES,
+                "a size from " + UdpTransport.MIN_REQUESTED_SOCKET_BUFFER_BYTES + "B to 1GB, for example 4MB (the OS "
+                        + "may grant less; the start-up log shows what it granted)");
     }
 
     /**

@@ -3,9 +3,12 @@ package dev.netcode.boot.autoconfigure;
 import java.net.BindException;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.netcode.address.NetcodeAddress;
@@ -19,11 +22,13 @@ import dev.netcode.boot.token.ConnectTokenIssuer;
 import dev.netcode.server.NetcodeServer;
 import dev.netcode.server.ServerConfig;
 import dev.netcode.token.ConnectToken;
+import dev.netcode.transport.SocketBufferSizes;
 import dev.netcode.transport.UdpTransport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Tests for {@link NetcodeServerAutoConfiguration}. */
+@ExtendWith(OutputCaptureExtension.class)
 class NetcodeServerAutoConfigurationTests {
 
     private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
@@ -159,6 +164,48 @@ class NetcodeServerAutoConfigurationTests {
                     "whole seconds");
             assertThat(analysis.getAction()).contains("a whole number of seconds");
         });
+    }
+
+    @Test
+    void theConfiguredSocketBufferSizeIsAskedForAndTheStartUpLineShowsWhatWasGranted(CapturedOutput output) {
+        contextRunner.withPropertyValues("netcode.server.max-clients=8", "netcode.server.socket-buffer-size=64KB")
+                .run(context -> {
+                    NetcodeServer server = context.getBean(NetcodeServer.class);
+                    SocketBufferSizes buffers = server.socketBuffers();
+                    assertThat(buffers.requestedBytes()).isEqualTo(64 * 1024);
+                    assertThat(buffers.receiveBytes()).isPositive();
+                    assertThat(output.getAll()).contains("netcode server listening on UDP " + server.localAddress()
+                            + " for 8 clients (public " + server.serverAddresses() + "), socket buffers receive "
+                            + buffers.receiveBytes() + " B / send " + buffers.sendBytes() + " B granted");
+                    assertThat(output.getAll()).doesNotContain(server.localAddress() + ": receive socket buffer is");
+                });
+    }
+
+    @Test
+    void aSocketBufferBelowWhatMaxClientsNeedIsWarnedAboutWithTheSysctl(CapturedOutput output) {
+        long needed = NetcodeServer.socketBufferBytesNeeded(4096);
+        contextRunner.withPropertyValues("netcode.server.max-clients=4096", "netcode.server.socket-buffer-size=8KB")
+                .run(context -> {
+                    NetcodeServer server = context.getBean(NetcodeServer.class);
+                    assertThat(output.getAll()).contains("WARN")
+                            .contains("netcode server on " + server.localAddress() + ": receive socket buffer is "
+                                    + server.socketBuffers().receiveBytes() + " bytes, below the " + needed + " bytes")
+                            .contains("sysctl -w net.core.rmem_max=" + needed);
+                });
+    }
+
+    @Test
+    void aSocketBufferSizeOutsideItsRangeFailsStartUp() {
+        contextRunner.withPropertyValues("netcode.server.socket-buffer-size=1KB").run(context -> {
+            FailureAnalysis analysis = NetcodeAutoConfigurationTests.invalidPropertyAnalysis(context);
+            assertThat(analysis.getDescription()).contains("'1024B'", "netcode.server.socket-buffer-size",
+                    "outside 1300B to 1073741824B");
+            assertThat(analysis.getAction()).contains("netcode.server.socket-buffer-size", "1300B to 1GB",
+                    "for example 4MB");
+        });
+        contextRunner.withPropertyValues("netcode.server.socket-buffer-size=2GB").run(context -> assertThat(
+                NetcodeAutoConfigurationTests.invalidPropertyAnalysis(context).getDescription())
+                .contains("'2147483648B'", "netcode.server.socket-buffer-size"));
     }
 
     @Test

@@ -23,6 +23,7 @@ import dev.netcode.server.DisconnectReason;
 import dev.netcode.server.ServerConfig;
 import dev.netcode.server.ServerEventHandler;
 import dev.netcode.server.NetcodeServer;
+import dev.netcode.transport.SocketBufferSizes;
 
 /**
  * {@code server}: an echo server. Every payload goes straight back to the client that sent it; with
@@ -34,12 +35,14 @@ import dev.netcode.server.NetcodeServer;
  * {@link NetcodeServer#send}, which on that thread sends directly from the receive buffer, without a
  * copy or a command hop. One line per event goes to stdout, flushed at once:
  * <pre>
- * listening addr=127.0.0.1:40000
+ * listening addr=127.0.0.1:40000 rcvbuf=4194304 sndbuf=4194304
  * connect index=0 id=42 addr=127.0.0.1:51234
  * disconnect index=0 id=42 reason=client_disconnect
  * summary connected=1 payloads_in=10 payloads_out=10
  * </pre>
- * The {@code listening} line carries the real bound address (binding port 0 picks one). The
+ * The {@code listening} line carries the real bound address (binding port 0 picks one) and the
+ * receive and send socket buffer sizes the OS granted, in bytes ({@link SocketBufferSizes}; the
+ * server warns on stderr when they are below what {@code --max-clients} need). The
  * summary comes after {@code --seconds}, or when the process is asked to stop (SIGINT/SIGTERM run
  * the shutdown hook, which stops the server, printing a {@code server_disconnect} line for every
  * client still connected, then the summary), or when the thread running the command is interrupted.
@@ -93,7 +96,7 @@ final class EchoServerCommand implements Command {
                 %4$s
                   --region R         the region tokens ask for (token --region); default none
                   --server-id ID     its id in the fleet, 1..%5$d of A-Z a-z 0-9 . _ : - (default netcode-cli-<8 hex>)
-                prints: listening addr=ADDR | fleet id=ID directory=URI listed=true|false
+                prints: listening addr=ADDR rcvbuf=BYTES sndbuf=BYTES | fleet id=ID directory=URI listed=true|false
                         | connect index=I id=ID addr=ADDR | disconnect index=I id=ID reason=R
                         | summary connected=N payloads_in=N payloads_out=N [reliable_delivered=N reliable_echoed=N]
                           [messages_in=N messages_out=N messages_refused=N]""".formatted(ServerConfig.MAX_CLIENTS_LIMIT,
@@ -145,7 +148,9 @@ final class EchoServerCommand implements Command {
             err.println("netcode-cli server: " + ex.getMessage());
             return NetcodeCli.EXIT_FAILURE;
         }
-        echo.line("listening addr=" + runtime.localAddress());
+        SocketBufferSizes buffers = runtime.socketBuffers();
+        echo.line("listening addr=" + runtime.localAddress() + " rcvbuf=" + buffers.receiveBytes() + " sndbuf="
+                + buffers.sendBytes());
         ServerDirectory directory = null;
         FleetAnnouncer announcer = null;
         if (directoryFlags != null) {

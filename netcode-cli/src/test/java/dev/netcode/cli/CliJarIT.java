@@ -59,7 +59,7 @@ class CliJarIT {
         Thread pump = pump(server, serverOut);
         try {
             String listening = serverOut.await(line -> line.startsWith("listening addr="), PROCESS_TIMEOUT);
-            String address = listening.substring("listening addr=".length());
+            String address = EchoServerProcess.field(listening, "addr");
             Path token = dir.resolve("it.token");
 
             Result minted = runJar("token", "--key", key, "--protocol", "4e4554", "--client-id", "1001", "--server",
@@ -109,7 +109,7 @@ class CliJarIT {
                         PROCESS_TIMEOUT);
                 stoppedOut.await(line -> line.startsWith("fleet id=stopped directory=" + redis.uri() + " listed=true"),
                         PROCESS_TIMEOUT);
-                String stoppedAddress = stoppedOut.lines().get(0).substring("listening addr=".length());
+                String stoppedAddress = EchoServerProcess.field(stoppedOut.lines().get(0), "addr");
 
                 Result fleet = runJar("fleet", "--directory", redis.uri());
                 assertThat(fleet.exitCode).as(fleet.stderr).isZero();

@@ -94,11 +94,8 @@ public final class NetcodeServer implements AutoCloseable {
      */
     public NetcodeServer(ServerConfig config, NetcodeAddress bindAddress, int maxClients, int socketBufferBytes) {
         this(config, () -> UdpTransport.bind(bindAddress, socketBufferBytes), maxClients);
-        if (socketBufferBytes < UdpTransport.MIN_REQUESTED_SOCKET_BUFFER_BYTES
-                || socketBufferBytes > UdpTransport.MAX_REQUESTED_SOCKET_BUFFER_BYTES) {
-            throw new IllegalArgumentException("socket buffer size must be " + UdpTransport.MIN_REQUESTED_SOCKET_BUFFER_BYTES
-                    + ".." + UdpTransport.MAX_REQUESTED_SOCKET_BUFFER_BYTES + " bytes, got " + socketBufferBytes);
-        }
+        // Checked now, not only when start() binds, so that a bad size fails where the server is made.
+        UdpTransport.checkSocketBufferBytes(socketBufferBytes);
     }
 
     /** Creates, binds and starts a UDP server. */

@@ -135,10 +135,7 @@ public final class UdpTransport implements Transport {
      */
     public static UdpTransport bind(NetcodeAddress bindAddress, int socketBufferBytes) {
         Objects.requireNonNull(bindAddress, "bindAddress");
-        if (socketBufferBytes < MIN_REQUESTED_SOCKET_BUFFER_BYTES || socketBufferBytes > MAX_REQUESTED_SOCKET_BUFFER_BYTES) {
-            throw new IllegalArgumentException("socket buffer size must be " + MIN_REQUESTED_SOCKET_BUFFER_BYTES + ".."
-                    + MAX_REQUESTED_SOCKET_BUFFER_BYTES + " bytes, got " + socketBufferBytes);
-        }
+        checkSocketBufferBytes(socketBufferBytes);
         boolean ipv6 = bindAddress.isIpv6();
         boolean dualStack = ipv6 && isWildcard(bindAddress);
         DatagramChannel channel = null;
@@ -162,6 +159,20 @@ public final class UdpTransport implements Transport {
             closeQuietly(channel);
             throw new UncheckedIOException("cannot bind netcode UDP transport to " + bindAddress + ": " + ex.getMessage(), ex);
         }
+    }
+
+    /**
+     * Returns {@code socketBufferBytes} if {@link #bind(NetcodeAddress, int)} accepts it.
+     *
+     * @throws IllegalArgumentException if it is outside {@link #MIN_REQUESTED_SOCKET_BUFFER_BYTES} to
+     *         {@link #MAX_REQUESTED_SOCKET_BUFFER_BYTES}
+     */
+    public static int checkSocketBufferBytes(int socketBufferBytes) {
+        if (socketBufferBytes < MIN_REQUESTED_SOCKET_BUFFER_BYTES || socketBufferBytes > MAX_REQUESTED_SOCKET_BUFFER_BYTES) {
+            throw new IllegalArgumentException("socket buffer size must be " + MIN_REQUESTED_SOCKET_BUFFER_BYTES + ".."
+                    + MAX_REQUESTED_SOCKET_BUFFER_BYTES + " bytes, got " + socketBufferBytes);
+        }
+        return socketBufferBytes;
     }
 
     private static boolean isWildcard(NetcodeAddress address) {

@@ -38,7 +38,10 @@ import dev.netcode.transport.SimulatedNetwork;
  */
 public final class ServerWarmUp {
 
-    /** Rounds at most, whatever the budget: enough for the JIT's thresholds many times over. */
+    /**
+     * Rounds at most, whatever the budget: over 50,000 encrypted packets, past the JIT's compile thresholds. It
+     * must stay below the throw-away server's token-history capacity (2048): every round's token stays there.
+     */
     public static final int MAX_ROUNDS = 400;
 
     /** Payloads each side sends per round, 200 bytes each (a typical game snapshot). */

@@ -2,6 +2,7 @@ package dev.netcode.cli;
 
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -59,7 +60,7 @@ import dev.netcode.transport.SocketBufferSizes;
 final class EchoServerCommand implements Command {
 
     private static final Set<String> ONCE = Stream.concat(Stream.of("bind", "public", "key", "key-file", "protocol",
-            "max-clients", "seconds", "region", "server-id"), DirectoryFlags.FLAGS.stream())
+            "max-clients", "seconds", "warm-up", "region", "server-id"), DirectoryFlags.FLAGS.stream())
             .collect(Collectors.toUnmodifiableSet());
     private static final Set<String> SWITCHES = Set.of("reliable", "channels");
 
@@ -77,7 +78,7 @@ final class EchoServerCommand implements Command {
     public String usage() {
         return """
                 usage: netcode-cli server --bind ADDR [--public ADDR] [--key-file FILE | --key K] --protocol P
-                                          --max-clients N --seconds T [--reliable | --channels]
+                                          --max-clients N --seconds T [--warm-up MS] [--reliable | --channels]
                                           [--directory redis://HOST:PORT [--key-prefix P] [--region R]
                                           [--server-id ID]]
                   --bind ADDR        local address to bind (port 0 picks a free port, printed on the 'listening' line)
@@ -87,6 +88,9 @@ final class EchoServerCommand implements Command {
                   --protocol P       protocol id (hex, optional 0x)
                   --max-clients N    client slots, 1..%d
                   --seconds T        run for T seconds, then print the summary and exit; 0 runs until stopped
+                  --warm-up MS       before binding, run the packet paths on synthetic traffic for up to MS
+                                     milliseconds, 0..%6$d (default %7$d; 0 disables), so the first second of
+                                     real traffic meets compiled code; what it did is logged on stderr
                   --reliable         payloads are 'reliable' datagrams (C library reliable 1.0: acks, fragments);
                                      every packet delivered is echoed as a new reliable packet to its sender
                   --channels         payloads carry messages on four channels, one per delivery mode (%3$s,
@@ -101,7 +105,8 @@ final class EchoServerCommand implements Command {
                         | summary connected=N payloads_in=N payloads_out=N [reliable_delivered=N reliable_echoed=N]
                           [messages_in=N messages_out=N messages_refused=N]""".formatted(ServerConfig.MAX_CLIENTS_LIMIT,
                 Args.keyUsage("the private key shared with the token minter", 19), EchoChannels.names(),
-                DirectoryFlags.usage(19), ServerAnnouncement.MAX_ID_LENGTH);
+                DirectoryFlags.usage(19), ServerAnnouncement.MAX_ID_LENGTH, ServerConfig.MAX_WARM_UP.toMillis(),
+                ServerConfig.DEFAULT_WARM_UP.toMillis());
     }
 
     @Override
@@ -114,6 +119,8 @@ final class EchoServerCommand implements Command {
         long protocolId = args.protocolId("protocol");
         int maxClients = args.intIn("max-clients", 1, ServerConfig.MAX_CLIENTS_LIMIT);
         int seconds = args.intIn("seconds", 0, Integer.MAX_VALUE);
+        int warmUpMillis = args.intIn("warm-up", 0, (int) ServerConfig.MAX_WARM_UP.toMillis(),
+                (int) ServerConfig.DEFAULT_WARM_UP.toMillis());
         if (publicAddress == null && bind.toInetAddress().isAnyLocalAddress()) {
             throw new UsageException("--bind " + bind + " is a wildcard address: give --public with the address clients"
                     + " reach this server at (the one connect tokens list)");
@@ -132,7 +139,8 @@ final class EchoServerCommand implements Command {
         Echo echo = new Echo(out, args.has("reliable"));
         ChannelEcho channelEcho = args.has("channels") ? new ChannelEcho(echo) : null;
         ServerConfig.Builder config = ServerConfig.builder(protocolId, key)
-                .eventHandler(channelEcho == null ? echo : channelEcho.handler());
+                .eventHandler(channelEcho == null ? echo : channelEcho.handler())
+                .warmUp(Duration.ofMillis(warmUpMillis));
         if (publicAddress != null) {
             config.serverAddress(publicAddress);
         }

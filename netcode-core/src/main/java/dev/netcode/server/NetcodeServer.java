@@ -61,6 +61,7 @@ public final class NetcodeServer implements AutoCloseable {
     private volatile ServerStateMachine machine;
     private volatile TransportLoop loop;
     private volatile SocketBufferSizes socketBuffers;
+    private volatile ServerWarmUp.Result warmUp;
 
     /**
      * A server that will bind {@code transportFactory.get()} on {@link #start()}.
@@ -106,7 +107,9 @@ public final class NetcodeServer implements AutoCloseable {
     }
 
     /**
-     * Binds the transport and starts serving. Does nothing if already running.
+     * Binds the transport and starts serving. Does nothing if already running. Before it binds, the first start
+     * runs the JVM's {@linkplain ServerWarmUp warm-up} for up to {@link ServerConfig#warmUp()} (or waits for the one
+     * another server started), unless that is zero.
      *
      * @throws java.io.UncheckedIOException if the UDP socket cannot be bound
      * @throws IllegalArgumentException if the configuration does not fit the bound address (a
@@ -115,6 +118,11 @@ public final class NetcodeServer implements AutoCloseable {
     public synchronized void start() {
         if (isRunning()) {
             return;
+        }
+        // Before the bind, not after: nobody sends to a port that is not bound yet, whereas a bound socket would
+        // queue (and, beyond its buffer, drop) real traffic for as long as the warm-up runs.
+        if (warmUp == null) {
+            warmUp = ServerWarmUp.once(config.protocolId(), config.warmUp());
         }
         Transport transport = transportFactory.get();
         ServerStateMachine newMachine;
@@ -376,6 +384,14 @@ public final class NetcodeServer implements AutoCloseable {
 
     private static Instant at(Instant wallNow, double secondsAgo) {
         return wallNow.minusNanos((long) (secondsAgo * 1e9));
+    }
+
+    /**
+     * The JVM's warm-up this server's first start ran or waited for ({@link ServerWarmUp.Result#NONE} when its
+     * {@link ServerConfig#warmUp()} is zero), or {@code null} when never started.
+     */
+    public ServerWarmUp.Result warmUp() {
+        return warmUp;
     }
 
     /** Connected clients now (0 when stopped); never blocks. */

@@ -12,6 +12,7 @@ import org.springframework.boot.convert.DurationUnit;
 import org.springframework.util.unit.DataSize;
 
 import dev.netcode.fleet.SelectionPolicy;
+import dev.netcode.server.ServerConfig;
 
 /**
  * Configuration of netcode game servers and of the connect tokens issued for them.
@@ -136,6 +137,14 @@ public class NetcodeProperties {
         @DurationUnit(ChronoUnit.SECONDS)
         private Duration maxConnectTokenLifetime;
 
+        /**
+         * How long the server may spend, before it binds its socket, running its packet paths
+         * (handshake, encryption, replay protection) on synthetic traffic so that the first second of
+         * real traffic meets compiled code, from 0 (disabled) to 10s; milliseconds when no unit is
+         * given. Runs once per JVM; start-up takes that much longer.
+         */
+        private Duration warmUp = Duration.ofMillis(300);
+
         public String getBindAddress() {
             return this.bindAddress;
         }
@@ -174,6 +183,14 @@ public class NetcodeProperties {
 
         public void setMaxConnectTokenLifetime(Duration maxConnectTokenLifetime) {
             this.maxConnectTokenLifetime = maxConnectTokenLifetime;
+        }
+
+        public Duration getWarmUp() {
+            return this.warmUp;
+        }
+
+        public void setWarmUp(Duration warmUp) {
+            this.warmUp = warmUp;
         }
     }
 

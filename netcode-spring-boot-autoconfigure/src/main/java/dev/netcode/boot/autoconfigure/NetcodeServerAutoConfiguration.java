@@ -45,7 +45,8 @@ public final class NetcodeServerAutoConfiguration {
         List<NetcodeAddress> publicAddresses = NetcodeSettings.serverPublicAddresses(properties);
         ServerConfig.Builder config = ServerConfig.builder(NetcodeSettings.protocolId(properties), privateKey.bytes())
                 .serverAddresses(publicAddresses)
-                .maxConnectTokenLifetime(NetcodeSettings.restartRuleLifetimeSeconds(properties));
+                .maxConnectTokenLifetime(NetcodeSettings.restartRuleLifetimeSeconds(properties))
+                .warmUp(NetcodeSettings.warmUp(properties));
         // With channels, the message layer takes every payload and hands the listener dispatcher messages.
         MessageServer messages = messageServer.getIfAvailable();
         if (messages != null) {

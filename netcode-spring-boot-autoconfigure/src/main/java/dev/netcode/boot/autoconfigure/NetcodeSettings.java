@@ -23,6 +23,7 @@ import dev.netcode.message.ChannelConfig;
 import dev.netcode.message.DeliveryMode;
 import dev.netcode.message.MessageConfig;
 import dev.netcode.reliable.ReliableConfig;
+import dev.netcode.server.ServerConfig;
 import dev.netcode.transport.UdpTransport;
 
 /**
@@ -110,6 +111,17 @@ final class NetcodeSettings {
                     "0 to " + most + " (for example 2)");
         }
         return fallbackServers;
+    }
+
+    /** {@code netcode.server.warm-up}: 0 (disabled) to {@link ServerConfig#MAX_WARM_UP}. */
+    static Duration warmUp(NetcodeProperties properties) {
+        Duration warmUp = properties.getServer().getWarmUp();
+        if (warmUp == null || warmUp.isNegative() || warmUp.compareTo(ServerConfig.MAX_WARM_UP) > 0) {
+            throw new InvalidNetcodePropertyException("netcode.server.warm-up", warmUp == null ? "" : text(warmUp),
+                    "the warm-up before the server binds must be bounded", "a duration from 0 (no warm-up) to "
+                            + ServerConfig.MAX_WARM_UP.toSeconds() + "s (for example 300ms)");
+        }
+        return warmUp;
     }
 
     /** {@code netcode.token.expiry} in seconds: whole, at least 1. */

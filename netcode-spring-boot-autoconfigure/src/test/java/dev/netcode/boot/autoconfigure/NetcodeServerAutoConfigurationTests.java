@@ -1,6 +1,7 @@
 package dev.netcode.boot.autoconfigure;
 
 import java.net.BindException;
+import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -21,6 +22,7 @@ import dev.netcode.boot.server.NetcodeServerLifecycle;
 import dev.netcode.boot.token.ConnectTokenIssuer;
 import dev.netcode.server.NetcodeServer;
 import dev.netcode.server.ServerConfig;
+import dev.netcode.server.ServerWarmUp;
 import dev.netcode.token.ConnectToken;
 import dev.netcode.transport.SocketBufferSizes;
 import dev.netcode.transport.UdpTransport;
@@ -62,6 +64,34 @@ class NetcodeServerAutoConfigurationTests {
         contextRunner.withPropertyValues("netcode.token.expiry=45", "netcode.server.max-connect-token-lifetime=60")
                 .run(context -> assertThat(context.getBean(NetcodeServer.class).config().maxConnectTokenLifetime())
                         .isEqualTo(60));
+    }
+
+    @Test
+    void warmUpIsOnByDefaultAndZeroDisablesIt() {
+        contextRunner.run(context -> {
+            NetcodeServer server = context.getBean(NetcodeServer.class);
+            assertThat(server.config().warmUp()).isEqualTo(Duration.ofMillis(300));
+            assertThat(server.warmUp().rounds()).isPositive();
+        });
+        contextRunner.withPropertyValues("netcode.server.warm-up=0").run(context -> {
+            NetcodeServer server = context.getBean(NetcodeServer.class);
+            assertThat(server.config().warmUp()).isZero();
+            assertThat(server.warmUp()).isEqualTo(ServerWarmUp.Result.NONE);
+        });
+        contextRunner.withPropertyValues("netcode.server.warm-up=150").run(context -> assertThat(
+                context.getBean(NetcodeServer.class).config().warmUp()).isEqualTo(Duration.ofMillis(150)));
+    }
+
+    @Test
+    void unboundedWarmUpFailsStartUp() {
+        contextRunner.withPropertyValues("netcode.server.warm-up=11s").run(context -> {
+            FailureAnalysis analysis = NetcodeAutoConfigurationTests.invalidPropertyAnalysis(context);
+            assertThat(analysis.getDescription()).contains("'11s'", "netcode.server.warm-up", "bounded");
+            assertThat(analysis.getAction()).contains("a duration from 0 (no warm-up) to 10s");
+        });
+        contextRunner.withPropertyValues("netcode.server.warm-up=-1ms").run(context -> assertThat(
+                NetcodeAutoConfigurationTests.invalidPropertyAnalysis(context).getDescription())
+                .contains("'-1ms'", "netcode.server.warm-up"));
     }
 
     @Test

@@ -162,7 +162,7 @@ final class EchoServerCommand implements Command {
         ServerDirectory directory = null;
         FleetAnnouncer announcer = null;
         if (directoryFlags != null) {
-            directory = directoryFlags.open();
+            directory = directoryFlags.open(environment);
             announcer = FleetAnnouncer.forServer(directory, runtime, serverId, labels, FleetAnnouncer.DEFAULT_INTERVAL);
             announcer.start();
             echo.line("fleet id=" + serverId + " directory=" + directoryFlags.uri() + " listed=" + announcer.isListed());

@@ -6,6 +6,7 @@ import java.net.URISyntaxException;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -31,6 +32,9 @@ record DirectoryFlags(String uri, String keyPrefix) {
 
     /** Redis' own default port, when the URI gives none. */
     static final int DEFAULT_PORT = 6379;
+
+    /** The environment variable a Redis password is read from: never a flag, which {@code ps} would show. */
+    static final String PASSWORD_ENVIRONMENT_VARIABLE = "NETCODE_REDIS_PASSWORD";
 
     /**
      * How long one call to Redis may take before the directory counts as unreachable: a token
@@ -101,18 +105,21 @@ record DirectoryFlags(String uri, String keyPrefix) {
         String format = "  %-" + width + "s%s";
         return String.join("\n",
                 format.formatted("--directory URI", "the fleet directory: redis://HOST:PORT (port default "
-                        + DEFAULT_PORT + ")"),
+                        + DEFAULT_PORT + "; a password from " + PASSWORD_ENVIRONMENT_VARIABLE + ")"),
                 format.formatted("--key-prefix P", "its keys' prefix (default " + RedisServerDirectory.DEFAULT_KEY_PREFIX
                         + ", the starter's default)"));
     }
 
     /**
-     * The directory, with the fleet's default time to live (3 s) for the servers announced through it.
+     * The directory, with the fleet's default time to live (3 s) for the servers announced through it,
+     * authenticating with {@value #PASSWORD_ENVIRONMENT_VARIABLE} when that is set.
      * It connects on its first call; every call made while Redis cannot be reached throws
      * {@link ServerDirectoryUnavailableException} at once, and it reconnects by itself.
      */
-    ServerDirectory open() {
-        return new RedisServerDirectory(LettuceScriptExecutor.connect(uri, COMMAND_TIMEOUT), keyPrefix,
+    ServerDirectory open(Map<String, String> environment) {
+        String password = environment.get(PASSWORD_ENVIRONMENT_VARIABLE);
+        return new RedisServerDirectory(LettuceScriptExecutor.connect(uri,
+                (password == null || password.isEmpty()) ? null : password, COMMAND_TIMEOUT), keyPrefix,
                 InMemoryServerDirectory.DEFAULT_TIME_TO_LIVE, InstantSource.system());
     }
 

@@ -2,6 +2,7 @@ package dev.netcode.cli;
 
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,6 +24,7 @@ import dev.netcode.server.DisconnectReason;
 import dev.netcode.server.ServerConfig;
 import dev.netcode.server.ServerEventHandler;
 import dev.netcode.server.NetcodeServer;
+import dev.netcode.transport.SocketBufferSizes;
 
 /**
  * {@code server}: an echo server. Every payload goes straight back to the client that sent it; with
@@ -34,12 +36,14 @@ import dev.netcode.server.NetcodeServer;
  * {@link NetcodeServer#send}, which on that thread sends directly from the receive buffer, without a
  * copy or a command hop. One line per event goes to stdout, flushed at once:
  * <pre>
- * listening addr=127.0.0.1:40000
+ * listening addr=127.0.0.1:40000 rcvbuf=4194304 sndbuf=4194304
  * connect index=0 id=42 addr=127.0.0.1:51234
  * disconnect index=0 id=42 reason=client_disconnect
  * summary connected=1 payloads_in=10 payloads_out=10
  * </pre>
- * The {@code listening} line carries the real bound address (binding port 0 picks one). The
+ * The {@code listening} line carries the real bound address (binding port 0 picks one) and the
+ * receive and send socket buffer sizes the OS granted, in bytes ({@link SocketBufferSizes}; the
+ * server warns on stderr when they are below what {@code --max-clients} need). The
  * summary comes after {@code --seconds}, or when the process is asked to stop (SIGINT/SIGTERM run
  * the shutdown hook, which stops the server, printing a {@code server_disconnect} line for every
  * client still connected, then the summary), or when the thread running the command is interrupted.
@@ -56,7 +60,7 @@ import dev.netcode.server.NetcodeServer;
 final class EchoServerCommand implements Command {
 
     private static final Set<String> ONCE = Stream.concat(Stream.of("bind", "public", "key", "key-file", "protocol",
-            "max-clients", "seconds", "region", "server-id"), DirectoryFlags.FLAGS.stream())
+            "max-clients", "seconds", "warm-up", "region", "server-id"), DirectoryFlags.FLAGS.stream())
             .collect(Collectors.toUnmodifiableSet());
     private static final Set<String> SWITCHES = Set.of("reliable", "channels");
 
@@ -74,7 +78,7 @@ final class EchoServerCommand implements Command {
     public String usage() {
         return """
                 usage: netcode-cli server --bind ADDR [--public ADDR] [--key-file FILE | --key K] --protocol P
-                                          --max-clients N --seconds T [--reliable | --channels]
+                                          --max-clients N --seconds T [--warm-up MS] [--reliable | --channels]
                                           [--directory redis://HOST:PORT [--key-prefix P] [--region R]
                                           [--server-id ID]]
                   --bind ADDR        local address to bind (port 0 picks a free port, printed on the 'listening' line)
@@ -84,6 +88,9 @@ final class EchoServerCommand implements Command {
                   --protocol P       protocol id (hex, optional 0x)
                   --max-clients N    client slots, 1..%d
                   --seconds T        run for T seconds, then print the summary and exit; 0 runs until stopped
+                  --warm-up MS       before binding, run the packet paths on synthetic traffic for up to MS
+                                     milliseconds, 0..%6$d (default %7$d; 0 disables), so the first second of
+                                     real traffic meets compiled code; what it did is logged on stderr
                   --reliable         payloads are 'reliable' datagrams (C library reliable 1.0: acks, fragments);
                                      every packet delivered is echoed as a new reliable packet to its sender
                   --channels         payloads carry messages on four channels, one per delivery mode (%3$s,
@@ -93,12 +100,13 @@ final class EchoServerCommand implements Command {
                 %4$s
                   --region R         the region tokens ask for (token --region); default none
                   --server-id ID     its id in the fleet, 1..%5$d of A-Z a-z 0-9 . _ : - (default netcode-cli-<8 hex>)
-                prints: listening addr=ADDR | fleet id=ID directory=URI listed=true|false
+                prints: listening addr=ADDR rcvbuf=BYTES sndbuf=BYTES | fleet id=ID directory=URI listed=true|false
                         | connect index=I id=ID addr=ADDR | disconnect index=I id=ID reason=R
                         | summary connected=N payloads_in=N payloads_out=N [reliable_delivered=N reliable_echoed=N]
                           [messages_in=N messages_out=N messages_refused=N]""".formatted(ServerConfig.MAX_CLIENTS_LIMIT,
                 Args.keyUsage("the private key shared with the token minter", 19), EchoChannels.names(),
-                DirectoryFlags.usage(19), ServerAnnouncement.MAX_ID_LENGTH);
+                DirectoryFlags.usage(19), ServerAnnouncement.MAX_ID_LENGTH, ServerConfig.MAX_WARM_UP.toMillis(),
+                ServerConfig.DEFAULT_WARM_UP.toMillis());
     }
 
     @Override
@@ -111,6 +119,8 @@ final class EchoServerCommand implements Command {
         long protocolId = args.protocolId("protocol");
         int maxClients = args.intIn("max-clients", 1, ServerConfig.MAX_CLIENTS_LIMIT);
         int seconds = args.intIn("seconds", 0, Integer.MAX_VALUE);
+        int warmUpMillis = args.intIn("warm-up", 0, (int) ServerConfig.MAX_WARM_UP.toMillis(),
+                (int) ServerConfig.DEFAULT_WARM_UP.toMillis());
         if (publicAddress == null && bind.toInetAddress().isAnyLocalAddress()) {
             throw new UsageException("--bind " + bind + " is a wildcard address: give --public with the address clients"
                     + " reach this server at (the one connect tokens list)");
@@ -129,7 +139,8 @@ final class EchoServerCommand implements Command {
         Echo echo = new Echo(out, args.has("reliable"));
         ChannelEcho channelEcho = args.has("channels") ? new ChannelEcho(echo) : null;
         ServerConfig.Builder config = ServerConfig.builder(protocolId, key)
-                .eventHandler(channelEcho == null ? echo : channelEcho.handler());
+                .eventHandler(channelEcho == null ? echo : channelEcho.handler())
+                .warmUp(Duration.ofMillis(warmUpMillis));
         if (publicAddress != null) {
             config.serverAddress(publicAddress);
         }
@@ -145,11 +156,13 @@ final class EchoServerCommand implements Command {
             err.println("netcode-cli server: " + ex.getMessage());
             return NetcodeCli.EXIT_FAILURE;
         }
-        echo.line("listening addr=" + runtime.localAddress());
+        SocketBufferSizes buffers = runtime.socketBuffers();
+        echo.line("listening addr=" + runtime.localAddress() + " rcvbuf=" + buffers.receiveBytes() + " sndbuf="
+                + buffers.sendBytes());
         ServerDirectory directory = null;
         FleetAnnouncer announcer = null;
         if (directoryFlags != null) {
-            directory = directoryFlags.open();
+            directory = directoryFlags.open(environment);
             announcer = FleetAnnouncer.forServer(directory, runtime, serverId, labels, FleetAnnouncer.DEFAULT_INTERVAL);
             announcer.start();
             echo.line("fleet id=" + serverId + " directory=" + directoryFlags.uri() + " listed=" + announcer.isListed());

@@ -67,7 +67,7 @@ final class FleetCommand implements Command {
         }
         List<FleetServer> servers;
         long malformed;
-        try (ServerDirectory fleet = directory.open()) {
+        try (ServerDirectory fleet = directory.open(environment)) {
             servers = fleet.servers();
             malformed = fleet.statistics().malformedEntries();
         }

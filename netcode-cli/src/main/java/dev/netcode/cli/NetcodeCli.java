@@ -42,7 +42,8 @@ public final class NetcodeCli {
     /**
      * Runs one command line.
      *
-     * @param environment environment variables; only {@value Args#KEY_ENVIRONMENT_VARIABLE} is read
+     * @param environment environment variables; only {@value Args#KEY_ENVIRONMENT_VARIABLE} and
+     *        {@code NETCODE_REDIS_PASSWORD} are read
      * @return the exit code
      */
     public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> environment) {

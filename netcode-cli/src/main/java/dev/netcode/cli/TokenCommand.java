@@ -128,7 +128,7 @@ final class TokenCommand implements Command {
         if (directory != null) {
             FleetRequest request = fleetRequest(args, protocolId, clientId, createTimestamp, expire);
             FleetReservation reservation;
-            try (ServerDirectory fleet = directory.open()) {
+            try (ServerDirectory fleet = directory.open(environment)) {
                 reservation = fleet.reserve(request).orElse(null);
             }
             catch (ServerDirectoryUnavailableException ex) {

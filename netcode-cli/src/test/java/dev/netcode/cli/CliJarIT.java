@@ -54,12 +54,15 @@ class CliJarIT {
 
         // The server reads its key from the environment, as operators should give it (not in the process list).
         Process server = start(Map.of("NETCODE_PRIVATE_KEY", key), dir.resolve("server.err"), "server", "--bind",
-                "127.0.0.1:0", "--protocol", "0x4e4554", "--max-clients", "2", "--seconds", "30");
+                "127.0.0.1:0", "--protocol", "0x4e4554", "--max-clients", "2", "--seconds", "30", "--warm-up", "150");
         Lines serverOut = new Lines();
         Thread pump = pump(server, serverOut);
         try {
             String listening = serverOut.await(line -> line.startsWith("listening addr="), PROCESS_TIMEOUT);
-            String address = listening.substring("listening addr=".length());
+            String address = EchoServerProcess.field(listening, "addr");
+            // Before the bind: the warm-up's one line is on stderr once 'listening' is on stdout.
+            assertThat(Files.readString(dir.resolve("server.err"))).containsPattern(
+                    "netcode warm-up: [1-9][0-9]* packets in [1-9][0-9]* connections in [0-9]+ ms \\(budget 150 ms\\)");
             Path token = dir.resolve("it.token");
 
             Result minted = runJar("token", "--key", key, "--protocol", "4e4554", "--client-id", "1001", "--server",
@@ -109,7 +112,7 @@ class CliJarIT {
                         PROCESS_TIMEOUT);
                 stoppedOut.await(line -> line.startsWith("fleet id=stopped directory=" + redis.uri() + " listed=true"),
                         PROCESS_TIMEOUT);
-                String stoppedAddress = stoppedOut.lines().get(0).substring("listening addr=".length());
+                String stoppedAddress = EchoServerProcess.field(stoppedOut.lines().get(0), "addr");
 
                 Result fleet = runJar("fleet", "--directory", redis.uri());
                 assertThat(fleet.exitCode).as(fleet.stderr).isZero();

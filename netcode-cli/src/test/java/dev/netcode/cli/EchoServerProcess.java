@@ -50,7 +50,17 @@ final class EchoServerProcess implements AutoCloseable {
         thread.setDaemon(true);
         thread.start();
         String listening = out.await(line -> line.startsWith("listening addr="), Duration.ofSeconds(10));
-        address = listening.substring("listening addr=".length());
+        address = field(listening, "addr");
+    }
+
+    /** The value of {@code name=} on a {@code key=value} output line such as {@code listening addr=A rcvbuf=N}. */
+    static String field(String line, String name) {
+        for (String token : line.split(" ")) {
+            if (token.startsWith(name + "=")) {
+                return token.substring(name.length() + 1);
+            }
+        }
+        throw new AssertionError("no " + name + "= in: " + line);
     }
 
     int port() {

@@ -10,6 +10,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.netcode.address.NetcodeAddress;
+import dev.netcode.transport.UdpTransport;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -41,7 +44,14 @@ class EndToEndTest {
             server.out.await(line -> line.startsWith("disconnect "), Duration.ofSeconds(5));
             assertThat(server.stop()).isZero();
             assertThat(server.out.lines()).hasSize(4);
-            assertThat(server.out.lines().get(0)).matches("listening addr=127\\.0\\.0\\.1:\\d+");
+            assertThat(server.out.lines().get(0)).matches("listening addr=127\\.0\\.0\\.1:\\d+ rcvbuf=\\d+ sndbuf=\\d+");
+            try (UdpTransport probe = UdpTransport.bind(NetcodeAddress.parse("127.0.0.1:0"))) {
+                // What the OS grants the server's default request, as the probe's own socket shows.
+                assertThat(EchoServerProcess.field(server.out.lines().get(0), "rcvbuf"))
+                        .isEqualTo(Integer.toString(probe.receiveBufferBytes()));
+                assertThat(EchoServerProcess.field(server.out.lines().get(0), "sndbuf"))
+                        .isEqualTo(Integer.toString(probe.sendBufferBytes()));
+            }
             assertThat(server.out.lines().get(1)).matches("connect index=0 id=42 addr=127\\.0\\.0\\.1:\\d+");
             assertThat(server.out.lines().subList(2, 4)).containsExactly(
                     "disconnect index=0 id=42 reason=client_disconnect",

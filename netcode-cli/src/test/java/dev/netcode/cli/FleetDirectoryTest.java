@@ -177,6 +177,24 @@ class FleetDirectoryTest {
     }
 
     @Test
+    void aRedisWithAPasswordIsReachedWithTheOneFromTheEnvironmentWhichNoMessageShows() {
+        String password = "cli-fleet-s3cret";
+        redis.command("CONFIG", "SET", "requirepass", password);
+
+        CliRun without = CliRun.of("fleet", "--directory", redis.uri());
+        assertThat(without.exitCode()).isEqualTo(NetcodeCli.EXIT_DIRECTORY_UNAVAILABLE);
+        CliRun wrong = CliRun.withEnvironment(Map.of(DirectoryFlags.PASSWORD_ENVIRONMENT_VARIABLE, "not-it"), "fleet",
+                "--directory", redis.uri());
+        assertThat(wrong.exitCode()).isEqualTo(NetcodeCli.EXIT_DIRECTORY_UNAVAILABLE);
+        assertThat(wrong.errText()).doesNotContain("not-it");
+
+        CliRun fleet = CliRun.withEnvironment(Map.of(DirectoryFlags.PASSWORD_ENVIRONMENT_VARIABLE, password), "fleet",
+                "--directory", redis.uri());
+        assertThat(fleet.exitCode()).as(fleet.errText()).isZero();
+        assertThat(fleet.outText()).contains("summary servers=0").doesNotContain(password);
+    }
+
+    @Test
     void theTableShowsEveryLabelAndAddressOfAServerAnnouncedByAnotherProcessAndNoControlCharacter() {
         try (ServerDirectory directory = new RedisServerDirectory(LettuceScriptExecutor.connect(redis.uri(),
                 Duration.ofSeconds(2)))) {

@@ -155,6 +155,8 @@ class NetcodeCliTest {
                 Arguments.of("server --key and --key-file", with(serverArgs(), "--key-file", "netcode.key"),
                         "not both"),
                 Arguments.of("server positional argument", with(serverArgs(), "extra"), "unexpected argument"),
+                Arguments.of("server negative warm-up", with(serverArgs(), "--warm-up", "-1"), "--warm-up"),
+                Arguments.of("server warm-up too long", with(serverArgs(), "--warm-up", "10001"), "--warm-up"),
                 // client
                 Arguments.of("client missing --token", List.of("client", "--payloads", "1", "--payload-bytes", "10",
                         "--seconds", "1"), "--token"),

@@ -13,8 +13,13 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.netcode.NetcodeProtocol;
 import dev.netcode.address.NetcodeAddress;
 import dev.netcode.packet.PacketCodec;
+import dev.netcode.transport.SocketBufferSizes;
 import dev.netcode.transport.Transport;
 import dev.netcode.transport.TransportLoop;
 import dev.netcode.transport.UpdateLoop;
@@ -30,12 +35,25 @@ import dev.netcode.transport.UdpTransport;
  * <p>A server can be started again after {@link #stop()}: every start binds a fresh transport and
  * a fresh state machine (new challenge key, global sequence 2^63, the restart rule) that keeps
  * refusing every token the previous one saw.
+ *
+ * <p>On a {@link UdpTransport}, every start logs at INFO the socket buffer sizes the OS granted,
+ * and WARNs when either is below {@link #socketBufferBytesNeeded(int)} for the configured max
+ * clients, naming the Linux sysctl that raises the limit.
  */
 public final class NetcodeServer implements AutoCloseable {
+
+    /**
+     * Full-size datagrams per client that the socket buffers must be able to hold at once:
+     * what a client sending at 60 Hz queues during a 67 ms stall of the server's thread (a GC
+     * pause, the JIT competing for the cores in the first second, a slow event handler), and what
+     * one server update sends a client at most in the common case (a payload or two, keep-alive).
+     */
+    public static final int BURST_DATAGRAMS_PER_CLIENT = 4;
 
     /** How long {@link #snapshot()} and other blocking queries wait for the server's thread. */
     private static final long QUERY_TIMEOUT_MILLIS = 5_000;
 
+    private static final Logger log = LoggerFactory.getLogger(NetcodeServer.class);
 
     private final ServerConfig config;
     private final Supplier<? extends Transport> transportFactory;
@@ -43,6 +61,8 @@ public final class NetcodeServer implements AutoCloseable {
     private final ServerStatistics statistics = new ServerStatistics();
     private volatile ServerStateMachine machine;
     private volatile UpdateLoop loop;
+    private volatile SocketBufferSizes socketBuffers;
+    private volatile ServerWarmUp.Result warmUp;
 
     /**
      * A server that will bind {@code transportFactory.get()} on {@link #start()}.
@@ -59,9 +79,25 @@ public final class NetcodeServer implements AutoCloseable {
         this.maxClients = maxClients;
     }
 
-    /** A server that will bind a UDP socket to {@code bindAddress} on {@link #start()}. */
+    /**
+     * A server that will bind a UDP socket to {@code bindAddress} on {@link #start()}, asking for
+     * {@link UdpTransport#SOCKET_BUFFER_BYTES} socket buffers.
+     */
     public NetcodeServer(ServerConfig config, NetcodeAddress bindAddress, int maxClients) {
-        this(config, () -> UdpTransport.bind(bindAddress), maxClients);
+        this(config, bindAddress, maxClients, UdpTransport.SOCKET_BUFFER_BYTES);
+    }
+
+    /**
+     * A server that will bind a UDP socket to {@code bindAddress} on {@link #start()}, asking the OS
+     * for receive and send buffers of {@code socketBufferBytes} each.
+     *
+     * @throws IllegalArgumentException if {@code maxClients} or {@code socketBufferBytes} is out of
+     *         range (see {@link UdpTransport#bind(NetcodeAddress, int)})
+     */
+    public NetcodeServer(ServerConfig config, NetcodeAddress bindAddress, int maxClients, int socketBufferBytes) {
+        this(config, () -> UdpTransport.bind(bindAddress, socketBufferBytes), maxClients);
+        // Checked now, not only when start() binds, so that a bad size fails where the server is made.
+        UdpTransport.checkSocketBufferBytes(socketBufferBytes);
     }
 
     /** Creates, binds and starts a UDP server. */
@@ -72,7 +108,9 @@ public final class NetcodeServer implements AutoCloseable {
     }
 
     /**
-     * Binds the transport and starts serving. Does nothing if already running.
+     * Binds the transport and starts serving. Does nothing if already running. Before it binds, the first start
+     * runs the JVM's {@linkplain ServerWarmUp warm-up} for up to {@link ServerConfig#warmUp()} (or waits for the one
+     * another server started), unless that is zero.
      *
      * @throws java.io.UncheckedIOException if the UDP socket cannot be bound
      * @throws IllegalArgumentException if the configuration does not fit the bound address (a
@@ -81,6 +119,11 @@ public final class NetcodeServer implements AutoCloseable {
     public synchronized void start() {
         if (isRunning()) {
             return;
+        }
+        // Before the bind, not after: nobody sends to a port that is not bound yet, whereas a bound socket would
+        // queue (and, beyond its buffer, drop) real traffic for as long as the warm-up runs.
+        if (warmUp == null) {
+            warmUp = ServerWarmUp.once(config.protocolId(), config.warmUp());
         }
         Transport transport = transportFactory.get();
         ServerStateMachine newMachine;
@@ -99,7 +142,43 @@ public final class NetcodeServer implements AutoCloseable {
                 newMachine::update, newMachine::nextUpdateTime, newMachine::close);
         machine = newMachine;
         loop = newLoop;
+        socketBuffers = transport.socketBuffers();
+        if (socketBuffers != null) {
+            logSocketBuffers(socketBuffers);
+        }
         newLoop.start();
+    }
+
+    /**
+     * The socket buffer bytes {@code maxClients} clients need, for each of receive and send:
+     * {@code maxClients x BURST_DATAGRAMS_PER_CLIENT x NetcodeProtocol.MAX_PACKET_BYTES}, that is
+     * every client's burst of full-size datagrams queued at once. It is compared with the size the
+     * OS accepted ({@link SocketBufferSizes}): Linux reserves twice that, and spends the second half
+     * on its per-datagram bookkeeping, so the accepted size is about the payload bytes the buffer
+     * holds. A stock Linux (rmem_max and wmem_max 212992) meets it up to 40 clients; 256 clients need
+     * 1331200 bytes, which {@code sysctl -w net.core.rmem_max=1331200} (and wmem_max) allows.
+     */
+    public static long socketBufferBytesNeeded(int maxClients) {
+        return (long) maxClients * BURST_DATAGRAMS_PER_CLIENT * NetcodeProtocol.MAX_PACKET_BYTES;
+    }
+
+    private void logSocketBuffers(SocketBufferSizes buffers) {
+        log.info("netcode server on {}: socket buffers granted receive {} bytes, send {} bytes ({} requested each)",
+                machine.localAddress(), buffers.receiveBytes(), buffers.sendBytes(), buffers.requestedBytes());
+        long needed = socketBufferBytesNeeded(maxClients);
+        warnIfShort("receive", buffers.receiveBytes(), needed, "net.core.rmem_max", buffers.requestedBytes());
+        warnIfShort("send", buffers.sendBytes(), needed, "net.core.wmem_max", buffers.requestedBytes());
+    }
+
+    private void warnIfShort(String buffer, int granted, long needed, String sysctl, int requested) {
+        if (granted >= needed) {
+            return;
+        }
+        log.warn("netcode server on {}: {} socket buffer is {} bytes, below the {} bytes {} clients need ({} clients x {} "
+                + "datagrams x {} bytes), so bursts will be dropped by the kernel; raise the OS limit (Linux: sysctl -w "
+                + "{}={}){}", machine.localAddress(), buffer, granted, needed, maxClients, maxClients, BURST_DATAGRAMS_PER_CLIENT,
+                NetcodeProtocol.MAX_PACKET_BYTES, sysctl, needed,
+                (requested < needed) ? " and ask for at least " + needed + " bytes (" + requested + " were asked for)" : "");
     }
 
     /**
@@ -261,6 +340,14 @@ public final class NetcodeServer implements AutoCloseable {
         return maxClients;
     }
 
+    /**
+     * The socket buffer sizes of the current (or last) run's UDP socket, or {@code null} when never
+     * started or on a transport without a socket.
+     */
+    public SocketBufferSizes socketBuffers() {
+        return socketBuffers;
+    }
+
     /** The bound address (with the real port), or {@code null} when never started. */
     public NetcodeAddress localAddress() {
         ServerStateMachine current = machine;
@@ -298,6 +385,14 @@ public final class NetcodeServer implements AutoCloseable {
 
     private static Instant at(Instant wallNow, double secondsAgo) {
         return wallNow.minusNanos((long) (secondsAgo * 1e9));
+    }
+
+    /**
+     * The JVM's warm-up this server's first start ran or waited for ({@link ServerWarmUp.Result#NONE} when its
+     * {@link ServerConfig#warmUp()} is zero), or {@code null} when never started.
+     */
+    public ServerWarmUp.Result warmUp() {
+        return warmUp;
     }
 
     /** Connected clients now (0 when stopped); never blocks. */

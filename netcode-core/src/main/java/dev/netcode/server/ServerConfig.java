@@ -1,5 +1,6 @@
 package dev.netcode.server;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -55,6 +56,12 @@ public final class ServerConfig implements Destroyable {
         return 8 * Math.max(NetcodeProtocol.DEFAULT_MAX_CLIENTS, maxClients);
     }
 
+    /** Warm-up budget of a config that does not set one: a few hundred milliseconds, see {@link ServerWarmUp}. */
+    public static final Duration DEFAULT_WARM_UP = Duration.ofMillis(300);
+
+    /** Longest warm-up budget accepted; {@link ServerWarmUp#MAX_ROUNDS} ends a warm-up well before anyway. */
+    public static final Duration MAX_WARM_UP = Duration.ofSeconds(10);
+
     private final long protocolId;
     private final byte[] privateKey;
     private final List<NetcodeAddress> serverAddresses;
@@ -62,6 +69,7 @@ public final class ServerConfig implements Destroyable {
     private final LongSupplier unixClock;
     private final ServerEventHandler eventHandler;
     private final LoopbackPacketSender loopbackPacketSender;
+    private final Duration warmUp;
     private volatile boolean destroyed;
 
     private ServerConfig(Builder builder) {
@@ -73,6 +81,7 @@ public final class ServerConfig implements Destroyable {
         this.unixClock = builder.unixClock;
         this.eventHandler = builder.eventHandler;
         this.loopbackPacketSender = builder.loopbackPacketSender;
+        this.warmUp = builder.warmUp;
     }
 
     /**
@@ -137,11 +146,16 @@ public final class ServerConfig implements Destroyable {
         return loopbackPacketSender;
     }
 
+    /** Time budget of the warm-up a {@link NetcodeServer} runs before it first binds; zero when disabled. */
+    public Duration warmUp() {
+        return warmUp;
+    }
+
     /** Never prints the key. */
     @Override
     public String toString() {
         return "ServerConfig[protocolId=0x" + Long.toHexString(protocolId) + ", serverAddresses=" + serverAddresses
-                + ", maxConnectTokenLifetime=" + maxConnectTokenLifetime + "]";
+                + ", maxConnectTokenLifetime=" + maxConnectTokenLifetime + ", warmUp=" + warmUp + "]";
     }
 
     public static final class Builder {
@@ -154,6 +168,7 @@ public final class ServerConfig implements Destroyable {
         private ServerEventHandler eventHandler = new ServerEventHandler() {
         };
         private LoopbackPacketSender loopbackPacketSender;
+        private Duration warmUp = DEFAULT_WARM_UP;
 
         private Builder(long protocolId, byte[] privateKey) {
             if (privateKey == null || privateKey.length != NetcodeProtocol.KEY_BYTES) {
@@ -194,6 +209,22 @@ public final class ServerConfig implements Destroyable {
         /** Enables loopback clients, whose server-to-client payloads go to {@code sender}. */
         public Builder loopbackPacketSender(LoopbackPacketSender sender) {
             this.loopbackPacketSender = sender;
+            return this;
+        }
+
+        /**
+         * How long a {@link NetcodeServer} may spend on its {@linkplain ServerWarmUp warm-up} before it first binds
+         * its socket (default {@link #DEFAULT_WARM_UP}); {@link Duration#ZERO} disables it.
+         *
+         * @throws IllegalArgumentException if negative or above {@link #MAX_WARM_UP}
+         */
+        public Builder warmUp(Duration budget) {
+            Objects.requireNonNull(budget, "budget");
+            if (budget.isNegative() || budget.compareTo(MAX_WARM_UP) > 0) {
+                throw new IllegalArgumentException("warm-up must be 0 (disabled) to " + MAX_WARM_UP.toMillis()
+                        + " ms, got " + budget.toMillis() + " ms");
+            }
+            this.warmUp = budget;
             return this;
         }
 

@@ -40,13 +40,15 @@ import dev.netcode.transport.Transport;
  */
 public final class ServerStateMachine implements Transport.DatagramHandler, AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(ServerStateMachine.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ServerStateMachine.class);
 
     private static final int MAX_RECEIVE_PER_UPDATE = 64 * 256;
     private static final int TAG_OFFSET_IN_PRIVATE = ConnectTokenPrivate.SEALED_BYTES;
 
     /** Seconds of server time between two "table full" warnings. */
     static final double CAPACITY_WARNING_INTERVAL = 60.0;
+
+    private final Logger log;
 
     private final ServerConfig config;
     private final Transport transport;
@@ -93,6 +95,13 @@ public final class ServerStateMachine implements Transport.DatagramHandler, Auto
 
     /** As {@link #ServerStateMachine(ServerConfig, Transport, double)}, adding to existing totals. */
     public ServerStateMachine(ServerConfig config, Transport transport, double time, ServerStatistics statistics) {
+        this(config, transport, time, statistics, LOG);
+    }
+
+    /** As above, logging to {@code log}: the warm-up's throw-away server passes a silent one. */
+    ServerStateMachine(ServerConfig config, Transport transport, double time, ServerStatistics statistics,
+            Logger log) {
+        this.log = Objects.requireNonNull(log, "log");
         this.statistics = Objects.requireNonNull(statistics, "statistics");
         this.drops = statistics.drops;
         this.packetsReceived = statistics.packetsReceived;

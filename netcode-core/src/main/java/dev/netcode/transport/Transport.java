@@ -60,6 +60,14 @@ public interface Transport extends AutoCloseable {
         return new TransportLoop(threadName, this, startTime, update, nextUpdateTime, onExit);
     }
 
+    /**
+     * The socket buffer sizes asked for and granted by the OS, or {@code null} for a transport
+     * without a socket (the simulator).
+     */
+    default SocketBufferSizes socketBuffers() {
+        return null;
+    }
+
     /** Datagrams whose send failed (socket error). */
     default long sendErrors() {
         return 0;

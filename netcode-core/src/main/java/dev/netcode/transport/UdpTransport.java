@@ -56,11 +56,20 @@ public final class UdpTransport implements Transport {
      */
     public static final int RECEIVE_BUFFER_BYTES = 1501;
 
-    /** The reference asks the OS for 4 MiB socket buffers so that bursts from many clients are not dropped. */
+    /**
+     * The socket buffer size asked for by default, for each of receive and send: the reference's
+     * 4 MiB, so that bursts from many clients are not dropped.
+     */
     public static final int SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
 
-    /** Below this, halving the requested socket buffer size stops. */
+    /** Below this (or below the size asked for, if smaller), halving a refused socket buffer size stops. */
     public static final int MIN_SOCKET_BUFFER_BYTES = 256 * 1024;
+
+    /** The smallest socket buffer size that may be asked for: room for one netcode packet. */
+    public static final int MIN_REQUESTED_SOCKET_BUFFER_BYTES = NetcodeProtocol.MAX_PACKET_BYTES;
+
+    /** The largest socket buffer size that may be asked for (Linux doubles the value in an int). */
+    public static final int MAX_REQUESTED_SOCKET_BUFFER_BYTES = 1024 * 1024 * 1024;
 
     /** Per cache; a server sees at most a few thousand distinct peers between clears. */
     static final int ADDRESS_CACHE_LIMIT = 4096;
@@ -74,6 +83,7 @@ public final class UdpTransport implements Transport {
     private final Selector selector;
     private final NetcodeAddress localAddress;
     private final boolean dualStack;
+    private final SocketBufferSizes socketBuffers;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private final ByteBuffer receiveBuffer = ByteBuffer.allocateDirect(RECEIVE_BUFFER_BYTES);
@@ -92,36 +102,55 @@ public final class UdpTransport implements Transport {
     private volatile long sendErrors;
     private volatile long receiveErrors;
 
-    private UdpTransport(DatagramChannel channel, Selector selector, NetcodeAddress localAddress, boolean dualStack) {
+    private UdpTransport(DatagramChannel channel, Selector selector, NetcodeAddress localAddress, boolean dualStack,
+            SocketBufferSizes socketBuffers) {
         this.channel = channel;
         this.selector = selector;
         this.localAddress = localAddress;
         this.dualStack = dualStack;
+        this.socketBuffers = socketBuffers;
     }
 
     /**
      * Opens a non-blocking UDP socket bound to {@code bindAddress}; port 0 picks a free port,
      * which {@link #localAddress()} then reports.
      *
+     * Asks for {@link #SOCKET_BUFFER_BYTES} socket buffers.
+     *
      * @throws UncheckedIOException if the socket cannot be opened or bound (port in use, address
      *         not local, IPv6 unavailable); the message names the address
      */
     public static UdpTransport bind(NetcodeAddress bindAddress) {
+        return bind(bindAddress, SOCKET_BUFFER_BYTES);
+    }
+
+    /**
+     * Opens a non-blocking UDP socket bound to {@code bindAddress}, asking the OS for receive and
+     * send buffers of {@code socketBufferBytes} each; what it granted is in {@link #socketBuffers()}.
+     *
+     * @throws IllegalArgumentException if {@code socketBufferBytes} is outside
+     *         {@link #MIN_REQUESTED_SOCKET_BUFFER_BYTES} to {@link #MAX_REQUESTED_SOCKET_BUFFER_BYTES}
+     * @throws UncheckedIOException if the socket cannot be opened or bound (port in use, address
+     *         not local, IPv6 unavailable); the message names the address
+     */
+    public static UdpTransport bind(NetcodeAddress bindAddress, int socketBufferBytes) {
         Objects.requireNonNull(bindAddress, "bindAddress");
+        checkSocketBufferBytes(socketBufferBytes);
         boolean ipv6 = bindAddress.isIpv6();
         boolean dualStack = ipv6 && isWildcard(bindAddress);
         DatagramChannel channel = null;
         Selector selector = null;
         try {
             channel = DatagramChannel.open(ipv6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
-            setBufferSize(channel, StandardSocketOptions.SO_SNDBUF);
-            setBufferSize(channel, StandardSocketOptions.SO_RCVBUF);
+            int sendBytes = setBufferSize(channel, StandardSocketOptions.SO_SNDBUF, socketBufferBytes);
+            int receiveBytes = setBufferSize(channel, StandardSocketOptions.SO_RCVBUF, socketBufferBytes);
             channel.bind(bindAddress.toInetSocketAddress());
             channel.configureBlocking(false);
             selector = Selector.open();
             channel.register(selector, SelectionKey.OP_READ);
             int port = ((InetSocketAddress) channel.getLocalAddress()).getPort();
-            UdpTransport transport = new UdpTransport(channel, selector, bindAddress.withPort(port), dualStack);
+            UdpTransport transport = new UdpTransport(channel, selector, bindAddress.withPort(port), dualStack,
+                    new SocketBufferSizes(socketBufferBytes, receiveBytes, sendBytes));
             log.debug("netcode UDP transport bound to {}{}", transport.localAddress, dualStack ? " (dual-stack IPv6/IPv4)" : "");
             return transport;
         }
@@ -130,6 +159,20 @@ public final class UdpTransport implements Transport {
             closeQuietly(channel);
             throw new UncheckedIOException("cannot bind netcode UDP transport to " + bindAddress + ": " + ex.getMessage(), ex);
         }
+    }
+
+    /**
+     * Returns {@code socketBufferBytes} if {@link #bind(NetcodeAddress, int)} accepts it.
+     *
+     * @throws IllegalArgumentException if it is outside {@link #MIN_REQUESTED_SOCKET_BUFFER_BYTES} to
+     *         {@link #MAX_REQUESTED_SOCKET_BUFFER_BYTES}
+     */
+    public static int checkSocketBufferBytes(int socketBufferBytes) {
+        if (socketBufferBytes < MIN_REQUESTED_SOCKET_BUFFER_BYTES || socketBufferBytes > MAX_REQUESTED_SOCKET_BUFFER_BYTES) {
+            throw new IllegalArgumentException("socket buffer size must be " + MIN_REQUESTED_SOCKET_BUFFER_BYTES + ".."
+                    + MAX_REQUESTED_SOCKET_BUFFER_BYTES + " bytes, got " + socketBufferBytes);
+        }
+        return socketBufferBytes;
     }
 
     private static boolean isWildcard(NetcodeAddress address) {
@@ -142,26 +185,47 @@ public final class UdpTransport implements Transport {
     }
 
     /**
-     * Asks for the reference's 4 MiB, halving on refusal. Linux clamps silently to its
-     * {@code rmem_max}/{@code wmem_max} instead of refusing, so the size that results is only logged.
+     * Asks for {@code requested} bytes, halving on refusal, and returns what the OS reports it
+     * granted. Linux clamps silently to its {@code rmem_max}/{@code wmem_max} instead of refusing
+     * (see {@link SocketBufferSizes}), so only the reported size tells.
      */
-    private static void setBufferSize(DatagramChannel channel, SocketOption<Integer> option) {
-        for (int size = SOCKET_BUFFER_BYTES; size >= MIN_SOCKET_BUFFER_BYTES; size /= 2) {
+    private static int setBufferSize(DatagramChannel channel, SocketOption<Integer> option, int requested)
+            throws IOException {
+        int floor = Math.min(requested, MIN_SOCKET_BUFFER_BYTES);
+        for (int size = requested; size >= floor; size /= 2) {
             try {
                 channel.setOption(option, size);
-                log.debug("netcode UDP {} requested {} bytes, OS gives {}", option.name(), size, channel.getOption(option));
-                return;
+                int granted = channel.getOption(option);
+                log.debug("netcode UDP {} requested {} bytes, OS gives {}", option.name(), size, granted);
+                return granted;
             }
             catch (IOException | IllegalArgumentException ex) {
                 log.debug("netcode UDP {} of {} bytes refused: {}", option.name(), size, ex.toString());
             }
         }
         log.debug("netcode UDP {} left at the OS default", option.name());
+        return channel.getOption(option);
     }
 
     @Override
     public NetcodeAddress localAddress() {
         return localAddress;
+    }
+
+    /** The socket buffer sizes asked for and granted when this socket was bound. */
+    @Override
+    public SocketBufferSizes socketBuffers() {
+        return socketBuffers;
+    }
+
+    /** The receive buffer ({@code SO_RCVBUF}) the OS granted, as {@code getOption} reports it (the size accepted). */
+    public int receiveBufferBytes() {
+        return socketBuffers.receiveBytes();
+    }
+
+    /** The send buffer ({@code SO_SNDBUF}) the OS granted, as {@code getOption} reports it (the size accepted). */
+    public int sendBufferBytes() {
+        return socketBuffers.sendBytes();
     }
 
     /** Whether this socket also carries IPv4 (bound to the IPv6 wildcard). */

@@ -1,6 +1,13 @@
 package dev.netcode.transport;
 
+import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.SocketOption;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.channels.DatagramChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -45,6 +52,74 @@ class UdpTransportTest {
 
         b.send(atB.get(0).from(), bytes("pong"), 0, 4);
         assertThat(receive(a, 1)).containsExactly(new Received(b.localAddress(), bytes("pong")));
+    }
+
+    @Test
+    void reportsTheRequestedAndTheGrantedSocketBufferSizesAsGetOptionDoes() throws Exception {
+        UdpTransport transport = bind("127.0.0.1:0");
+
+        SocketBufferSizes buffers = transport.socketBuffers();
+        assertThat(buffers.requestedBytes()).isEqualTo(UdpTransport.SOCKET_BUFFER_BYTES);
+        assertThat(buffers.receiveBytes()).isPositive().isEqualTo(transport.receiveBufferBytes())
+                .isEqualTo(grantedFor(StandardSocketOptions.SO_RCVBUF, UdpTransport.SOCKET_BUFFER_BYTES));
+        assertThat(buffers.sendBytes()).isPositive().isEqualTo(transport.sendBufferBytes())
+                .isEqualTo(grantedFor(StandardSocketOptions.SO_SNDBUF, UdpTransport.SOCKET_BUFFER_BYTES));
+    }
+
+    @Test
+    void asksForTheConfiguredSocketBufferSize() throws Exception {
+        int requested = 64 * 1024;
+        long receiveLimit = sysctl("rmem_max");
+        assumeTrue(receiveLimit < 0 || receiveLimit > requested, "the kernel's rmem_max is above the size asked for");
+        UdpTransport transport = UdpTransport.bind(NetcodeAddress.parse("127.0.0.1:0"), requested);
+        opened.add(transport);
+
+        assertThat(transport.socketBuffers().requestedBytes()).isEqualTo(requested);
+        assertThat(transport.receiveBufferBytes()).isEqualTo(grantedFor(StandardSocketOptions.SO_RCVBUF, requested))
+                .isNotEqualTo(grantedFor(StandardSocketOptions.SO_RCVBUF, UdpTransport.SOCKET_BUFFER_BYTES));
+        assertThat(transport.sendBufferBytes()).isEqualTo(grantedFor(StandardSocketOptions.SO_SNDBUF, requested));
+    }
+
+    @Test
+    void aSizeAboveTheOsLimitIsReportedAsWhatTheOsGranted() throws Exception {
+        int requested = UdpTransport.MAX_REQUESTED_SOCKET_BUFFER_BYTES;
+        long receiveLimit = sysctl("rmem_max");
+        assumeTrue(receiveLimit >= 0 && receiveLimit < requested, "a Linux kernel whose rmem_max is below 1 GiB");
+        UdpTransport transport = UdpTransport.bind(NetcodeAddress.parse("127.0.0.1:0"), requested);
+        opened.add(transport);
+
+        assertThat(transport.socketBuffers().requestedBytes()).isEqualTo(requested);
+        assertThat(transport.receiveBufferBytes()).isEqualTo(grantedFor(StandardSocketOptions.SO_RCVBUF, requested))
+                .isLessThan(requested);
+    }
+
+    @Test
+    void refusesASocketBufferSizeOutsideItsRange() {
+        NetcodeAddress address = NetcodeAddress.parse("127.0.0.1:0");
+        assertThatThrownBy(() -> UdpTransport.bind(address, NetcodeProtocol.MAX_PACKET_BYTES - 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("got 1299");
+        assertThatThrownBy(() -> UdpTransport.bind(address, UdpTransport.MAX_REQUESTED_SOCKET_BUFFER_BYTES + 1))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** What the OS reports for {@code option} on a fresh UDP socket after asking for {@code size}. */
+    private static int grantedFor(SocketOption<Integer> option, int size) throws IOException {
+        try (DatagramChannel channel = DatagramChannel.open(StandardProtocolFamily.INET)) {
+            channel.setOption(option, size);
+            return channel.getOption(option);
+        }
+    }
+
+    /** A Linux {@code net.core} sysctl, or -1 where there is none. */
+    private static long sysctl(String name) throws IOException {
+        Path path = Path.of("/proc/sys/net/core", name);
+        if (!Files.isReadable(path)) {
+            return -1;
+        }
+        // Not Files.readString: it sizes its read by the file size, which procfs reports as 0.
+        try (var in = Files.newInputStream(path)) {
+            return Long.parseLong(new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim());
+        }
     }
 
     @Test

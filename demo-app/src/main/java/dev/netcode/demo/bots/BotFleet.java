@@ -35,7 +35,7 @@ import dev.netcode.demo.client.TokenClient;
  * blocks its thread for the few milliseconds a local HTTP call takes; the second thread keeps the
  * other bots playing meanwhile). Each
  * {@code NetcodeClient} still runs a thread of its own, which is fine for the few dozen bots a
- * demo wants (the server has 64 slots) but is not how to simulate thousands of clients.
+ * demo wants (the server has 32 slots) but is not how to simulate thousands of clients.
  *
  * <p>The bots leave on {@link ContextClosedEvent}, which comes before any lifecycle bean stops, so
  * they disconnect cleanly while the netcode server still runs.

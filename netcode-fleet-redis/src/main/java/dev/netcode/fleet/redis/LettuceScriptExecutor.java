@@ -70,6 +70,15 @@ public final class LettuceScriptExecutor implements RedisScriptExecutor {
      * @throws IllegalArgumentException if {@code redisUri} is not a Redis URI or the timeout is not positive
      */
     public static LettuceScriptExecutor connect(String redisUri, Duration commandTimeout) {
+        return connect(redisUri, null, commandTimeout);
+    }
+
+    /**
+     * As {@link #connect(String, Duration)}, authenticating with {@code password} (Redis'
+     * {@code requirepass}, or the default user's ACL password) when it is not {@code null}: for a
+     * password kept out of the URI, such as one from an environment variable.
+     */
+    public static LettuceScriptExecutor connect(String redisUri, CharSequence password, Duration commandTimeout) {
         if (commandTimeout.isNegative() || commandTimeout.isZero()) {
             throw new IllegalArgumentException("commandTimeout must be positive, got " + commandTimeout);
         }
@@ -83,6 +92,9 @@ public final class LettuceScriptExecutor implements RedisScriptExecutor {
                     "not a Redis URI; expected redis://[[user]:password@]host[:port][/database] or rediss://...");
         }
         uri.setTimeout(commandTimeout);
+        if (password != null) {
+            uri.setAuthentication(password);
+        }
         ClientResources resources = ClientResources.builder()
             .reconnectDelay(Delay.exponential(Duration.ofMillis(10), MAX_RECONNECT_DELAY, 2, TimeUnit.MILLISECONDS))
             .build();

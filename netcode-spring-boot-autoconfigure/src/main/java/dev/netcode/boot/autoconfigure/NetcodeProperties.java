@@ -12,6 +12,7 @@ import org.springframework.boot.convert.DurationUnit;
 import org.springframework.util.unit.DataSize;
 
 import dev.netcode.fleet.SelectionPolicy;
+import dev.netcode.server.ServerConfig;
 
 /**
  * Configuration of netcode game servers and of the connect tokens issued for them.
@@ -119,6 +120,15 @@ public class NetcodeProperties {
         private int maxClients = 256;
 
         /**
+         * Size asked of the OS for each of the UDP socket's receive and send buffers, from 1300B
+         * to 1GB. The OS may grant less (Linux caps it at net.core.rmem_max and
+         * net.core.wmem_max); the start-up log and /actuator/netcode show what it granted, and a
+         * warning names the sysctl to raise when it is below max-clients x 4 datagrams x 1300
+         * bytes.
+         */
+        private DataSize socketBufferSize = DataSize.ofMegabytes(4);
+
+        /**
          * Restart rule: after a (re)start the server refuses tokens that expire earlier than the
          * start time plus this lifetime, so tokens used before the restart cannot open new
          * sessions. Set it to the longest token expiry the issuers use, in whole seconds and at least
@@ -126,6 +136,14 @@ public class NetcodeProperties {
          */
         @DurationUnit(ChronoUnit.SECONDS)
         private Duration maxConnectTokenLifetime;
+
+        /**
+         * How long the server may spend, before it binds its socket, running its packet paths
+         * (handshake, encryption, replay protection) on synthetic traffic so that the first second of
+         * real traffic meets compiled code, from 0 (disabled) to 10s; milliseconds when no unit is
+         * given. Runs once per JVM; start-up takes that much longer.
+         */
+        private Duration warmUp = Duration.ofMillis(300);
 
         public String getBindAddress() {
             return this.bindAddress;
@@ -151,12 +169,28 @@ public class NetcodeProperties {
             this.maxClients = maxClients;
         }
 
+        public DataSize getSocketBufferSize() {
+            return this.socketBufferSize;
+        }
+
+        public void setSocketBufferSize(DataSize socketBufferSize) {
+            this.socketBufferSize = socketBufferSize;
+        }
+
         public Duration getMaxConnectTokenLifetime() {
             return this.maxConnectTokenLifetime;
         }
 
         public void setMaxConnectTokenLifetime(Duration maxConnectTokenLifetime) {
             this.maxConnectTokenLifetime = maxConnectTokenLifetime;
+        }
+
+        public Duration getWarmUp() {
+            return this.warmUp;
+        }
+
+        public void setWarmUp(Duration warmUp) {
+            this.warmUp = warmUp;
         }
     }
 

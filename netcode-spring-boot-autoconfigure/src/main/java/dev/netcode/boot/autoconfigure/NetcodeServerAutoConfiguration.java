@@ -41,10 +41,12 @@ public final class NetcodeServerAutoConfiguration {
             ObjectProvider<ServerEventHandler> eventHandler, ObjectProvider<MessageServer> messageServer,
             ObjectProvider<NetcodeServerCustomizer> customizers) {
         NetcodeAddress bindAddress = NetcodeSettings.bindAddress(properties);
+        int socketBufferBytes = NetcodeSettings.socketBufferBytes(properties);
         List<NetcodeAddress> publicAddresses = NetcodeSettings.serverPublicAddresses(properties);
         ServerConfig.Builder config = ServerConfig.builder(NetcodeSettings.protocolId(properties), privateKey.bytes())
                 .serverAddresses(publicAddresses)
-                .maxConnectTokenLifetime(NetcodeSettings.restartRuleLifetimeSeconds(properties));
+                .maxConnectTokenLifetime(NetcodeSettings.restartRuleLifetimeSeconds(properties))
+                .warmUp(NetcodeSettings.warmUp(properties));
         // With channels, the message layer takes every payload and hands the listener dispatcher messages.
         MessageServer messages = messageServer.getIfAvailable();
         if (messages != null) {
@@ -66,7 +68,8 @@ public final class NetcodeServerAutoConfiguration {
             eventHandler.ifAvailable(config::eventHandler);
         }
         customizers.orderedStream().forEach(customizer -> customizer.customize(config));
-        NetcodeServer server = new NetcodeServer(config.build(), bindAddress, properties.getServer().getMaxClients());
+        NetcodeServer server = new NetcodeServer(config.build(), bindAddress, properties.getServer().getMaxClients(),
+                socketBufferBytes);
         if (messages != null) {
             messages.attach(server);
         }

@@ -23,6 +23,8 @@ import dev.netcode.message.ChannelConfig;
 import dev.netcode.message.DeliveryMode;
 import dev.netcode.message.MessageConfig;
 import dev.netcode.reliable.ReliableConfig;
+import dev.netcode.server.ServerConfig;
+import dev.netcode.transport.UdpTransport;
 
 /**
  * Turns {@link NetcodeProperties} text into protocol values, failing with exceptions that the
@@ -111,6 +113,17 @@ final class NetcodeSettings {
         return fallbackServers;
     }
 
+    /** {@code netcode.server.warm-up}: 0 (disabled) to {@link ServerConfig#MAX_WARM_UP}. */
+    static Duration warmUp(NetcodeProperties properties) {
+        Duration warmUp = properties.getServer().getWarmUp();
+        if (warmUp == null || warmUp.isNegative() || warmUp.compareTo(ServerConfig.MAX_WARM_UP) > 0) {
+            throw new InvalidNetcodePropertyException("netcode.server.warm-up", warmUp == null ? "" : text(warmUp),
+                    "the warm-up before the server binds must be bounded", "a duration from 0 (no warm-up) to "
+                            + ServerConfig.MAX_WARM_UP.toSeconds() + "s (for example 300ms)");
+        }
+        return warmUp;
+    }
+
     /** {@code netcode.token.expiry} in seconds: whole, at least 1. */
     static int tokenExpirySeconds(NetcodeProperties properties) {
         String property = "netcode.token.expiry";
@@ -161,6 +174,14 @@ final class NetcodeSettings {
                             + "s here), or remove it to follow netcode.token.expiry");
         }
         return wholeSeconds(property, lifetime, expiry + "s");
+    }
+
+    /** {@code netcode.server.socket-buffer-size}: a size the UDP transport accepts to ask the OS for. */
+    static int socketBufferBytes(NetcodeProperties properties) {
+        return bytes("netcode.server.socket-buffer-size", properties.getServer().getSocketBufferSize(),
+                UdpTransport.MIN_REQUESTED_SOCKET_BUFFER_BYTES, UdpTransport.MAX_REQUESTED_SOCKET_BUFFER_BYTES,
+                "a size from " + UdpTransport.MIN_REQUESTED_SOCKET_BUFFER_BYTES + "B to 1GB, for example 4MB (the OS "
+                        + "may grant less; the start-up log shows what it granted)");
     }
 
     /**

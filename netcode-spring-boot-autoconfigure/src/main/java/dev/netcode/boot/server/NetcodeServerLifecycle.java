@@ -12,6 +12,7 @@ import dev.netcode.boot.NetcodeBindException;
 import dev.netcode.boot.fleet.FleetListing;
 import dev.netcode.fleet.FleetAnnouncer;
 import dev.netcode.server.NetcodeServer;
+import dev.netcode.transport.SocketBufferSizes;
 
 /**
  * Ties a {@link NetcodeServer} to the application context: the socket is bound when the context
@@ -47,8 +48,10 @@ public class NetcodeServerLifecycle implements SmartLifecycle {
         catch (UncheckedIOException ex) {
             throw new NetcodeBindException(bindAddress, ex.getCause());
         }
-        log.info("netcode server listening on UDP {} for {} clients (public {})", server.localAddress(),
-                server.maxClients(), server.serverAddresses());
+        SocketBufferSizes buffers = server.socketBuffers();
+        log.info("netcode server listening on UDP {} for {} clients (public {}){}", server.localAddress(),
+                server.maxClients(), server.serverAddresses(), (buffers != null) ? ", socket buffers receive "
+                        + buffers.receiveBytes() + " B / send " + buffers.sendBytes() + " B granted" : "");
         if (fleetListing != null) {
             // Announces at once, then heartbeats; an unreachable directory never stops the server.
             FleetAnnouncer announcer = fleetListing.announcerFor(server);

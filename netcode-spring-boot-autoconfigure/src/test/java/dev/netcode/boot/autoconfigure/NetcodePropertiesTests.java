@@ -34,6 +34,8 @@ class NetcodePropertiesTests {
         assertThat(properties.getServer().getPublicAddresses()).isEmpty();
         assertThat(properties.getServer().getMaxClients()).isEqualTo(256);
         assertThat(properties.getServer().getMaxConnectTokenLifetime()).isNull();
+        assertThat(properties.getServer().getSocketBufferSize()).isEqualTo(DataSize.ofMegabytes(4));
+        assertThat(properties.getServer().getWarmUp()).isEqualTo(ServerConfig.DEFAULT_WARM_UP);
         assertThat(properties.getToken().getPath()).isEqualTo("/netcode/token");
         assertThat(properties.getToken().getExpiry()).isEqualTo(Duration.ofSeconds(30));
         assertThat(properties.getToken().getTimeout()).isEqualTo(Duration.ofSeconds(10));
@@ -73,7 +75,7 @@ class NetcodePropertiesTests {
         metadata.get("properties").forEach(p -> byName.put(p.get("name").asString(), p));
         assertThat(byName).containsKeys("netcode.protocol-id", "netcode.private-key", "netcode.server.bind-address",
                 "netcode.server.public-addresses", "netcode.server.max-clients",
-                "netcode.server.max-connect-token-lifetime", "netcode.token.path", "netcode.token.expiry",
+                "netcode.server.max-connect-token-lifetime", "netcode.server.socket-buffer-size", "netcode.server.warm-up", "netcode.token.path", "netcode.token.expiry",
                 "netcode.token.timeout", "netcode.token.rate-limit.enabled",
                 "netcode.token.rate-limit.requests-per-minute", "netcode.token.address-rate-limit.enabled",
                 "netcode.token.address-rate-limit.requests-per-minute", "netcode.token.address-rate-limit.max-addresses",
@@ -82,6 +84,7 @@ class NetcodePropertiesTests {
         byName.forEach((name, property) -> assertThat(property.path("description").asString()).as(name).isNotBlank());
         assertThat(byName.get("netcode.private-key").has("defaultValue")).isFalse();
         assertThat(byName.get("netcode.server.enabled")).isNotNull();
+        assertThat(byName.get("netcode.server.warm-up").path("defaultValue").asString()).isEqualTo("300ms");
     }
 
     @Test

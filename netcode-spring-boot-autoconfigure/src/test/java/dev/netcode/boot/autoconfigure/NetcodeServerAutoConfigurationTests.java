@@ -1,11 +1,15 @@
 package dev.netcode.boot.autoconfigure;
 
 import java.net.BindException;
+import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.netcode.address.NetcodeAddress;
@@ -18,12 +22,15 @@ import dev.netcode.boot.server.NetcodeServerLifecycle;
 import dev.netcode.boot.token.ConnectTokenIssuer;
 import dev.netcode.server.NetcodeServer;
 import dev.netcode.server.ServerConfig;
+import dev.netcode.server.ServerWarmUp;
 import dev.netcode.token.ConnectToken;
+import dev.netcode.transport.SocketBufferSizes;
 import dev.netcode.transport.UdpTransport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Tests for {@link NetcodeServerAutoConfiguration}. */
+@ExtendWith(OutputCaptureExtension.class)
 class NetcodeServerAutoConfigurationTests {
 
     private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
@@ -57,6 +64,34 @@ class NetcodeServerAutoConfigurationTests {
         contextRunner.withPropertyValues("netcode.token.expiry=45", "netcode.server.max-connect-token-lifetime=60")
                 .run(context -> assertThat(context.getBean(NetcodeServer.class).config().maxConnectTokenLifetime())
                         .isEqualTo(60));
+    }
+
+    @Test
+    void warmUpIsOnByDefaultAndZeroDisablesIt() {
+        contextRunner.run(context -> {
+            NetcodeServer server = context.getBean(NetcodeServer.class);
+            assertThat(server.config().warmUp()).isEqualTo(Duration.ofMillis(300));
+            assertThat(server.warmUp().rounds()).isPositive();
+        });
+        contextRunner.withPropertyValues("netcode.server.warm-up=0").run(context -> {
+            NetcodeServer server = context.getBean(NetcodeServer.class);
+            assertThat(server.config().warmUp()).isZero();
+            assertThat(server.warmUp()).isEqualTo(ServerWarmUp.Result.NONE);
+        });
+        contextRunner.withPropertyValues("netcode.server.warm-up=150").run(context -> assertThat(
+                context.getBean(NetcodeServer.class).config().warmUp()).isEqualTo(Duration.ofMillis(150)));
+    }
+
+    @Test
+    void unboundedWarmUpFailsStartUp() {
+        contextRunner.withPropertyValues("netcode.server.warm-up=11s").run(context -> {
+            FailureAnalysis analysis = NetcodeAutoConfigurationTests.invalidPropertyAnalysis(context);
+            assertThat(analysis.getDescription()).contains("'11s'", "netcode.server.warm-up", "bounded");
+            assertThat(analysis.getAction()).contains("a duration from 0 (no warm-up) to 10s");
+        });
+        contextRunner.withPropertyValues("netcode.server.warm-up=-1ms").run(context -> assertThat(
+                NetcodeAutoConfigurationTests.invalidPropertyAnalysis(context).getDescription())
+                .contains("'-1ms'", "netcode.server.warm-up"));
     }
 
     @Test
@@ -159,6 +194,48 @@ class NetcodeServerAutoConfigurationTests {
                     "whole seconds");
             assertThat(analysis.getAction()).contains("a whole number of seconds");
         });
+    }
+
+    @Test
+    void theConfiguredSocketBufferSizeIsAskedForAndTheStartUpLineShowsWhatWasGranted(CapturedOutput output) {
+        contextRunner.withPropertyValues("netcode.server.max-clients=8", "netcode.server.socket-buffer-size=64KB")
+                .run(context -> {
+                    NetcodeServer server = context.getBean(NetcodeServer.class);
+                    SocketBufferSizes buffers = server.socketBuffers();
+                    assertThat(buffers.requestedBytes()).isEqualTo(64 * 1024);
+                    assertThat(buffers.receiveBytes()).isPositive();
+                    assertThat(output.getAll()).contains("netcode server listening on UDP " + server.localAddress()
+                            + " for 8 clients (public " + server.serverAddresses() + "), socket buffers receive "
+                            + buffers.receiveBytes() + " B / send " + buffers.sendBytes() + " B granted");
+                    assertThat(output.getAll()).doesNotContain(server.localAddress() + ": receive socket buffer is");
+                });
+    }
+
+    @Test
+    void aSocketBufferBelowWhatMaxClientsNeedIsWarnedAboutWithTheSysctl(CapturedOutput output) {
+        long needed = NetcodeServer.socketBufferBytesNeeded(4096);
+        contextRunner.withPropertyValues("netcode.server.max-clients=4096", "netcode.server.socket-buffer-size=8KB")
+                .run(context -> {
+                    NetcodeServer server = context.getBean(NetcodeServer.class);
+                    assertThat(output.getAll()).contains("WARN")
+                            .contains("netcode server on " + server.localAddress() + ": receive socket buffer is "
+                                    + server.socketBuffers().receiveBytes() + " bytes, below the " + needed + " bytes")
+                            .contains("sysctl -w net.core.rmem_max=" + needed);
+                });
+    }
+
+    @Test
+    void aSocketBufferSizeOutsideItsRangeFailsStartUp() {
+        contextRunner.withPropertyValues("netcode.server.socket-buffer-size=1KB").run(context -> {
+            FailureAnalysis analysis = NetcodeAutoConfigurationTests.invalidPropertyAnalysis(context);
+            assertThat(analysis.getDescription()).contains("'1024B'", "netcode.server.socket-buffer-size",
+                    "outside 1300B to 1073741824B");
+            assertThat(analysis.getAction()).contains("netcode.server.socket-buffer-size", "1300B to 1GB",
+                    "for example 4MB");
+        });
+        contextRunner.withPropertyValues("netcode.server.socket-buffer-size=2GB").run(context -> assertThat(
+                NetcodeAutoConfigurationTests.invalidPropertyAnalysis(context).getDescription())
+                .contains("'2147483648B'", "netcode.server.socket-buffer-size"));
     }
 
     @Test

@@ -37,6 +37,7 @@ import dev.netcode.server.ClientSlot;
 import dev.netcode.server.NetcodeServer;
 import dev.netcode.server.ServerSnapshot;
 import dev.netcode.server.ServerStatistics;
+import dev.netcode.transport.SocketBufferSizes;
 
 /**
  * {@link Endpoint @Endpoint} that shows a {@link NetcodeServer}'s slots and totals, and
@@ -137,7 +138,8 @@ public class NetcodeEndpoint {
     public NetcodeServerDescriptor server() {
         FleetDescriptor fleet = (this.fleet != null) ? FleetDescriptor.of(this.fleet) : null;
         if (this.server == null) {
-            return new NetcodeServerDescriptor(this.protocolId, false, null, List.of(), 0, 0, List.of(), null, fleet);
+            return new NetcodeServerDescriptor(this.protocolId, false, null, List.of(), 0, 0, List.of(), null, null,
+                    fleet);
         }
         ServerSnapshot snapshot = null;
         if (this.server.isRunning()) {
@@ -155,14 +157,15 @@ public class NetcodeEndpoint {
         TotalsDescriptor totals = TotalsDescriptor.of(this.server.statistics());
         if (snapshot == null) {
             return new NetcodeServerDescriptor(protocolId, false, null, this.server.serverAddresses(),
-                    this.server.maxClients(), 0, List.of(), totals, fleet);
+                    this.server.maxClients(), 0, List.of(), totals, null, fleet);
         }
         List<ClientDescriptor> clients = snapshot.clients()
             .stream()
             .map((client) -> new ClientDescriptor(client, connectionStats(client)))
             .toList();
         return new NetcodeServerDescriptor(protocolId, true, snapshot.boundAddress(), snapshot.serverAddresses(),
-                snapshot.maxClients(), snapshot.connectedClients(), clients, totals, fleet);
+                snapshot.maxClients(), snapshot.connectedClients(), clients, totals,
+                SocketBuffersDescriptor.of(this.server), fleet);
     }
 
     /**
@@ -270,11 +273,14 @@ public class NetcodeEndpoint {
 
         private final String crypto = "libsodium via " + Aead.nativeBinding();
 
+        private final @Nullable SocketBuffersDescriptor socketBuffers;
+
         private final @Nullable FleetDescriptor fleet;
 
         private NetcodeServerDescriptor(long protocolId, boolean running, @Nullable NetcodeAddress boundAddress,
                 List<NetcodeAddress> publicAddresses, int maxClients, int connectedClients,
-                List<ClientDescriptor> clients, @Nullable TotalsDescriptor totals, @Nullable FleetDescriptor fleet) {
+                List<ClientDescriptor> clients, @Nullable TotalsDescriptor totals,
+                @Nullable SocketBuffersDescriptor socketBuffers, @Nullable FleetDescriptor fleet) {
             this.protocolId = String.format(Locale.ROOT, "0x%016x", protocolId);
             this.running = running;
             this.boundAddress = text(boundAddress);
@@ -283,6 +289,7 @@ public class NetcodeEndpoint {
             this.connectedClients = connectedClients;
             this.clients = List.copyOf(clients);
             this.totals = totals;
+            this.socketBuffers = socketBuffers;
             this.fleet = fleet;
         }
 
@@ -351,12 +358,74 @@ public class NetcodeEndpoint {
         }
 
         /**
+         * Return the UDP socket's buffer sizes, or {@code null} when the server is not running
+         * or not on a UDP socket.
+         * @return the socket buffer sizes
+         */
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        public @Nullable SocketBuffersDescriptor getSocketBuffers() {
+            return this.socketBuffers;
+        }
+
+        /**
          * Return the fleet as this application sees it, or {@code null} outside a fleet.
          * @return the fleet
          */
         @JsonInclude(JsonInclude.Include.NON_NULL)
         public @Nullable FleetDescriptor getFleet() {
             return this.fleet;
+        }
+
+    }
+
+    /**
+     * The UDP socket's buffers: the size asked for, what the OS granted (as {@code getOption}
+     * reports it, the size it accepted), and what the server's max clients need
+     * ({@link NetcodeServer#socketBufferBytesNeeded(int)}).
+     */
+    public static final class SocketBuffersDescriptor {
+
+        private final int requestedBytes;
+
+        private final int receiveBytes;
+
+        private final int sendBytes;
+
+        private final long neededBytes;
+
+        private SocketBuffersDescriptor(SocketBufferSizes sizes, long neededBytes) {
+            this.requestedBytes = sizes.requestedBytes();
+            this.receiveBytes = sizes.receiveBytes();
+            this.sendBytes = sizes.sendBytes();
+            this.neededBytes = neededBytes;
+        }
+
+        private static @Nullable SocketBuffersDescriptor of(NetcodeServer server) {
+            SocketBufferSizes sizes = server.socketBuffers();
+            return (sizes != null)
+                    ? new SocketBuffersDescriptor(sizes, NetcodeServer.socketBufferBytesNeeded(server.maxClients()))
+                    : null;
+        }
+
+        public int getRequestedBytes() {
+            return this.requestedBytes;
+        }
+
+        public int getReceiveBytes() {
+            return this.receiveBytes;
+        }
+
+        public int getSendBytes() {
+            return this.sendBytes;
+        }
+
+        /**
+         * Return the bytes each buffer needs for the server's max clients; below it the
+         * server warned at start-up.
+         * @return the bytes needed
+         */
+        public long getNeededBytes() {
+            return this.neededBytes;
         }
 
     }

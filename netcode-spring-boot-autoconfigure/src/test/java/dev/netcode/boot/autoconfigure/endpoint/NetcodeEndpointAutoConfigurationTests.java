@@ -22,6 +22,7 @@ import dev.netcode.boot.token.ConnectTokenIssuer;
 import dev.netcode.client.NetcodeClient;
 import dev.netcode.crypto.SecureRandomBytes;
 import dev.netcode.server.NetcodeServer;
+import dev.netcode.transport.SocketBufferSizes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.mock;
@@ -106,6 +107,22 @@ class NetcodeEndpointAutoConfigurationTests {
             .withPropertyValues("management.endpoints.web.exposure.include=netcode",
                     "netcode.private-key=" + Base64.getEncoder().encodeToString(this.key))
             .run(this::assertDescriptorWithAClientHasNoKeyMaterial);
+    }
+
+    @Test
+    void descriptorShowsTheSocketBuffersTheOsGrantedAndWhatMaxClientsNeed() {
+        this.contextRunner
+            .withPropertyValues("management.endpoints.web.exposure.include=netcode", "netcode.server.max-clients=16",
+                    "netcode.server.socket-buffer-size=128KB")
+            .run((context) -> {
+                SocketBufferSizes granted = context.getBean(NetcodeServer.class).socketBuffers();
+                String json = JsonMapper.builder()
+                    .build()
+                    .writeValueAsString(context.getBean(NetcodeEndpoint.class).server());
+                assertThat(json).contains("\"socketBuffers\":{\"neededBytes\":" + 16 * 4 * 1300
+                        + ",\"receiveBytes\":" + granted.receiveBytes() + ",\"requestedBytes\":131072,\"sendBytes\":"
+                        + granted.sendBytes() + "}");
+            });
     }
 
     private void assertDescriptorWithAClientHasNoKeyMaterial(

@@ -134,8 +134,20 @@ public final class UdpTransport implements Transport {
      *         not local, IPv6 unavailable); the message names the address
      */
     public static UdpTransport bind(NetcodeAddress bindAddress, int socketBufferBytes) {
+        return bind(bindAddress, new TransportOptions(socketBufferBytes, false));
+    }
+
+    /**
+     * Opens a non-blocking UDP socket bound to {@code bindAddress} with {@code options}: buffers as
+     * in {@link #bind(NetcodeAddress, int)}, and {@code SO_REUSEPORT} set before the bind when asked.
+     *
+     * @throws IllegalArgumentException if the buffer size is out of range
+     * @throws UnsupportedOperationException if port sharing is asked for on an OS without {@code SO_REUSEPORT}
+     * @throws UncheckedIOException if the socket cannot be opened or bound; the message names the address
+     */
+    public static UdpTransport bind(NetcodeAddress bindAddress, TransportOptions options) {
         Objects.requireNonNull(bindAddress, "bindAddress");
-        checkSocketBufferBytes(socketBufferBytes);
+        int socketBufferBytes = checkSocketBufferBytes(options.socketBufferBytes());
         boolean ipv6 = bindAddress.isIpv6();
         boolean dualStack = ipv6 && isWildcard(bindAddress);
         DatagramChannel channel = null;
@@ -144,6 +156,12 @@ public final class UdpTransport implements Transport {
             channel = DatagramChannel.open(ipv6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
             int sendBytes = setBufferSize(channel, StandardSocketOptions.SO_SNDBUF, socketBufferBytes);
             int receiveBytes = setBufferSize(channel, StandardSocketOptions.SO_RCVBUF, socketBufferBytes);
+            if (options.reusePort()) {
+                if (!channel.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT)) {
+                    throw new UnsupportedOperationException("SO_REUSEPORT is not supported on this OS; run one shard");
+                }
+                channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            }
             channel.bind(bindAddress.toInetSocketAddress());
             channel.configureBlocking(false);
             selector = Selector.open();
@@ -158,6 +176,11 @@ public final class UdpTransport implements Transport {
             closeQuietly(selector);
             closeQuietly(channel);
             throw new UncheckedIOException("cannot bind netcode UDP transport to " + bindAddress + ": " + ex.getMessage(), ex);
+        }
+        catch (RuntimeException ex) {
+            closeQuietly(selector);
+            closeQuietly(channel);
+            throw ex;
         }
     }
 

@@ -34,6 +34,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.netcode.address.NetcodeAddress;
 import dev.netcode.transport.Transport;
+import dev.netcode.transport.TransportOptions;
 import dev.netcode.transport.UdpTransport;
 import dev.netcode.transport.UpdateLoop;
 
@@ -121,7 +122,20 @@ public final class EpollTransport implements Transport {
      * @throws UncheckedIOException if the socket cannot be opened or bound; the message names the address
      */
     public static EpollTransport bind(NetcodeAddress bindAddress) {
+        return bind(bindAddress, TransportOptions.defaults());
+    }
+
+    /**
+     * Opens a UDP socket bound to {@code bindAddress} with {@code options} (buffer sizes checked as
+     * {@link UdpTransport#checkSocketBufferBytes}, {@code SO_REUSEPORT} set before the bind when asked).
+     *
+     * @throws IllegalStateException if the native epoll library is not available here
+     * @throws IllegalArgumentException if the buffer size is out of range
+     * @throws UncheckedIOException if the socket cannot be opened or bound; the message names the address
+     */
+    public static EpollTransport bind(NetcodeAddress bindAddress, TransportOptions options) {
         Objects.requireNonNull(bindAddress, "bindAddress");
+        int socketBufferBytes = UdpTransport.checkSocketBufferBytes(options.socketBufferBytes());
         if (!isAvailable()) {
             throw new IllegalStateException("the native epoll transport is not available here (" + unavailabilityCause()
                     + "); use the JDK UDP transport");
@@ -136,8 +150,9 @@ public final class EpollTransport implements Transport {
             channel.config().setOption(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, UdpTransport.RECEIVE_BUFFER_BYTES);
             channel.config().setRecvByteBufAllocator(
                     new FixedRecvByteBufAllocator(UdpTransport.RECEIVE_BUFFER_BYTES * BATCH_DATAGRAMS));
-            channel.config().setOption(ChannelOption.SO_RCVBUF, UdpTransport.SOCKET_BUFFER_BYTES);
-            channel.config().setOption(ChannelOption.SO_SNDBUF, UdpTransport.SOCKET_BUFFER_BYTES);
+            channel.config().setOption(ChannelOption.SO_RCVBUF, socketBufferBytes);
+            channel.config().setOption(ChannelOption.SO_SNDBUF, socketBufferBytes);
+            channel.config().setOption(EpollChannelOption.SO_REUSEPORT, options.reusePort());
             // Above the high mark the channel reads as unwritable and sends are dropped, as a full
             // socket buffer drops them on the JDK transport, instead of queueing in the heap.
             channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(512 * 1024, 1024 * 1024));

@@ -9,9 +9,12 @@ import dev.netcode.message.ClientMessageHandler;
 import dev.netcode.message.MessageClient;
 import dev.netcode.message.MessageConfig;
 import dev.netcode.packet.PacketCodec;
+import dev.netcode.transport.Transport;
 import dev.netcode.transport.TransportLoop;
+import dev.netcode.transport.TransportOptions;
+import dev.netcode.transport.TransportProvider;
+import dev.netcode.transport.TransportSelection;
 import dev.netcode.transport.UpdateLoop;
-import dev.netcode.transport.UdpTransport;
 
 /**
  * A netcode client running in real time: the thread-safe face of a {@link ClientStateMachine},
@@ -25,6 +28,7 @@ public final class NetcodeClient implements AutoCloseable {
     private final Object stateMonitor = new Object();
     private volatile ClientState state;
     private volatile MessageClient messages;
+    private volatile String transportName;
 
     private NetcodeClient(ClientStateMachine client) {
         this.client = Objects.requireNonNull(client, "client");
@@ -46,23 +50,54 @@ public final class NetcodeClient implements AutoCloseable {
         return runtime;
     }
 
-    /** Binds a UDP socket to {@code bindAddress} (port 0 for any) and drives a new client on it. */
+    /**
+     * Binds a UDP socket to {@code bindAddress} (port 0 for any) on the {@link TransportSelection#AUTO} transport
+     * and drives a new client on it.
+     */
     public static NetcodeClient start(NetcodeAddress bindAddress, ClientEventHandler events) {
-        return start(new ClientStateMachine(UdpTransport.bind(bindAddress), events, 0.0));
+        return start(bindAddress, TransportSelection.AUTO, events);
     }
 
     /**
-     * Binds a UDP socket to {@code bindAddress} and drives a new client whose payloads are messages
+     * Binds a UDP socket to {@code bindAddress} (port 0 for any) on the {@code transport} selected and drives a new
+     * client on it.
+     *
+     * @throws IllegalStateException if that transport cannot run here; the message says what to fix
+     */
+    public static NetcodeClient start(NetcodeAddress bindAddress, TransportSelection transport, ClientEventHandler events) {
+        TransportProvider provider = TransportSelection.resolve(transport);
+        NetcodeClient runtime = new NetcodeClient(new ClientStateMachine(bind(provider, bindAddress), events, 0.0));
+        runtime.transportName = provider.name();
+        runtime.loop.start();
+        return runtime;
+    }
+
+    private static Transport bind(TransportProvider provider, NetcodeAddress bindAddress) {
+        return provider.bind(bindAddress, TransportOptions.defaults());
+    }
+
+    /**
+     * Binds a UDP socket to {@code bindAddress} (on the {@link TransportSelection#AUTO} transport) and drives a new client whose payloads are messages
      * on the channels of {@code config} (the server must use an equal config): send with
      * {@link #messages()}, receive through {@code handler}.
      */
     public static NetcodeClient start(NetcodeAddress bindAddress, MessageConfig config, ClientMessageHandler handler) {
         MessageClient messageClient = new MessageClient(config, handler);
-        NetcodeClient runtime = new NetcodeClient(new ClientStateMachine(UdpTransport.bind(bindAddress), messageClient, 0.0));
+        TransportProvider provider = TransportSelection.resolve(TransportSelection.AUTO);
+        NetcodeClient runtime = new NetcodeClient(new ClientStateMachine(bind(provider, bindAddress), messageClient, 0.0));
+        runtime.transportName = provider.name();
         runtime.messages = messageClient;
         messageClient.attach(runtime);
         runtime.loop.start();
         return runtime;
+    }
+
+    /**
+     * The name of the transport provider a client started with a bind address binds ({@code nio}, {@code epoll});
+     * {@code null} for a client started on a state machine.
+     */
+    public String transportName() {
+        return transportName;
     }
 
     /**

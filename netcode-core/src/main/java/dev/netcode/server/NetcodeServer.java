@@ -22,6 +22,9 @@ import dev.netcode.packet.PacketCodec;
 import dev.netcode.transport.SocketBufferSizes;
 import dev.netcode.transport.Transport;
 import dev.netcode.transport.TransportLoop;
+import dev.netcode.transport.TransportOptions;
+import dev.netcode.transport.TransportProvider;
+import dev.netcode.transport.TransportSelection;
 import dev.netcode.transport.UpdateLoop;
 import dev.netcode.transport.UdpTransport;
 
@@ -36,8 +39,9 @@ import dev.netcode.transport.UdpTransport;
  * a fresh state machine (new challenge key, global sequence 2^63, the restart rule) that keeps
  * refusing every token the previous one saw.
  *
- * <p>On a {@link UdpTransport}, every start logs at INFO the socket buffer sizes the OS granted,
- * and WARNs when either is below {@link #socketBufferBytesNeeded(int)} for the configured max
+ * <p>A server made with a bind address binds the transport its config {@linkplain ServerConfig#transport() selects}
+ * ({@link #transportName()} says which). On a transport with a socket, every start logs at INFO the transport and
+ * the socket buffer sizes the OS granted, and WARNs when either is below {@link #socketBufferBytesNeeded(int)} for the configured max
  * clients, naming the Linux sysctl that raises the limit.
  */
 public final class NetcodeServer implements AutoCloseable {
@@ -57,11 +61,14 @@ public final class NetcodeServer implements AutoCloseable {
 
     private final ServerConfig config;
     private final Supplier<? extends Transport> transportFactory;
+    /** The provider the bind-address constructors resolved; {@code null} for a server given a transport factory. */
+    private final String providerName;
     private final int maxClients;
     private final ServerStatistics statistics = new ServerStatistics();
     private volatile ServerStateMachine machine;
     private volatile UpdateLoop loop;
     private volatile SocketBufferSizes socketBuffers;
+    private volatile String transportName;
     private volatile ServerWarmUp.Result warmUp;
 
     /**
@@ -70,6 +77,11 @@ public final class NetcodeServer implements AutoCloseable {
      * @throws IllegalArgumentException if {@code maxClients} is out of range
      */
     public NetcodeServer(ServerConfig config, Supplier<? extends Transport> transportFactory, int maxClients) {
+        this(config, transportFactory, maxClients, null);
+    }
+
+    private NetcodeServer(ServerConfig config, Supplier<? extends Transport> transportFactory, int maxClients,
+            String providerName) {
         if (maxClients < 1 || maxClients > ServerConfig.MAX_CLIENTS_LIMIT) {
             throw new IllegalArgumentException(
                     "max clients must be 1.." + ServerConfig.MAX_CLIENTS_LIMIT + ", got " + maxClients);
@@ -77,27 +89,37 @@ public final class NetcodeServer implements AutoCloseable {
         this.config = Objects.requireNonNull(config, "config");
         this.transportFactory = Objects.requireNonNull(transportFactory, "transportFactory");
         this.maxClients = maxClients;
+        this.providerName = providerName;
     }
 
     /**
      * A server that will bind a UDP socket to {@code bindAddress} on {@link #start()}, asking for
      * {@link UdpTransport#SOCKET_BUFFER_BYTES} socket buffers.
+     *
+     * @throws IllegalStateException if the config's {@linkplain ServerConfig#transport() transport} cannot run here
      */
     public NetcodeServer(ServerConfig config, NetcodeAddress bindAddress, int maxClients) {
         this(config, bindAddress, maxClients, UdpTransport.SOCKET_BUFFER_BYTES);
     }
 
     /**
-     * A server that will bind a UDP socket to {@code bindAddress} on {@link #start()}, asking the OS
-     * for receive and send buffers of {@code socketBufferBytes} each.
+     * A server that will bind a UDP socket to {@code bindAddress} on {@link #start()}, on the transport
+     * {@link TransportSelection#resolve resolved} now from the config's {@linkplain ServerConfig#transport() selection},
+     * asking the OS for receive and send buffers of {@code socketBufferBytes} each.
      *
      * @throws IllegalArgumentException if {@code maxClients} or {@code socketBufferBytes} is out of
      *         range (see {@link UdpTransport#bind(NetcodeAddress, int)})
+     * @throws IllegalStateException if the selected transport cannot run here; the message says what to fix
      */
     public NetcodeServer(ServerConfig config, NetcodeAddress bindAddress, int maxClients, int socketBufferBytes) {
-        this(config, () -> UdpTransport.bind(bindAddress, socketBufferBytes), maxClients);
-        // Checked now, not only when start() binds, so that a bad size fails where the server is made.
-        UdpTransport.checkSocketBufferBytes(socketBufferBytes);
+        // Resolved and checked now, not only when start() binds, so that a bad setting fails where the server is made.
+        this(config, TransportSelection.resolve(Objects.requireNonNull(config, "config").transport()), bindAddress,
+                new TransportOptions(UdpTransport.checkSocketBufferBytes(socketBufferBytes), false), maxClients);
+    }
+
+    private NetcodeServer(ServerConfig config, TransportProvider provider, NetcodeAddress bindAddress,
+            TransportOptions options, int maxClients) {
+        this(config, () -> provider.bind(bindAddress, options), maxClients, provider.name());
     }
 
     /** Creates, binds and starts a UDP server. */
@@ -142,6 +164,7 @@ public final class NetcodeServer implements AutoCloseable {
                 newMachine::update, newMachine::nextUpdateTime, newMachine::close);
         machine = newMachine;
         loop = newLoop;
+        transportName = providerName;
         socketBuffers = transport.socketBuffers();
         if (socketBuffers != null) {
             logSocketBuffers(socketBuffers);
@@ -163,8 +186,8 @@ public final class NetcodeServer implements AutoCloseable {
     }
 
     private void logSocketBuffers(SocketBufferSizes buffers) {
-        log.info("netcode server on {}: socket buffers granted receive {} bytes, send {} bytes ({} requested each)",
-                machine.localAddress(), buffers.receiveBytes(), buffers.sendBytes(), buffers.requestedBytes());
+        log.info("netcode server on {}: transport {}, socket buffers granted receive {} bytes, send {} bytes ({} requested"
+                + " each)", machine.localAddress(), providerName == null ? "given by the application" : providerName, buffers.receiveBytes(), buffers.sendBytes(), buffers.requestedBytes());
         long needed = socketBufferBytesNeeded(maxClients);
         warnIfShort("receive", buffers.receiveBytes(), needed, "net.core.rmem_max", buffers.requestedBytes());
         warnIfShort("send", buffers.sendBytes(), needed, "net.core.wmem_max", buffers.requestedBytes());
@@ -338,6 +361,14 @@ public final class NetcodeServer implements AutoCloseable {
 
     public int maxClients() {
         return maxClients;
+    }
+
+    /**
+     * The name of the transport provider this server binds ({@code nio}, {@code epoll}), once started; {@code null}
+     * before the first start and for a server given a transport factory.
+     */
+    public String transportName() {
+        return transportName;
     }
 
     /**

@@ -10,6 +10,7 @@ import javax.security.auth.Destroyable;
 
 import dev.netcode.NetcodeProtocol;
 import dev.netcode.address.NetcodeAddress;
+import dev.netcode.transport.TransportSelection;
 
 /**
  * What a {@link ServerStateMachine} needs to know. Build one with {@link #builder(long, byte[])}.
@@ -70,6 +71,7 @@ public final class ServerConfig implements Destroyable {
     private final ServerEventHandler eventHandler;
     private final LoopbackPacketSender loopbackPacketSender;
     private final Duration warmUp;
+    private final TransportSelection transport;
     private volatile boolean destroyed;
 
     private ServerConfig(Builder builder) {
@@ -82,6 +84,7 @@ public final class ServerConfig implements Destroyable {
         this.eventHandler = builder.eventHandler;
         this.loopbackPacketSender = builder.loopbackPacketSender;
         this.warmUp = builder.warmUp;
+        this.transport = builder.transport;
     }
 
     /**
@@ -151,11 +154,16 @@ public final class ServerConfig implements Destroyable {
         return warmUp;
     }
 
+    /** The transport a {@link NetcodeServer} made with a bind address binds (default {@link TransportSelection#AUTO}). */
+    public TransportSelection transport() {
+        return transport;
+    }
+
     /** Never prints the key. */
     @Override
     public String toString() {
         return "ServerConfig[protocolId=0x" + Long.toHexString(protocolId) + ", serverAddresses=" + serverAddresses
-                + ", maxConnectTokenLifetime=" + maxConnectTokenLifetime + ", warmUp=" + warmUp + "]";
+                + ", maxConnectTokenLifetime=" + maxConnectTokenLifetime + ", warmUp=" + warmUp + ", transport=" + transport.configValue() + "]";
     }
 
     public static final class Builder {
@@ -169,6 +177,7 @@ public final class ServerConfig implements Destroyable {
         };
         private LoopbackPacketSender loopbackPacketSender;
         private Duration warmUp = DEFAULT_WARM_UP;
+        private TransportSelection transport = TransportSelection.AUTO;
 
         private Builder(long protocolId, byte[] privateKey) {
             if (privateKey == null || privateKey.length != NetcodeProtocol.KEY_BYTES) {
@@ -225,6 +234,15 @@ public final class ServerConfig implements Destroyable {
                         + " ms, got " + budget.toMillis() + " ms");
             }
             this.warmUp = budget;
+            return this;
+        }
+
+        /**
+         * Which transport a {@link NetcodeServer} made with a bind address binds: {@link TransportSelection#AUTO}
+         * (the default) takes the batched Linux one where it is on the class path and runs, else the portable one.
+         */
+        public Builder transport(TransportSelection selection) {
+            this.transport = Objects.requireNonNull(selection, "selection");
             return this;
         }
 

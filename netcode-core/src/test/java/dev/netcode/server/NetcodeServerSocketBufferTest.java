@@ -10,6 +10,10 @@ import dev.netcode.NetcodeProtocol;
 import dev.netcode.address.NetcodeAddress;
 import dev.netcode.crypto.SecureRandomBytes;
 import dev.netcode.transport.SocketBufferSizes;
+import dev.netcode.transport.TestTransports;
+import dev.netcode.transport.Transport;
+import dev.netcode.transport.TransportOptions;
+import dev.netcode.transport.TransportSelection;
 import dev.netcode.transport.UdpTransport;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,6 +50,7 @@ class NetcodeServerSocketBufferTest {
 
         assertThat(started.server.socketBuffers()).isEqualTo(granted);
         assertThat(started.errorOutput).doesNotContain("socket buffer is");
+        assertThat(started.server.transportName()).isEqualTo(TestTransports.expectedName());
     }
 
     @Test
@@ -91,9 +96,10 @@ class NetcodeServerSocketBufferTest {
                 .hasMessage("socket buffer size must be 1300..1073741824 bytes, got 1299");
     }
 
-    /** What the kernel grants a default {@link UdpTransport#bind(NetcodeAddress)} here. */
+    /** What the kernel grants a socket of the transport under test, bound with the default options, here. */
     private static SocketBufferSizes defaultGrant() {
-        try (UdpTransport probe = UdpTransport.bind(LOCALHOST_ANY_PORT)) {
+        try (Transport probe = TransportSelection.resolve(TransportSelection.AUTO).bind(LOCALHOST_ANY_PORT,
+                TransportOptions.defaults())) {
             return probe.socketBuffers();
         }
     }

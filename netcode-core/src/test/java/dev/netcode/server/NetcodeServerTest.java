@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import dev.netcode.NetcodeProtocol;
@@ -20,6 +21,8 @@ import dev.netcode.crypto.SecureRandomBytes;
 import dev.netcode.packet.DropReason;
 import dev.netcode.packet.PacketCodec;
 import dev.netcode.token.ConnectTokenGenerator;
+import dev.netcode.transport.TestTransports;
+import dev.netcode.transport.TransportSelection;
 import dev.netcode.transport.UdpTransport;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -135,6 +138,41 @@ class NetcodeServerTest {
             assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - silentSince)).isBetween(800L, 2_000L);
             assertThat(server.connectedClientCount()).isZero();
         }
+    }
+
+    /** Runs in netcode-core (nio) and again in netcode-transport-epoll, where AUTO must pick epoll. */
+    @Test
+    void aServerAndAClientMadeWithABindAddressBindTheTransportTheSelectionPicks() {
+        NetcodeServer server = new NetcodeServer(ServerConfig.builder(PROTOCOL_ID, key).build(), LOCALHOST_ANY_PORT, 4);
+        assertThat(server.config().transport()).isEqualTo(TransportSelection.AUTO);
+        assertThat(server.transportName()).as("before the first start").isNull();
+        try (server; NetcodeClient client = NetcodeClient.start(LOCALHOST_ANY_PORT, new ClientEventHandler() {
+        })) {
+            server.start();
+            assertThat(server.transportName()).isEqualTo(TestTransports.expectedName());
+            assertThat(client.transportName()).isEqualTo(TestTransports.expectedName());
+        }
+        NetcodeServer pinned = new NetcodeServer(ServerConfig.builder(PROTOCOL_ID, key).transport(TransportSelection.NIO)
+                .build(), LOCALHOST_ANY_PORT, 4);
+        try (pinned; NetcodeClient client = NetcodeClient.start(LOCALHOST_ANY_PORT, TransportSelection.NIO,
+                new ClientEventHandler() {
+                })) {
+            pinned.start();
+            assertThat(pinned.transportName()).isEqualTo("nio");
+            assertThat(pinned.socketBuffers()).isNotNull();
+            assertThat(client.transportName()).isEqualTo("nio");
+        }
+    }
+
+    @Test
+    void aServerSelectingEpollWhereItIsMissingFailsWhenMadeSayingWhatToFix() {
+        Assumptions.assumeTrue(TestTransports.onNio(), "netcode-core's class path, without netcode-transport-epoll");
+        ServerConfig config = ServerConfig.builder(PROTOCOL_ID, key).transport(TransportSelection.EPOLL).build();
+        assertThatThrownBy(() -> new NetcodeServer(config, LOCALHOST_ANY_PORT, 4))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContainingAll("transport epoll", "dev.netcode:netcode-transport-epoll", "choose transport nio");
+        assertThatThrownBy(() -> NetcodeClient.start(LOCALHOST_ANY_PORT, TransportSelection.EPOLL, new ClientEventHandler() {
+        })).isInstanceOf(IllegalStateException.class).hasMessageContaining("dev.netcode:netcode-transport-epoll");
     }
 
     @Test

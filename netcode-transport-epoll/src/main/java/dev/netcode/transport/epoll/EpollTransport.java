@@ -33,6 +33,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.netcode.address.NetcodeAddress;
+import dev.netcode.transport.SocketBufferSizes;
 import dev.netcode.transport.Transport;
 import dev.netcode.transport.TransportOptions;
 import dev.netcode.transport.UdpTransport;
@@ -80,6 +81,7 @@ public final class EpollTransport implements Transport {
     private final EpollDatagramChannel channel;
     private final EventLoop eventLoop;
     private final NetcodeAddress localAddress;
+    private final SocketBufferSizes socketBuffers;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private final ArrayDeque<DatagramPacket> pending = new ArrayDeque<>();
@@ -97,11 +99,13 @@ public final class EpollTransport implements Transport {
     private volatile long sendErrors;
     private volatile long receiveDrops;
 
-    private EpollTransport(EventLoopGroup group, EpollDatagramChannel channel, NetcodeAddress localAddress) {
+    private EpollTransport(EventLoopGroup group, EpollDatagramChannel channel, NetcodeAddress localAddress,
+            SocketBufferSizes socketBuffers) {
         this.group = group;
         this.channel = channel;
         this.eventLoop = channel.eventLoop();
         this.localAddress = localAddress;
+        this.socketBuffers = socketBuffers;
     }
 
     /** Whether Netty's native epoll library loads on this machine (Linux, x86-64). */
@@ -159,10 +163,15 @@ public final class EpollTransport implements Transport {
             group.register(channel).syncUninterruptibly();
             channel.bind(bindAddress.toInetSocketAddress()).syncUninterruptibly();
             int port = channel.localAddress().getPort();
-            EpollTransport transport = new EpollTransport(group, channel, bindAddress.withPort(port));
+            // Netty reports what getsockopt does, which on Linux is twice the size the kernel accepted (its allowance
+            // for per-datagram bookkeeping, see SocketBufferSizes); the JDK halves it for UdpTransport, so halving it
+            // here makes the figures, and the server's warning threshold, mean the same on both transports.
+            SocketBufferSizes buffers = new SocketBufferSizes(socketBufferBytes,
+                    channel.config().getOption(ChannelOption.SO_RCVBUF) / 2,
+                    channel.config().getOption(ChannelOption.SO_SNDBUF) / 2);
+            EpollTransport transport = new EpollTransport(group, channel, bindAddress.withPort(port), buffers);
             channel.pipeline().addLast(transport.new Inbound());
-            log.debug("netcode epoll UDP transport bound to {} (SO_RCVBUF {}, SO_SNDBUF {})", transport.localAddress,
-                    channel.config().getOption(ChannelOption.SO_RCVBUF), channel.config().getOption(ChannelOption.SO_SNDBUF));
+            log.debug("netcode epoll UDP transport bound to {} ({})", transport.localAddress, buffers);
             return transport;
         }
         catch (Exception ex) {
@@ -176,6 +185,12 @@ public final class EpollTransport implements Transport {
             }
             throw ex instanceof RuntimeException runtime ? runtime : new IllegalStateException(ex);
         }
+    }
+
+    /** The socket buffer sizes asked for and, as {@link UdpTransport} reports them, granted. */
+    @Override
+    public SocketBufferSizes socketBuffers() {
+        return socketBuffers;
     }
 
     @Override
@@ -266,13 +281,14 @@ public final class EpollTransport implements Transport {
             return;
         }
         channel.close();
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         if (eventLoop.inEventLoop()) {
             releasePending();
         }
         else {
+            // Before the shutdown, which may end the loop at once (no quiet period) and would then refuse the task.
             eventLoop.execute(this::releasePending);
         }
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         log.debug("netcode epoll UDP transport on {} closed", localAddress);
     }
 

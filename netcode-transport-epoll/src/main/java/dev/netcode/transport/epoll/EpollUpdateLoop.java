@@ -38,6 +38,11 @@ final class EpollUpdateLoop implements UpdateLoop {
     private final DoubleSupplier nextUpdateTime;
     private final Runnable onExit;
     private final Runnable updateTask = this::update;
+    /** The deadline timer's task: while it runs its timer is not done yet, so it forgets it first, or no next one is set. */
+    private final Runnable timerTask = () -> {
+        timer = null;
+        update();
+    };
     private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
     private final CountDownLatch exited = new CountDownLatch(1);
     private final long startNanos = System.nanoTime();
@@ -112,7 +117,7 @@ final class EpollUpdateLoop implements UpdateLoop {
         // Whole milliseconds, at least one, so a deadline just passed never makes the loop spin.
         long delayMillis = Math.max(1, (long) Math.ceil((due - now) * 1000.0));
         timerDue = now + delayMillis / 1000.0;
-        timer = eventLoop.schedule(updateTask, delayMillis, TimeUnit.MILLISECONDS);
+        timer = eventLoop.schedule(timerTask, delayMillis, TimeUnit.MILLISECONDS);
     }
 
     private void runCommands() {

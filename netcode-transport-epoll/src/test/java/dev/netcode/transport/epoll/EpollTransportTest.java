@@ -29,7 +29,9 @@ import dev.netcode.server.NetcodeServer;
 import dev.netcode.server.ServerConfig;
 import dev.netcode.server.ServerEventHandler;
 import dev.netcode.token.ConnectTokenGenerator;
+import dev.netcode.transport.SocketBufferSizes;
 import dev.netcode.transport.Transport;
+import dev.netcode.transport.TransportOptions;
 import dev.netcode.transport.UdpTransport;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,6 +46,7 @@ class EpollTransportTest {
 
     private static final long PROTOCOL_ID = 0x4550_4F4C_4C31L;
     private static final int ECHOES = 200;
+    private static final NetcodeAddress LOCALHOST_ANY_PORT = NetcodeAddress.parse("127.0.0.1:0");
 
     private final byte[] key = SecureRandomBytes.key();
 
@@ -136,6 +139,22 @@ class EpollTransportTest {
         }
         finally {
             server.stop();
+        }
+    }
+
+    /** Linux's getsockopt reports twice the accepted size; both transports must report the accepted one. */
+    @ParameterizedTest(name = "{0} bytes asked for")
+    @CsvSource({ "4194304", "65536", "1300" })
+    void reportsTheSocketBuffersGrantedAsTheJdkTransportDoes(int requested) {
+        TransportOptions options = new TransportOptions(requested, false);
+        SocketBufferSizes onNio;
+        try (UdpTransport nio = UdpTransport.bind(LOCALHOST_ANY_PORT, options)) {
+            onNio = nio.socketBuffers();
+        }
+        try (EpollTransport epoll = EpollTransport.bind(LOCALHOST_ANY_PORT, options)) {
+            assertThat(epoll.socketBuffers()).isEqualTo(onNio);
+            assertThat(epoll.socketBuffers().requestedBytes()).isEqualTo(requested);
+            assertThat(epoll.socketBuffers().receiveBytes()).isPositive();
         }
     }
 

@@ -13,6 +13,7 @@ import org.springframework.util.unit.DataSize;
 
 import dev.netcode.fleet.SelectionPolicy;
 import dev.netcode.server.ServerConfig;
+import dev.netcode.transport.TransportSelection;
 
 /**
  * Configuration of netcode game servers and of the connect tokens issued for them.
@@ -145,6 +146,14 @@ public class NetcodeProperties {
          */
         private Duration warmUp = Duration.ofMillis(300);
 
+        /**
+         * UDP transport: auto (epoll where netcode-transport-epoll is on the class path and runs,
+         * that is Linux x86-64, else nio), epoll (batched system calls; start-up fails where it
+         * cannot run) or nio (the JDK's DatagramChannel, everywhere). The start-up log and
+         * /actuator/netcode show which one runs.
+         */
+        private TransportSelection transport = TransportSelection.AUTO;
+
         public String getBindAddress() {
             return this.bindAddress;
         }
@@ -191,6 +200,14 @@ public class NetcodeProperties {
 
         public void setWarmUp(Duration warmUp) {
             this.warmUp = warmUp;
+        }
+
+        public TransportSelection getTransport() {
+            return this.transport;
+        }
+
+        public void setTransport(TransportSelection transport) {
+            this.transport = transport;
         }
     }
 

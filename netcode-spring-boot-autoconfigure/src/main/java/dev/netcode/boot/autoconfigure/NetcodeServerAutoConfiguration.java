@@ -46,7 +46,8 @@ public final class NetcodeServerAutoConfiguration {
         ServerConfig.Builder config = ServerConfig.builder(NetcodeSettings.protocolId(properties), privateKey.bytes())
                 .serverAddresses(publicAddresses)
                 .maxConnectTokenLifetime(NetcodeSettings.restartRuleLifetimeSeconds(properties))
-                .warmUp(NetcodeSettings.warmUp(properties));
+                .warmUp(NetcodeSettings.warmUp(properties))
+                .transport(NetcodeSettings.transport(properties));
         // With channels, the message layer takes every payload and hands the listener dispatcher messages.
         MessageServer messages = messageServer.getIfAvailable();
         if (messages != null) {

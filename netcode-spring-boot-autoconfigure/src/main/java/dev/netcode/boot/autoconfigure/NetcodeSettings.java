@@ -24,6 +24,7 @@ import dev.netcode.message.DeliveryMode;
 import dev.netcode.message.MessageConfig;
 import dev.netcode.reliable.ReliableConfig;
 import dev.netcode.server.ServerConfig;
+import dev.netcode.transport.TransportSelection;
 import dev.netcode.transport.UdpTransport;
 
 /**
@@ -122,6 +123,27 @@ final class NetcodeSettings {
                             + ServerConfig.MAX_WARM_UP.toSeconds() + "s (for example 300ms)");
         }
         return warmUp;
+    }
+
+    /**
+     * {@code netcode.server.transport}, checked here (the server resolves it again when made) so that epoll where it
+     * cannot run fails naming the property.
+     */
+    static TransportSelection transport(NetcodeProperties properties) {
+        TransportSelection transport = properties.getServer().getTransport();
+        if (transport == null) {
+            return TransportSelection.AUTO;
+        }
+        try {
+            TransportSelection.resolve(transport);
+        }
+        catch (IllegalStateException ex) {
+            throw new InvalidNetcodePropertyException("netcode.server.transport", transport.configValue(),
+                    ex.getMessage(), "auto (epoll where it runs, else nio) or nio, or run where epoll can: Linux x86-64 "
+                            + "with dev.netcode:netcode-transport-epoll on the class path (netcode-spring-boot-starter "
+                            + "brings it)");
+        }
+        return transport;
     }
 
     /** {@code netcode.token.expiry} in seconds: whole, at least 1. */

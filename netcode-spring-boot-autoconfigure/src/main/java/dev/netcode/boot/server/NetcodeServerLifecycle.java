@@ -49,8 +49,8 @@ public class NetcodeServerLifecycle implements SmartLifecycle {
             throw new NetcodeBindException(bindAddress, ex.getCause());
         }
         SocketBufferSizes buffers = server.socketBuffers();
-        log.info("netcode server listening on UDP {} for {} clients (public {}){}", server.localAddress(),
-                server.maxClients(), server.serverAddresses(), (buffers != null) ? ", socket buffers receive "
+        log.info("netcode server listening on UDP {} for {} clients (public {}), transport {}{}", server.localAddress(),
+                server.maxClients(), server.serverAddresses(), server.transportName(), (buffers != null) ? ", socket buffers receive "
                         + buffers.receiveBytes() + " B / send " + buffers.sendBytes() + " B granted" : "");
         if (fleetListing != null) {
             // Announces at once, then heartbeats; an unreachable directory never stops the server.

@@ -75,7 +75,8 @@ class NetcodePropertiesTests {
         metadata.get("properties").forEach(p -> byName.put(p.get("name").asString(), p));
         assertThat(byName).containsKeys("netcode.protocol-id", "netcode.private-key", "netcode.server.bind-address",
                 "netcode.server.public-addresses", "netcode.server.max-clients",
-                "netcode.server.max-connect-token-lifetime", "netcode.server.socket-buffer-size", "netcode.server.warm-up", "netcode.token.path", "netcode.token.expiry",
+                "netcode.server.max-connect-token-lifetime", "netcode.server.socket-buffer-size", "netcode.server.warm-up",
+                "netcode.server.transport", "netcode.token.path", "netcode.token.expiry",
                 "netcode.token.timeout", "netcode.token.rate-limit.enabled",
                 "netcode.token.rate-limit.requests-per-minute", "netcode.token.address-rate-limit.enabled",
                 "netcode.token.address-rate-limit.requests-per-minute", "netcode.token.address-rate-limit.max-addresses",
@@ -85,6 +86,9 @@ class NetcodePropertiesTests {
         assertThat(byName.get("netcode.private-key").has("defaultValue")).isFalse();
         assertThat(byName.get("netcode.server.enabled")).isNotNull();
         assertThat(byName.get("netcode.server.warm-up").path("defaultValue").asString()).isEqualTo("300ms");
+        assertThat(byName.get("netcode.server.transport").path("defaultValue").asString()).isEqualTo("auto");
+        assertThat(byName.get("netcode.server.transport").path("type").asString())
+                .isEqualTo("dev.netcode.transport.TransportSelection");
     }
 
     @Test

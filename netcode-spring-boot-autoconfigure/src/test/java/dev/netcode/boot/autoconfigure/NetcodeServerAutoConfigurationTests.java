@@ -3,14 +3,17 @@ package dev.netcode.boot.autoconfigure;
 import java.net.BindException;
 import java.time.Duration;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.io.ClassPathResource;
 
 import dev.netcode.address.NetcodeAddress;
 import dev.netcode.boot.InvalidNetcodeAddressException;
@@ -19,13 +22,18 @@ import dev.netcode.boot.NetcodePrivateKey;
 import dev.netcode.boot.NetcodePublicAddressRequiredException;
 import dev.netcode.boot.server.NetcodeServerCustomizer;
 import dev.netcode.boot.server.NetcodeServerLifecycle;
+import dev.netcode.boot.testsupport.UdpTestClients;
 import dev.netcode.boot.token.ConnectTokenIssuer;
+import dev.netcode.client.NetcodeClient;
 import dev.netcode.server.NetcodeServer;
 import dev.netcode.server.ServerConfig;
 import dev.netcode.server.ServerWarmUp;
 import dev.netcode.token.ConnectToken;
 import dev.netcode.transport.SocketBufferSizes;
+import dev.netcode.transport.TransportProvider;
+import dev.netcode.transport.TransportSelection;
 import dev.netcode.transport.UdpTransport;
+import dev.netcode.transport.epoll.EpollTransport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -205,7 +213,8 @@ class NetcodeServerAutoConfigurationTests {
                     assertThat(buffers.requestedBytes()).isEqualTo(64 * 1024);
                     assertThat(buffers.receiveBytes()).isPositive();
                     assertThat(output.getAll()).contains("netcode server listening on UDP " + server.localAddress()
-                            + " for 8 clients (public " + server.serverAddresses() + "), socket buffers receive "
+                            + " for 8 clients (public " + server.serverAddresses() + "), transport "
+                            + server.transportName() + ", socket buffers receive "
                             + buffers.receiveBytes() + " B / send " + buffers.sendBytes() + " B granted");
                     assertThat(output.getAll()).doesNotContain(server.localAddress() + ": receive socket buffer is");
                 });
@@ -222,6 +231,76 @@ class NetcodeServerAutoConfigurationTests {
                                     + server.socketBuffers().receiveBytes() + " bytes, below the " + needed + " bytes")
                             .contains("sysctl -w net.core.rmem_max=" + needed);
                 });
+    }
+
+    @Test
+    void theTransportIsChosenAutomaticallyAndTheStartUpLineNamesIt(CapturedOutput output) {
+        // netcode-transport-epoll is on this module's test class path, as the starter brings it.
+        String expected = EpollTransport.isAvailable() ? "epoll" : "nio";
+        contextRunner.run(context -> {
+            NetcodeServer server = context.getBean(NetcodeServer.class);
+            assertThat(server.config().transport()).isEqualTo(TransportSelection.AUTO);
+            assertThat(server.transportName()).isEqualTo(expected);
+            assertThat(output.getAll()).contains("netcode server listening on UDP " + server.localAddress())
+                    .contains("), transport " + expected + ", socket buffers receive ");
+        });
+    }
+
+    /** The one test of the starter pinned to the JDK transport: the others run on what auto picks. */
+    @Test
+    void transportNioPinsTheJdkTransportAndItServesAClient() {
+        contextRunner.withPropertyValues("netcode.server.transport=nio").run(context -> {
+            NetcodeServer server = context.getBean(NetcodeServer.class);
+            assertThat(server.config().transport()).isEqualTo(TransportSelection.NIO);
+            assertThat(server.transportName()).isEqualTo("nio");
+            try (NetcodeClient client = UdpTestClients
+                    .connect(context.getBean(ConnectTokenIssuer.class).issue(5, null).token())) {
+                assertThat(UdpTestClients.await(() -> server.connectedClientCount() == 1)).isTrue();
+            }
+        });
+    }
+
+    @Test
+    void theTransportIsReadIgnoringCase() {
+        contextRunner.withPropertyValues("netcode.server.transport=Nio").run(context -> assertThat(
+                context.getBean(NetcodeServer.class).transportName()).isEqualTo("nio"));
+        Assumptions.assumeTrue(EpollTransport.isAvailable(), "epoll runs here");
+        contextRunner.withPropertyValues("netcode.server.transport=EPOLL").run(context -> assertThat(
+                context.getBean(NetcodeServer.class).transportName()).isEqualTo("epoll"));
+    }
+
+    @Test
+    void anUnknownTransportFailsStartUpNamingTheProperty() {
+        contextRunner.withPropertyValues("netcode.server.transport=kqueue").run(context -> {
+            assertThat(context).hasFailed();
+            // Spring's analysis of this bind failure lists the valid values (AUTO, EPOLL, NIO).
+            var bind = (org.springframework.boot.context.properties.bind.BindException) findCause(
+                    context.getStartupFailure(), org.springframework.boot.context.properties.bind.BindException.class);
+            assertThat(bind.getName()).isEqualTo("netcode.server.transport");
+            assertThat(NetcodeAutoConfigurationTests.stackTraceOf(bind)).contains("kqueue", TransportSelection.class.getName());
+        });
+    }
+
+    @Test
+    void epollWhereItIsNotOnTheClassPathFailsStartUpSayingWhatToFix() {
+        // ServiceLoader looks in the thread's context class loader: without the service files only nio is left.
+        ClassLoader original = Thread.currentThread().getContextClassLoader();
+        Thread.currentThread().setContextClassLoader(new FilteredClassLoader(
+                new ClassPathResource("META-INF/services/" + TransportProvider.class.getName())));
+        try {
+            contextRunner.withPropertyValues("netcode.server.transport=epoll").run(context -> {
+                FailureAnalysis analysis = NetcodeAutoConfigurationTests.invalidPropertyAnalysis(context);
+                assertThat(analysis.getDescription()).contains("'epoll'", "netcode.server.transport",
+                        "add the dependency dev.netcode:netcode-transport-epoll");
+                assertThat(analysis.getAction()).contains("Set netcode.server.transport to auto", "or nio",
+                        "Linux x86-64");
+            });
+            contextRunner.run(context -> assertThat(context.getBean(NetcodeServer.class).transportName())
+                    .as("auto falls back").isEqualTo("nio"));
+        }
+        finally {
+            Thread.currentThread().setContextClassLoader(original);
+        }
     }
 
     @Test

@@ -280,6 +280,8 @@ public final class EpollTransport implements Transport {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        // What was sent since the last flush leaves first: a state machine's close sends its disconnect packets.
+        channel.flush();
         channel.close();
         if (eventLoop.inEventLoop()) {
             releasePending();

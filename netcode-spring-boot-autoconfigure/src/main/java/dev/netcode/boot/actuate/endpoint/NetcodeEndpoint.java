@@ -138,7 +138,7 @@ public class NetcodeEndpoint {
     public NetcodeServerDescriptor server() {
         FleetDescriptor fleet = (this.fleet != null) ? FleetDescriptor.of(this.fleet) : null;
         if (this.server == null) {
-            return new NetcodeServerDescriptor(this.protocolId, false, null, List.of(), 0, 0, List.of(), null, null,
+            return new NetcodeServerDescriptor(this.protocolId, false, null, List.of(), 0, 0, List.of(), null, null, null,
                     fleet);
         }
         ServerSnapshot snapshot = null;
@@ -157,14 +157,14 @@ public class NetcodeEndpoint {
         TotalsDescriptor totals = TotalsDescriptor.of(this.server.statistics());
         if (snapshot == null) {
             return new NetcodeServerDescriptor(protocolId, false, null, this.server.serverAddresses(),
-                    this.server.maxClients(), 0, List.of(), totals, null, fleet);
+                    this.server.maxClients(), 0, List.of(), totals, this.server.transportName(), null, fleet);
         }
         List<ClientDescriptor> clients = snapshot.clients()
             .stream()
             .map((client) -> new ClientDescriptor(client, connectionStats(client)))
             .toList();
         return new NetcodeServerDescriptor(protocolId, true, snapshot.boundAddress(), snapshot.serverAddresses(),
-                snapshot.maxClients(), snapshot.connectedClients(), clients, totals,
+                snapshot.maxClients(), snapshot.connectedClients(), clients, totals, this.server.transportName(),
                 SocketBuffersDescriptor.of(this.server), fleet);
     }
 
@@ -273,13 +273,15 @@ public class NetcodeEndpoint {
 
         private final String crypto = "libsodium via " + Aead.nativeBinding();
 
+        private final @Nullable String transport;
+
         private final @Nullable SocketBuffersDescriptor socketBuffers;
 
         private final @Nullable FleetDescriptor fleet;
 
         private NetcodeServerDescriptor(long protocolId, boolean running, @Nullable NetcodeAddress boundAddress,
                 List<NetcodeAddress> publicAddresses, int maxClients, int connectedClients,
-                List<ClientDescriptor> clients, @Nullable TotalsDescriptor totals,
+                List<ClientDescriptor> clients, @Nullable TotalsDescriptor totals, @Nullable String transport,
                 @Nullable SocketBuffersDescriptor socketBuffers, @Nullable FleetDescriptor fleet) {
             this.protocolId = String.format(Locale.ROOT, "0x%016x", protocolId);
             this.running = running;
@@ -289,6 +291,7 @@ public class NetcodeEndpoint {
             this.connectedClients = connectedClients;
             this.clients = List.copyOf(clients);
             this.totals = totals;
+            this.transport = transport;
             this.socketBuffers = socketBuffers;
             this.fleet = fleet;
         }
@@ -355,6 +358,17 @@ public class NetcodeEndpoint {
          */
         public String getCrypto() {
             return this.crypto;
+        }
+
+        /**
+         * Return the UDP transport the server runs on ({@code epoll}, batched Linux system calls, or
+         * {@code nio}, the JDK's {@code DatagramChannel}; see {@code netcode.server.transport}), or
+         * {@code null} when it never started or was given a transport of its own.
+         * @return the transport's name
+         */
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        public @Nullable String getTransport() {
+            return this.transport;
         }
 
         /**

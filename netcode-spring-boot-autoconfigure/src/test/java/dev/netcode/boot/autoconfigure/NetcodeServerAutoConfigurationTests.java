@@ -276,31 +276,24 @@ class NetcodeServerAutoConfigurationTests {
             // Spring's analysis of this bind failure lists the valid values (AUTO, EPOLL, NIO).
             var bind = (org.springframework.boot.context.properties.bind.BindException) findCause(
                     context.getStartupFailure(), org.springframework.boot.context.properties.bind.BindException.class);
-            assertThat(bind.getName()).isEqualTo("netcode.server.transport");
+            assertThat(bind.getName()).hasToString("netcode.server.transport");
             assertThat(NetcodeAutoConfigurationTests.stackTraceOf(bind)).contains("kqueue", TransportSelection.class.getName());
         });
     }
 
     @Test
     void epollWhereItIsNotOnTheClassPathFailsStartUpSayingWhatToFix() {
-        // ServiceLoader looks in the thread's context class loader: without the service files only nio is left.
-        ClassLoader original = Thread.currentThread().getContextClassLoader();
-        Thread.currentThread().setContextClassLoader(new FilteredClassLoader(
+        // ServiceLoader looks in the context class loader, which the runner sets: without the service files only nio is left.
+        ApplicationContextRunner withoutProviders = contextRunner.withClassLoader(new FilteredClassLoader(
                 new ClassPathResource("META-INF/services/" + TransportProvider.class.getName())));
-        try {
-            contextRunner.withPropertyValues("netcode.server.transport=epoll").run(context -> {
-                FailureAnalysis analysis = NetcodeAutoConfigurationTests.invalidPropertyAnalysis(context);
-                assertThat(analysis.getDescription()).contains("'epoll'", "netcode.server.transport",
-                        "add the dependency dev.netcode:netcode-transport-epoll");
-                assertThat(analysis.getAction()).contains("Set netcode.server.transport to auto", "or nio",
-                        "Linux x86-64");
-            });
-            contextRunner.run(context -> assertThat(context.getBean(NetcodeServer.class).transportName())
-                    .as("auto falls back").isEqualTo("nio"));
-        }
-        finally {
-            Thread.currentThread().setContextClassLoader(original);
-        }
+        withoutProviders.withPropertyValues("netcode.server.transport=epoll").run(context -> {
+            FailureAnalysis analysis = NetcodeAutoConfigurationTests.invalidPropertyAnalysis(context);
+            assertThat(analysis.getDescription()).contains("'epoll'", "netcode.server.transport",
+                    "add the dependency dev.netcode:netcode-transport-epoll");
+            assertThat(analysis.getAction()).contains("Set netcode.server.transport to auto", "or nio", "Linux x86-64");
+        });
+        withoutProviders.run(context -> assertThat(context.getBean(NetcodeServer.class).transportName())
+                .as("auto falls back").isEqualTo("nio"));
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.netcode.transport.epoll;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -161,7 +162,7 @@ public final class EpollTransport implements Transport {
             // socket buffer drops them on the JDK transport, instead of queueing in the heap.
             channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(512 * 1024, 1024 * 1024));
             group.register(channel).syncUninterruptibly();
-            channel.bind(bindAddress.toInetSocketAddress()).syncUninterruptibly();
+            bindChannel(channel, bindAddress);
             int port = channel.localAddress().getPort();
             // Netty reports what getsockopt does, which on Linux is twice the size the kernel accepted (its allowance
             // for per-datagram bookkeeping, see SocketBufferSizes); the JDK halves it for UdpTransport, so halving it
@@ -191,6 +192,25 @@ public final class EpollTransport implements Transport {
     @Override
     public SocketBufferSizes socketBuffers() {
         return socketBuffers;
+    }
+
+    /**
+     * Binds the channel. Netty reports a failed bind(2) as its own {@link IOException} where the JDK transport throws
+     * a {@link BindException}; giving the caller the JDK's type makes a port in use read the same on both transports.
+     */
+    private static void bindChannel(EpollDatagramChannel channel, NetcodeAddress bindAddress) throws IOException {
+        try {
+            channel.bind(bindAddress.toInetSocketAddress()).syncUninterruptibly();
+        }
+        catch (Exception ex) {
+            // Netty rethrows the socket's IOException undeclared.
+            if (ex instanceof IOException io && !(io instanceof BindException)) {
+                BindException bind = new BindException(io.getMessage());
+                bind.initCause(io);
+                throw bind;
+            }
+            throw ex;
+        }
     }
 
     @Override

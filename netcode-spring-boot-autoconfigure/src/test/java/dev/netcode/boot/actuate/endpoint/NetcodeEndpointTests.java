@@ -23,6 +23,7 @@ import dev.netcode.crypto.SecureRandomBytes;
 import dev.netcode.server.NetcodeServer;
 import dev.netcode.server.ServerConfig;
 import dev.netcode.token.ConnectTokenGenerator;
+import dev.netcode.transport.epoll.EpollTransport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -173,6 +174,7 @@ class NetcodeEndpointTests {
         assertThat(descriptor.getClients()).isEmpty();
         assertThat(descriptor.getProtocolId()).isEqualTo("0x1122334455667788");
         assertThat(descriptor.getTotals().getDrops()).isEmpty();
+        assertThat(descriptor.getTransport()).as("not known before the first start").isNull();
     }
 
     @Test
@@ -201,6 +203,9 @@ class NetcodeEndpointTests {
         assertThat(tree.get("protocolId").asString()).isEqualTo("0x1122334455667788");
         assertThat(tree.get("crypto").asString()).isEqualTo("libsodium via " + Aead.nativeBinding())
             .isIn("libsodium via JNI", "libsodium via JNA");
+        // netcode-transport-epoll is on the test class path, as the starter brings it, so auto picks it where it runs.
+        assertThat(tree.get("transport").asString()).isEqualTo(this.server.transportName())
+            .isEqualTo(EpollTransport.isAvailable() ? "epoll" : "nio");
         JsonNode client = tree.get("clients").get(0);
         assertThat(client.get("clientId").isString()).isTrue();
         assertThat(client.get("clientId").asString()).isEqualTo("18364758544493064720");

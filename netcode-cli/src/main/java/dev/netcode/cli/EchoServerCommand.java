@@ -25,6 +25,7 @@ import dev.netcode.server.ServerConfig;
 import dev.netcode.server.ServerEventHandler;
 import dev.netcode.server.NetcodeServer;
 import dev.netcode.transport.SocketBufferSizes;
+import dev.netcode.transport.TransportSelection;
 
 /**
  * {@code server}: an echo server. Every payload goes straight back to the client that sent it; with
@@ -36,14 +37,16 @@ import dev.netcode.transport.SocketBufferSizes;
  * {@link NetcodeServer#send}, which on that thread sends directly from the receive buffer, without a
  * copy or a command hop. One line per event goes to stdout, flushed at once:
  * <pre>
- * listening addr=127.0.0.1:40000 rcvbuf=4194304 sndbuf=4194304
+ * listening addr=127.0.0.1:40000 rcvbuf=4194304 sndbuf=4194304 transport=epoll
  * connect index=0 id=42 addr=127.0.0.1:51234
  * disconnect index=0 id=42 reason=client_disconnect
  * summary connected=1 payloads_in=10 payloads_out=10
  * </pre>
  * The {@code listening} line carries the real bound address (binding port 0 picks one) and the
  * receive and send socket buffer sizes the OS granted, in bytes ({@link SocketBufferSizes}; the
- * server warns on stderr when they are below what {@code --max-clients} need). The
+ * server warns on stderr when they are below what {@code --max-clients} need), and the transport
+ * {@code --transport} picked ({@code epoll} or {@code nio}; fields are only ever added to this line,
+ * scripts read it by name). The
  * summary comes after {@code --seconds}, or when the process is asked to stop (SIGINT/SIGTERM run
  * the shutdown hook, which stops the server, printing a {@code server_disconnect} line for every
  * client still connected, then the summary), or when the thread running the command is interrupted.
@@ -60,7 +63,7 @@ import dev.netcode.transport.SocketBufferSizes;
 final class EchoServerCommand implements Command {
 
     private static final Set<String> ONCE = Stream.concat(Stream.of("bind", "public", "key", "key-file", "protocol",
-            "max-clients", "seconds", "warm-up", "region", "server-id"), DirectoryFlags.FLAGS.stream())
+            "max-clients", "seconds", "warm-up", "transport", "region", "server-id"), DirectoryFlags.FLAGS.stream())
             .collect(Collectors.toUnmodifiableSet());
     private static final Set<String> SWITCHES = Set.of("reliable", "channels");
 
@@ -78,7 +81,8 @@ final class EchoServerCommand implements Command {
     public String usage() {
         return """
                 usage: netcode-cli server --bind ADDR [--public ADDR] [--key-file FILE | --key K] --protocol P
-                                          --max-clients N --seconds T [--warm-up MS] [--reliable | --channels]
+                                          --max-clients N --seconds T [--warm-up MS] [--transport T]
+                                          [--reliable | --channels]
                                           [--directory redis://HOST:PORT [--key-prefix P] [--region R]
                                           [--server-id ID]]
                   --bind ADDR        local address to bind (port 0 picks a free port, printed on the 'listening' line)
@@ -91,6 +95,8 @@ final class EchoServerCommand implements Command {
                   --warm-up MS       before binding, run the packet paths on synthetic traffic for up to MS
                                      milliseconds, 0..%6$d (default %7$d; 0 disables), so the first second of
                                      real traffic meets compiled code; what it did is logged on stderr
+                  --transport T      auto (default: epoll where it runs, Linux x86-64, else nio), epoll (batched
+                                     recvmmsg/sendmmsg; fails where it cannot run) or nio (the JDK's DatagramChannel)
                   --reliable         payloads are 'reliable' datagrams (C library reliable 1.0: acks, fragments);
                                      every packet delivered is echoed as a new reliable packet to its sender
                   --channels         payloads carry messages on four channels, one per delivery mode (%3$s,
@@ -100,7 +106,7 @@ final class EchoServerCommand implements Command {
                 %4$s
                   --region R         the region tokens ask for (token --region); default none
                   --server-id ID     its id in the fleet, 1..%5$d of A-Z a-z 0-9 . _ : - (default netcode-cli-<8 hex>)
-                prints: listening addr=ADDR rcvbuf=BYTES sndbuf=BYTES | fleet id=ID directory=URI listed=true|false
+                prints: listening addr=ADDR rcvbuf=BYTES sndbuf=BYTES transport=epoll|nio | fleet id=ID directory=URI listed=true|false
                         | connect index=I id=ID addr=ADDR | disconnect index=I id=ID reason=R
                         | summary connected=N payloads_in=N payloads_out=N [reliable_delivered=N reliable_echoed=N]
                           [messages_in=N messages_out=N messages_refused=N]""".formatted(ServerConfig.MAX_CLIENTS_LIMIT,
@@ -121,6 +127,7 @@ final class EchoServerCommand implements Command {
         int seconds = args.intIn("seconds", 0, Integer.MAX_VALUE);
         int warmUpMillis = args.intIn("warm-up", 0, (int) ServerConfig.MAX_WARM_UP.toMillis(),
                 (int) ServerConfig.DEFAULT_WARM_UP.toMillis());
+        TransportSelection transport = transport(args);
         if (publicAddress == null && bind.toInetAddress().isAnyLocalAddress()) {
             throw new UsageException("--bind " + bind + " is a wildcard address: give --public with the address clients"
                     + " reach this server at (the one connect tokens list)");
@@ -140,11 +147,20 @@ final class EchoServerCommand implements Command {
         ChannelEcho channelEcho = args.has("channels") ? new ChannelEcho(echo) : null;
         ServerConfig.Builder config = ServerConfig.builder(protocolId, key)
                 .eventHandler(channelEcho == null ? echo : channelEcho.handler())
-                .warmUp(Duration.ofMillis(warmUpMillis));
+                .warmUp(Duration.ofMillis(warmUpMillis))
+                .transport(transport);
         if (publicAddress != null) {
             config.serverAddress(publicAddress);
         }
-        NetcodeServer runtime = new NetcodeServer(config.build(), bind, maxClients);
+        NetcodeServer runtime;
+        try {
+            runtime = new NetcodeServer(config.build(), bind, maxClients);
+        }
+        catch (IllegalStateException ex) {
+            // --transport epoll where it cannot run; the message says what to fix.
+            err.println("netcode-cli server: " + ex.getMessage());
+            return NetcodeCli.EXIT_FAILURE;
+        }
         echo.server = runtime;
         if (echo.reliable) {
             echo.reliableEcho = new ReliableEcho(runtime, maxClients, echo.payloadsOut);
@@ -158,7 +174,7 @@ final class EchoServerCommand implements Command {
         }
         SocketBufferSizes buffers = runtime.socketBuffers();
         echo.line("listening addr=" + runtime.localAddress() + " rcvbuf=" + buffers.receiveBytes() + " sndbuf="
-                + buffers.sendBytes());
+                + buffers.sendBytes() + " transport=" + runtime.transportName());
         ServerDirectory directory = null;
         FleetAnnouncer announcer = null;
         if (directoryFlags != null) {
@@ -221,6 +237,20 @@ final class EchoServerCommand implements Command {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /** {@code --transport}, {@link TransportSelection#AUTO} when not given. */
+    private static TransportSelection transport(Args args) throws UsageException {
+        String value = args.optional("transport");
+        if (value == null) {
+            return TransportSelection.AUTO;
+        }
+        try {
+            return TransportSelection.parse(value);
+        }
+        catch (IllegalArgumentException ex) {
+            throw new UsageException("--transport: " + ex.getMessage());
         }
     }
 

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.netcode.address.NetcodeAddress;
 import dev.netcode.transport.UdpTransport;
+import dev.netcode.transport.epoll.EpollTransport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -44,7 +45,11 @@ class EndToEndTest {
             server.out.await(line -> line.startsWith("disconnect "), Duration.ofSeconds(5));
             assertThat(server.stop()).isZero();
             assertThat(server.out.lines()).hasSize(4);
-            assertThat(server.out.lines().get(0)).matches("listening addr=127\\.0\\.0\\.1:\\d+ rcvbuf=\\d+ sndbuf=\\d+");
+            assertThat(server.out.lines().get(0))
+                    .matches("listening addr=127\\.0\\.0\\.1:\\d+ rcvbuf=\\d+ sndbuf=\\d+ transport=(epoll|nio)");
+            // The CLI carries netcode-transport-epoll, so auto picks it where it runs.
+            assertThat(EchoServerProcess.field(server.out.lines().get(0), "transport"))
+                    .isEqualTo(EpollTransport.isAvailable() ? "epoll" : "nio");
             try (UdpTransport probe = UdpTransport.bind(NetcodeAddress.parse("127.0.0.1:0"))) {
                 // What the OS grants the server's default request, as the probe's own socket shows.
                 assertThat(EchoServerProcess.field(server.out.lines().get(0), "rcvbuf"))
@@ -56,6 +61,18 @@ class EndToEndTest {
             assertThat(server.out.lines().subList(2, 4)).containsExactly(
                     "disconnect index=0 id=42 reason=client_disconnect",
                     "summary connected=1 payloads_in=20 payloads_out=20");
+        }
+    }
+
+    @Test
+    void transportNioPinsTheJdkTransportAndItEchoes() throws Exception {
+        try (EchoServerProcess server = new EchoServerProcess(4, 30, "--transport", "nio")) {
+            assertThat(EchoServerProcess.field(server.out.lines().get(0), "transport")).isEqualTo("nio");
+            Path token = mintToken(server, 7, server.address);
+            CliRun client = CliRun.of("client", "--token", token.toString(), "--payloads", "5", "--payload-bytes", "8",
+                    "--seconds", "10");
+            assertThat(client.exitCode()).as(client.errText()).isZero();
+            assertThat(client.outLines()).contains("summary state=connected sent=5 echoed=5");
         }
     }
 

@@ -9,7 +9,6 @@ import dev.netcode.message.ClientMessageHandler;
 import dev.netcode.message.MessageClient;
 import dev.netcode.message.MessageConfig;
 import dev.netcode.packet.PacketCodec;
-import dev.netcode.transport.Transport;
 import dev.netcode.transport.TransportLoop;
 import dev.netcode.transport.TransportOptions;
 import dev.netcode.transport.TransportProvider;
@@ -66,25 +65,23 @@ public final class NetcodeClient implements AutoCloseable {
      */
     public static NetcodeClient start(NetcodeAddress bindAddress, TransportSelection transport, ClientEventHandler events) {
         TransportProvider provider = TransportSelection.resolve(transport);
-        NetcodeClient runtime = new NetcodeClient(new ClientStateMachine(bind(provider, bindAddress), events, 0.0));
+        NetcodeClient runtime = new NetcodeClient(
+                new ClientStateMachine(provider.bind(bindAddress, TransportOptions.defaults()), events, 0.0));
         runtime.transportName = provider.name();
         runtime.loop.start();
         return runtime;
     }
 
-    private static Transport bind(TransportProvider provider, NetcodeAddress bindAddress) {
-        return provider.bind(bindAddress, TransportOptions.defaults());
-    }
-
     /**
-     * Binds a UDP socket to {@code bindAddress} (on the {@link TransportSelection#AUTO} transport) and drives a new client whose payloads are messages
-     * on the channels of {@code config} (the server must use an equal config): send with
-     * {@link #messages()}, receive through {@code handler}.
+     * Binds a UDP socket to {@code bindAddress} (on the {@link TransportSelection#AUTO} transport) and
+     * drives a new client whose payloads are messages on the channels of {@code config} (the server
+     * must use an equal config): send with {@link #messages()}, receive through {@code handler}.
      */
     public static NetcodeClient start(NetcodeAddress bindAddress, MessageConfig config, ClientMessageHandler handler) {
         MessageClient messageClient = new MessageClient(config, handler);
         TransportProvider provider = TransportSelection.resolve(TransportSelection.AUTO);
-        NetcodeClient runtime = new NetcodeClient(new ClientStateMachine(bind(provider, bindAddress), messageClient, 0.0));
+        NetcodeClient runtime = new NetcodeClient(
+                new ClientStateMachine(provider.bind(bindAddress, TransportOptions.defaults()), messageClient, 0.0));
         runtime.transportName = provider.name();
         runtime.messages = messageClient;
         messageClient.attach(runtime);

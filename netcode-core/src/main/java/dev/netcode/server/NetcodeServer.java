@@ -39,9 +39,10 @@ import dev.netcode.transport.UdpTransport;
  * a fresh state machine (new challenge key, global sequence 2^63, the restart rule) that keeps
  * refusing every token the previous one saw.
  *
- * <p>A server made with a bind address binds the transport its config {@linkplain ServerConfig#transport() selects}
- * ({@link #transportName()} says which). On a transport with a socket, every start logs at INFO the transport and
- * the socket buffer sizes the OS granted, and WARNs when either is below {@link #socketBufferBytesNeeded(int)} for the configured max
+ * <p>A server made with a bind address binds the transport its config
+ * {@linkplain ServerConfig#transport() selects} ({@link #transportName()} says which). On a transport
+ * with a socket, every start logs at INFO the transport and the socket buffer sizes the OS granted,
+ * and WARNs when either is below {@link #socketBufferBytesNeeded(int)} for the configured max
  * clients, naming the Linux sysctl that raises the limit.
  */
 public final class NetcodeServer implements AutoCloseable {
@@ -187,7 +188,8 @@ public final class NetcodeServer implements AutoCloseable {
 
     private void logSocketBuffers(SocketBufferSizes buffers) {
         log.info("netcode server on {}: transport {}, socket buffers granted receive {} bytes, send {} bytes ({} requested"
-                + " each)", machine.localAddress(), providerName == null ? "given by the application" : providerName, buffers.receiveBytes(), buffers.sendBytes(), buffers.requestedBytes());
+                + " each)", machine.localAddress(), providerName == null ? "given by the application" : providerName,
+                buffers.receiveBytes(), buffers.sendBytes(), buffers.requestedBytes());
         long needed = socketBufferBytesNeeded(maxClients);
         warnIfShort("receive", buffers.receiveBytes(), needed, "net.core.rmem_max", buffers.requestedBytes());
         warnIfShort("send", buffers.sendBytes(), needed, "net.core.wmem_max", buffers.requestedBytes());

@@ -22,6 +22,10 @@ import dev.netcode.client.ClientEventHandler;
 import dev.netcode.client.ClientState;
 import dev.netcode.client.NetcodeClient;
 import dev.netcode.crypto.SecureRandomBytes;
+import dev.netcode.message.ChannelConfig;
+import dev.netcode.message.DeliveryMode;
+import dev.netcode.message.MessageConfig;
+import dev.netcode.message.MessageServer;
 import dev.netcode.packet.DropReason;
 import dev.netcode.token.ConnectToken;
 import dev.netcode.token.ConnectTokenGenerator;
@@ -191,7 +195,7 @@ class ShardedServerTest {
     }
 
     @Test
-    void shardsOutOfRangeAndAServerThatCannotBindItsShardsFailWithAMessage() {
+    void badShardSettingsFailWithAMessage() {
         assertThatThrownBy(() -> ServerConfig.builder(PROTOCOL_ID, key).shards(0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("shards must be 1 (one event loop) to 64, got 0");
         assertThatThrownBy(() -> ServerConfig.builder(PROTOCOL_ID, key).shards(65))
@@ -200,6 +204,12 @@ class ShardedServerTest {
         assertThatThrownBy(() -> new NetcodeServer(sharded, () -> UdpTransport.bind(NetcodeAddress.parse("127.0.0.1:0")),
                 4)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("NetcodeServer(config, bindAddress, maxClients)");
+
+        MessageServer messages = new MessageServer(MessageConfig.of(ChannelConfig.of("chat",
+                DeliveryMode.RELIABLE_ORDERED)), (slot, clientId, channel, buf, offset, length) -> {
+                });
+        assertThatThrownBy(() -> messages.attach(new NetcodeServer(sharded, NetcodeAddress.parse("127.0.0.1:0"), 4)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("set its shards to 1");
 
         // A port held by a socket without SO_REUSEPORT: the first shard cannot bind it, nothing is left open.
         try (UdpTransport holder = UdpTransport.bind(NetcodeAddress.parse("127.0.0.1:0"))) {

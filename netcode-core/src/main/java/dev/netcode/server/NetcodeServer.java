@@ -82,7 +82,8 @@ public final class NetcodeServer implements AutoCloseable {
     /**
      * A server that will bind {@code transportFactory.get()} on {@link #start()}.
      *
-     * @throws IllegalArgumentException if {@code maxClients} is out of range
+     * @throws IllegalArgumentException if {@code maxClients} is out of range, or if the config asks for more than one
+     *         {@linkplain ServerConfig#shards() shard} (those bind their sockets themselves, by address)
      */
     public NetcodeServer(ServerConfig config, Supplier<? extends Transport> transportFactory, int maxClients) {
         this(config, transportFactory, null, UdpTransport.SOCKET_BUFFER_BYTES, maxClients);
@@ -198,9 +199,8 @@ public final class NetcodeServer implements AutoCloseable {
         try {
             transports.add(provider.bind(bindAddress, options));
             NetcodeAddress first = transports.get(0).localAddress();
-            NetcodeAddress shared = NetcodeAddress.of(bindAddress.toInetAddress(), first.port());
             for (int i = 1; i < count; i++) {
-                transports.add(provider.bind(shared, options));
+                transports.add(provider.bind(bindAddress.withPort(first.port()), options));
             }
             for (int i = 0; i < count; i++) {
                 ServerStateMachine newMachine = new ServerStateMachine(config, transports.get(i), 0.0, statistics);

@@ -893,6 +893,7 @@ public final class ServerStateMachine implements Transport.DatagramHandler, Auto
         return maxClients;
     }
 
+    /** Clients in this state machine's slots (with shards, this shard's: {@link NetcodeServer} counts them all). */
     public int connectedClientCount() {
         return connectedCount;
     }

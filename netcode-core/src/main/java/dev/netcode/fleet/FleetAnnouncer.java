@@ -2,7 +2,9 @@ package dev.netcode.fleet;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -72,13 +74,15 @@ public final class FleetAnnouncer implements AutoCloseable {
         if (!server.isRunning()) {
             return null;
         }
-        Set<Long> connected = server.call(machine -> {
-            Set<Long> ids = new HashSet<>();
+        // Every shard's clients (a server of one shard has one state machine to ask).
+        Set<Long> connected = new HashSet<>();
+        server.callEach(machine -> {
+            List<Long> ids = new ArrayList<>();
             for (ClientSlot slot : machine.connectedSlots()) {
                 ids.add(slot.clientId());
             }
             return ids;
-        }).orTimeout(1, TimeUnit.SECONDS).join();
+        }).orTimeout(1, TimeUnit.SECONDS).join().forEach(connected::addAll);
         return new ServerAnnouncement(serverId, server.config().protocolId(), server.serverAddresses(),
                 server.maxClients(), connected, labels, startedAt);
     }

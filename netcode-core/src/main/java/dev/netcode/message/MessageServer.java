@@ -94,9 +94,17 @@ public final class MessageServer implements ServerEventHandler {
     /**
      * Lets threads other than the server's send, through {@code server}'s command queue. Call once,
      * before sending from other threads.
+     *
+     * @throws IllegalArgumentException if {@code server} has more than one shard: the message layer runs on one
+     *         server thread ({@link dev.netcode.server.ServerConfig.Builder#shards(int)})
      */
     public void attach(NetcodeServer server) {
-        this.server = Objects.requireNonNull(server, "server");
+        int shards = Objects.requireNonNull(server, "server").config().shards();
+        if (shards > 1) {
+            throw new IllegalArgumentException("the message layer runs on one server thread, and this netcode server "
+                    + "has " + shards + " shards (event loops): set its shards to 1 to use channels");
+        }
+        this.server = server;
     }
 
     public MessageConfig config() {

@@ -14,6 +14,10 @@ import dev.netcode.address.NetcodeAddress;
  * failure, and a full table refuses new tokens instead of evicting: either would reopen the bug.
  *
  * <p>Every admission scans the whole table once, without early exit, as the reference does.
+ *
+ * <p>Thread-safe: the shards of a {@link NetcodeServer} ({@link ServerConfig#shards()}) share one history, so that a
+ * token is refused on every shard as it is on one server. Only connection requests and responses come here, never
+ * a payload, so a lock per call costs nothing a packet would notice.
  */
 final class ConnectTokenHistory {
 
@@ -45,7 +49,8 @@ final class ConnectTokenHistory {
      * @return the entry index to continue the handshake with, {@link #FULL} when there is no room
      *         for a new token, or {@link #REFUSED} when the token is consumed or pending for another address
      */
-    int admit(byte[] tag, int tagOffset, NetcodeAddress from, long expireTimestamp, double now, long unixNow) {
+    synchronized int admit(byte[] tag, int tagOffset, NetcodeAddress from, long expireTimestamp, double now,
+            long unixNow) {
         int match = -1;
         int reusable = -1;
         for (int i = 0; i < states.length; i++) {
@@ -76,7 +81,7 @@ final class ConnectTokenHistory {
      * by a newer one of the same client, or left over from before a restart). Either way the token is
      * refused from now until it expires.
      */
-    void consume(int index) {
+    synchronized void consume(int index) {
         if (index >= 0 && index < states.length && states[index] != FREE) {
             states[index] = CONSUMED;
         }
@@ -88,7 +93,7 @@ final class ConnectTokenHistory {
      * A connection response names the entry its challenge was issued for; the entry may since have been
      * consumed, or (once its token expired) reused for another token.
      */
-    boolean isPendingFor(int index, NetcodeAddress from, long expireTimestamp, byte[] tag, int tagOffset,
+    synchronized boolean isPendingFor(int index, NetcodeAddress from, long expireTimestamp, byte[] tag, int tagOffset,
             int tagBytes) {
         return index >= 0 && index < states.length && states[index] == PENDING && from.equals(addresses[index])
                 && expireTimestamps[index] == expireTimestamp
@@ -104,34 +109,36 @@ final class ConnectTokenHistory {
      */
     static ConnectTokenHistory carryingOver(ConnectTokenHistory previous, int capacity) {
         ConnectTokenHistory next = new ConnectTokenHistory(Math.max(capacity, previous.capacity()));
-        System.arraycopy(previous.tags, 0, next.tags, 0, previous.tags.length);
-        System.arraycopy(previous.addresses, 0, next.addresses, 0, previous.addresses.length);
-        System.arraycopy(previous.expireTimestamps, 0, next.expireTimestamps, 0, previous.expireTimestamps.length);
-        for (int i = 0; i < previous.states.length; i++) {
-            next.states[i] = previous.states[i] == FREE ? FREE : CONSUMED;
+        synchronized (previous) {
+            System.arraycopy(previous.tags, 0, next.tags, 0, previous.tags.length);
+            System.arraycopy(previous.addresses, 0, next.addresses, 0, previous.addresses.length);
+            System.arraycopy(previous.expireTimestamps, 0, next.expireTimestamps, 0, previous.expireTimestamps.length);
+            for (int i = 0; i < previous.states.length; i++) {
+                next.states[i] = previous.states[i] == FREE ? FREE : CONSUMED;
+            }
         }
         return next;
     }
 
-    boolean isPending(int index) {
+    synchronized boolean isPending(int index) {
         return states[index] == PENDING;
     }
 
-    boolean isConsumed(int index) {
+    synchronized boolean isConsumed(int index) {
         return states[index] == CONSUMED;
     }
 
     /** The address that presented the token of entry {@code index} first; {@code null} when free. */
-    NetcodeAddress address(int index) {
+    synchronized NetcodeAddress address(int index) {
         return addresses[index];
     }
 
     /** The Unix expiry of the token of entry {@code index} (unsigned; 0 when free). */
-    long expireTimestamp(int index) {
+    synchronized long expireTimestamp(int index) {
         return expireTimestamps[index];
     }
 
-    double createTime(int index) {
+    synchronized double createTime(int index) {
         return createTimes[index];
     }
 
@@ -140,7 +147,7 @@ final class ConnectTokenHistory {
     }
 
     /** Entries that are not free (pending or consumed, expired or not). */
-    int used() {
+    synchronized int used() {
         int used = 0;
         for (byte state : states) {
             if (state != FREE) {

@@ -44,6 +44,12 @@ import dev.netcode.transport.UdpTransport;
  * with a socket, every start logs at INFO the transport and the socket buffer sizes the OS granted,
  * and WARNs when either is below {@link #socketBufferBytesNeeded(int)} for the configured max
  * clients, naming the Linux sysctl that raises the limit.
+ *
+ * <p>With {@link ServerConfig#shards()} above 1 the server runs that many state machines, each on its own thread
+ * with its own socket on the same port ({@code SO_REUSEPORT}), sharing one slot table ({@code 0..maxClients-1}) and
+ * one connect-token history; every method here covers all of them, and sends, disconnects and queries by client
+ * index go to the shard that holds the client. Events then arrive on as many threads
+ * ({@link ServerConfig.Builder#shards(int)}).
  */
 public final class NetcodeServer implements AutoCloseable {
 
@@ -63,11 +69,17 @@ public final class NetcodeServer implements AutoCloseable {
     private final ServerConfig config;
     private final Supplier<? extends Transport> transportFactory;
     /** The provider the bind-address constructors resolved; {@code null} for a server given a transport factory. */
-    private final String providerName;
+    private final TransportProvider provider;
+    /** Where the shards bind when {@link ServerConfig#shards()} is above 1; {@code null} for a transport factory. */
+    private final NetcodeAddress bindAddress;
+    private final int socketBufferBytes;
     private final int maxClients;
+    /** Shared by the shards, as by the runs: the totals of the whole server. */
     private final ServerStatistics statistics = new ServerStatistics();
-    private volatile ServerStateMachine machine;
-    private volatile UpdateLoop loop;
+    /** The current (or last) run's shards: one unless {@link ServerConfig#shards()} says more. */
+    private volatile Shard[] shards = {};
+    /** The current run's slot table when it has more than one shard, else {@code null}. */
+    private volatile ClientIndexSpace indexSpace;
     private volatile SocketBufferSizes socketBuffers;
     private volatile String transportName;
     private volatile ServerWarmUp.Result warmUp;
@@ -75,22 +87,30 @@ public final class NetcodeServer implements AutoCloseable {
     /**
      * A server that will bind {@code transportFactory.get()} on {@link #start()}.
      *
-     * @throws IllegalArgumentException if {@code maxClients} is out of range
+     * @throws IllegalArgumentException if {@code maxClients} is out of range, or if the config asks for more than one
+     *         {@linkplain ServerConfig#shards() shard} (those bind their sockets themselves, by address)
      */
     public NetcodeServer(ServerConfig config, Supplier<? extends Transport> transportFactory, int maxClients) {
-        this(config, transportFactory, maxClients, null);
+        this(config, transportFactory, null, null, UdpTransport.SOCKET_BUFFER_BYTES, maxClients);
+        if (config.shards() > 1) {
+            throw new IllegalArgumentException("a server of " + config.shards() + " shards binds its sockets itself, "
+                    + "one per shard on one port: build it with NetcodeServer(config, bindAddress, maxClients), or "
+                    + "set shards to 1");
+        }
     }
 
-    private NetcodeServer(ServerConfig config, Supplier<? extends Transport> transportFactory, int maxClients,
-            String providerName) {
+    private NetcodeServer(ServerConfig config, Supplier<? extends Transport> transportFactory, TransportProvider provider,
+            NetcodeAddress bindAddress, int socketBufferBytes, int maxClients) {
         if (maxClients < 1 || maxClients > ServerConfig.MAX_CLIENTS_LIMIT) {
             throw new IllegalArgumentException(
                     "max clients must be 1.." + ServerConfig.MAX_CLIENTS_LIMIT + ", got " + maxClients);
         }
         this.config = Objects.requireNonNull(config, "config");
         this.transportFactory = Objects.requireNonNull(transportFactory, "transportFactory");
+        this.bindAddress = bindAddress;
+        this.socketBufferBytes = socketBufferBytes;
         this.maxClients = maxClients;
-        this.providerName = providerName;
+        this.provider = provider;
     }
 
     /**
@@ -114,13 +134,15 @@ public final class NetcodeServer implements AutoCloseable {
      */
     public NetcodeServer(ServerConfig config, NetcodeAddress bindAddress, int maxClients, int socketBufferBytes) {
         // Resolved and checked now, not only when start() binds, so that a bad setting fails where the server is made.
-        this(config, TransportSelection.resolve(Objects.requireNonNull(config, "config").transport()), bindAddress,
-                new TransportOptions(UdpTransport.checkSocketBufferBytes(socketBufferBytes), false), maxClients);
+        this(config, TransportSelection.resolve(Objects.requireNonNull(config, "config").transport()),
+                Objects.requireNonNull(bindAddress, "bindAddress"), UdpTransport.checkSocketBufferBytes(socketBufferBytes),
+                maxClients);
     }
 
     private NetcodeServer(ServerConfig config, TransportProvider provider, NetcodeAddress bindAddress,
-            TransportOptions options, int maxClients) {
-        this(config, () -> provider.bind(bindAddress, options), maxClients, provider.name());
+            int socketBufferBytes, int maxClients) {
+        this(config, () -> provider.bind(bindAddress, new TransportOptions(socketBufferBytes, false)), provider,
+                bindAddress, socketBufferBytes, maxClients);
     }
 
     /** Creates, binds and starts a UDP server. */
@@ -148,12 +170,16 @@ public final class NetcodeServer implements AutoCloseable {
         if (warmUp == null) {
             warmUp = ServerWarmUp.once(config.protocolId(), config.warmUp());
         }
+        if (config.shards() > 1) {
+            startShards(config.shards());
+            return;
+        }
         Transport transport = transportFactory.get();
         ServerStateMachine newMachine;
         try {
             newMachine = new ServerStateMachine(config, transport, 0.0, statistics);
-            if (machine != null) {
-                newMachine.carryOver(machine);
+            if (shards.length > 0) {
+                newMachine.carryOver(shards[0].machine);
             }
             newMachine.start(maxClients);
         }
@@ -163,15 +189,68 @@ public final class NetcodeServer implements AutoCloseable {
         }
         UpdateLoop newLoop = transport.newLoop("netcode-server-" + transport.localAddress().port(), 0.0,
                 newMachine::update, newMachine::nextUpdateTime, newMachine::close);
-        machine = newMachine;
-        loop = newLoop;
-        transportName = providerName;
+        shards = new Shard[] { new Shard(newMachine, newLoop) };
+        transportName = provider == null ? null : provider.name();
         socketBuffers = transport.socketBuffers();
         if (socketBuffers != null) {
             logSocketBuffers(socketBuffers);
         }
         newLoop.start();
     }
+
+    /**
+     * Binds {@code count} sockets to the bind address with {@code SO_REUSEPORT}, the first to the port asked for
+     * (0: one the OS picks), the others to the port the first got, and starts a state machine on each, on its own
+     * loop, all sharing one slot table and one token history (carried over from the last run, as one server's is).
+     */
+    private void startShards(int count) {
+        TransportOptions options = new TransportOptions(socketBufferBytes, true);
+        ClientIndexSpace newIndexSpace = new ClientIndexSpace(maxClients);
+        int historyCapacity = ServerConfig.tokenHistoryCapacity(maxClients);
+        ConnectTokenHistory history = shards.length > 0
+                ? ConnectTokenHistory.carryingOver(shards[0].machine.tokenHistory(), historyCapacity)
+                : new ConnectTokenHistory(historyCapacity);
+        List<Transport> transports = new ArrayList<>(count);
+        Shard[] newShards = new Shard[count];
+        try {
+            transports.add(provider.bind(bindAddress, options));
+            NetcodeAddress first = transports.get(0).localAddress();
+            for (int i = 1; i < count; i++) {
+                transports.add(provider.bind(bindAddress.withPort(first.port()), options));
+            }
+            for (int i = 0; i < count; i++) {
+                ServerStateMachine newMachine = new ServerStateMachine(config, transports.get(i), 0.0, statistics);
+                newMachine.joinShards(newIndexSpace, i, history);
+                newMachine.start(maxClients);
+                newShards[i] = new Shard(newMachine, transports.get(i).newLoop("netcode-server-" + first.port()
+                        + "-shard-" + i, 0.0, newMachine::update, newMachine::nextUpdateTime, newMachine::close));
+            }
+        }
+        catch (RuntimeException ex) {
+            for (int i = 0; i < transports.size(); i++) {
+                if (newShards[i] != null) {
+                    newShards[i].machine.close();
+                }
+                else {
+                    transports.get(i).close();
+                }
+            }
+            throw ex;
+        }
+        indexSpace = newIndexSpace;
+        shards = newShards;
+        transportName = provider.name();
+        socketBuffers = transports.get(0).socketBuffers();
+        if (socketBuffers != null) {
+            logSocketBuffers(socketBuffers);
+        }
+        for (Shard shard : newShards) {
+            shard.loop.start();
+        }
+        log.info("netcode server on {}: {} shards on one port (SO_REUSEPORT), {} slots between them",
+                newShards[0].machine.localAddress(), count, maxClients);
+    }
+
 
     /**
      * The socket buffer bytes {@code maxClients} clients need, for each of receive and send:
@@ -187,9 +266,10 @@ public final class NetcodeServer implements AutoCloseable {
     }
 
     private void logSocketBuffers(SocketBufferSizes buffers) {
-        log.info("netcode server on {}: transport {}, socket buffers granted receive {} bytes, send {} bytes ({} requested"
-                + " each)", machine.localAddress(), providerName == null ? "given by the application" : providerName,
-                buffers.receiveBytes(), buffers.sendBytes(), buffers.requestedBytes());
+        log.info("netcode server on {}: transport {}{}, socket buffers granted receive {} bytes, send {} bytes ({} requested"
+                + " each)", localAddress(), provider == null ? "given by the application" : provider.name(),
+                shards.length > 1 ? " x " + shards.length + " shards" : "", buffers.receiveBytes(), buffers.sendBytes(),
+                buffers.requestedBytes());
         long needed = socketBufferBytesNeeded(maxClients);
         warnIfShort("receive", buffers.receiveBytes(), needed, "net.core.rmem_max", buffers.requestedBytes());
         warnIfShort("send", buffers.sendBytes(), needed, "net.core.wmem_max", buffers.requestedBytes());
@@ -201,23 +281,27 @@ public final class NetcodeServer implements AutoCloseable {
         }
         log.warn("netcode server on {}: {} socket buffer is {} bytes, below the {} bytes {} clients need ({} clients x {} "
                 + "datagrams x {} bytes), so bursts will be dropped by the kernel; raise the OS limit (Linux: sysctl -w "
-                + "{}={}){}", machine.localAddress(), buffer, granted, needed, maxClients, maxClients, BURST_DATAGRAMS_PER_CLIENT,
+                + "{}={}){}", localAddress(), buffer, granted, needed, maxClients, maxClients, BURST_DATAGRAMS_PER_CLIENT,
                 NetcodeProtocol.MAX_PACKET_BYTES, sysctl, needed,
                 (requested < needed) ? " and ask for at least " + needed + " bytes (" + requested + " were asked for)" : "");
     }
 
     /**
-     * Stops serving: every client gets disconnect packets, the thread ends, the transport closes.
-     * Waits up to {@code timeoutMillis}.
+     * Stops serving: every client gets disconnect packets, the thread ends, the transport closes (each shard's,
+     * all stopping at once). Waits up to {@code timeoutMillis}.
      */
     public synchronized void stop(long timeoutMillis) {
-        UpdateLoop current = loop;
-        if (current == null || !current.isAlive()) {
-            return;
+        Shard[] current = shards;
+        for (Shard shard : current) {
+            if (shard.loop.isAlive()) {
+                shard.loop.execute(shard.machine::stop);
+            }
         }
-        ServerStateMachine stopping = machine;
-        current.execute(stopping::stop);
-        current.stop(timeoutMillis);
+        for (Shard shard : current) {
+            if (shard.loop.isAlive()) {
+                shard.loop.stop(timeoutMillis);
+            }
+        }
     }
 
     public void stop() {
@@ -235,52 +319,110 @@ public final class NetcodeServer implements AutoCloseable {
         config.destroy();
     }
 
+    /** Whether the server is serving (with shards, whether any of them still is). */
     public boolean isRunning() {
-        UpdateLoop current = loop;
-        return current != null && current.isAlive();
+        for (Shard shard : shards) {
+            if (shard.loop.isAlive()) {
+                return true;
+            }
+        }
+        return false;
     }
 
-    /** Seconds on the server's update clock (0 at start). */
+    /** Seconds on the server's update clock (0 at start; with shards, the first shard's clock). */
     public double now() {
-        UpdateLoop current = loop;
-        return current == null ? 0 : current.now();
+        Shard[] current = shards;
+        return current.length == 0 ? 0 : current[0].loop.now();
     }
 
     // ---- commands, from any thread --------------------------------------------------------------
 
-    /** Runs {@code command} with the state machine on the server's thread, soon; ignored when stopped. */
+    /**
+     * Runs {@code command} with the state machine on the server's thread, soon; ignored when stopped. With shards,
+     * it runs on every shard's thread with that shard's state machine, which holds only the clients on that shard
+     * (commands for a client index do nothing where the slot is free); {@link #execute(int, Consumer)} runs on the
+     * one shard that holds an index.
+     */
     public void execute(Consumer<ServerStateMachine> command) {
-        UpdateLoop current = loop;
-        ServerStateMachine target = machine;
-        if (current == null || !current.isAlive()) {
-            return;
-        }
-        if (current.isLoopThread()) {
-            command.accept(target);
-        }
-        else {
-            current.execute(() -> command.accept(target));
+        for (Shard shard : shards) {
+            shard.execute(command);
         }
     }
 
-    /** Runs {@code query} on the server's thread and completes with its result (exceptionally when stopped). */
-    public <T> CompletableFuture<T> call(Function<ServerStateMachine, T> query) {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        UpdateLoop current = loop;
-        if (current == null || !current.isAlive()) {
-            result.completeExceptionally(new IllegalStateException("the netcode server is not running"));
-            return result;
+    /**
+     * Runs {@code command} on the thread of the state machine that holds client index {@code clientIndex}: the
+     * server's, or with shards the shard's that holds the client (nothing runs when no shard does). Ignored when
+     * stopped.
+     */
+    public void execute(int clientIndex, Consumer<ServerStateMachine> command) {
+        Shard shard = shardHolding(clientIndex);
+        if (shard != null) {
+            shard.execute(command);
         }
-        execute(target -> {
-            try {
-                result.complete(query.apply(target));
+    }
+
+    /**
+     * Runs {@code query} on the server's thread and completes with its result (exceptionally when stopped). With
+     * shards, on the first shard's thread with its state machine, which holds only that shard's clients: ask for a
+     * client index with {@link #call(int, Function)}, and for every client with {@link #callEach(Function)}.
+     */
+    public <T> CompletableFuture<T> call(Function<ServerStateMachine, T> query) {
+        Shard[] current = shards;
+        return current.length == 0 ? notRunning() : current[0].call(query);
+    }
+
+    /**
+     * Runs {@code query} on the thread of the state machine that holds client index {@code clientIndex} and completes
+     * with its result (exceptionally when stopped): the server's, or with shards the shard's that holds the client,
+     * or the first shard's when none does (where that slot is free too).
+     */
+    public <T> CompletableFuture<T> call(int clientIndex, Function<ServerStateMachine, T> query) {
+        Shard[] current = shards;
+        if (current.length == 0) {
+            return notRunning();
+        }
+        Shard shard = shardHolding(clientIndex);
+        return (shard != null ? shard : current[0]).call(query);
+    }
+
+    /**
+     * Runs {@code query} on every shard's thread with its state machine (the one of a server with a single shard)
+     * and completes with the results in shard order, exceptionally when stopped or when one query fails.
+     */
+    public <T> CompletableFuture<List<T>> callEach(Function<ServerStateMachine, T> query) {
+        Shard[] current = shards;
+        if (current.length == 0) {
+            return notRunning();
+        }
+        List<CompletableFuture<T>> answers = new ArrayList<>(current.length);
+        for (Shard shard : current) {
+            answers.add(shard.call(query));
+        }
+        return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).thenApply(done -> {
+            List<T> results = new ArrayList<>(answers.size());
+            for (CompletableFuture<T> answer : answers) {
+                results.add(answer.join());
             }
-            catch (RuntimeException | Error ex) {
-                // The loop survives an Error too; the caller must not wait for an answer that never comes.
-                result.completeExceptionally(ex);
-            }
+            return results;
         });
-        return result;
+    }
+
+    private static <T> CompletableFuture<T> notRunning() {
+        return CompletableFuture.failedFuture(new IllegalStateException("the netcode server is not running"));
+    }
+
+    /**
+     * The shard whose state machine holds client index {@code clientIndex}: the only one of an unsharded server (which
+     * checks the index itself), the owner in the slot table otherwise; {@code null} when stopped or nobody holds it.
+     */
+    private Shard shardHolding(int clientIndex) {
+        Shard[] current = shards;
+        if (current.length == 1) {
+            return current[0];
+        }
+        ClientIndexSpace space = indexSpace;
+        int owner = space == null ? ClientIndexSpace.FREE : space.owner(clientIndex);
+        return owner == ClientIndexSpace.FREE || owner >= current.length ? null : current[owner];
     }
 
     /**
@@ -289,13 +431,16 @@ public final class NetcodeServer implements AutoCloseable {
      */
     public void send(int clientIndex, byte[] payload, int offset, int length) {
         PacketCodec.checkPayloadLength(length);
-        UpdateLoop current = loop;
-        if (current != null && current.isLoopThread()) {
-            machine.sendPayload(clientIndex, payload, offset, length);
+        Shard shard = shardHolding(clientIndex);
+        if (shard == null) {
+            return;
+        }
+        if (shard.loop.isLoopThread()) {
+            shard.machine.sendPayload(clientIndex, payload, offset, length);
             return;
         }
         byte[] copy = Arrays.copyOfRange(payload, offset, offset + length);
-        execute(target -> target.sendPayload(clientIndex, copy, 0, copy.length));
+        shard.execute(target -> target.sendPayload(clientIndex, copy, 0, copy.length));
     }
 
     public void send(int clientIndex, byte[] payload) {
@@ -308,25 +453,31 @@ public final class NetcodeServer implements AutoCloseable {
      */
     public void send(int clientIndex, long clientId, byte[] payload, int offset, int length) {
         PacketCodec.checkPayloadLength(length);
-        UpdateLoop current = loop;
-        if (current != null && current.isLoopThread()) {
-            machine.sendPayload(clientIndex, clientId, payload, offset, length);
+        Shard shard = shardHolding(clientIndex);
+        if (shard == null) {
+            return;
+        }
+        if (shard.loop.isLoopThread()) {
+            shard.machine.sendPayload(clientIndex, clientId, payload, offset, length);
             return;
         }
         byte[] copy = Arrays.copyOfRange(payload, offset, offset + length);
-        execute(target -> target.sendPayload(clientIndex, clientId, copy, 0, copy.length));
+        shard.execute(target -> target.sendPayload(clientIndex, clientId, copy, 0, copy.length));
     }
 
     /** Sends {@code payload} to every connected client. */
     public void broadcast(byte[] payload, int offset, int length) {
         PacketCodec.checkPayloadLength(length);
-        UpdateLoop current = loop;
-        if (current != null && current.isLoopThread()) {
-            machine.broadcastPayload(payload, offset, length);
-            return;
+        byte[] copy = null;
+        for (Shard shard : shards) {
+            if (shard.loop.isLoopThread()) {
+                shard.machine.broadcastPayload(payload, offset, length);
+                continue;
+            }
+            // One copy for every shard: they only read it.
+            byte[] shared = copy != null ? copy : (copy = Arrays.copyOfRange(payload, offset, offset + length));
+            shard.execute(target -> target.broadcastPayload(shared, 0, shared.length));
         }
-        byte[] copy = Arrays.copyOfRange(payload, offset, offset + length);
-        execute(target -> target.broadcastPayload(copy, 0, copy.length));
     }
 
     public void broadcast(byte[] payload) {
@@ -338,7 +489,7 @@ public final class NetcodeServer implements AutoCloseable {
      * disconnect). To disconnect a particular player, use {@link #disconnect(int, long)}.
      */
     public void disconnect(int clientIndex) {
-        execute(target -> target.disconnectClient(clientIndex));
+        execute(clientIndex, target -> target.disconnectClient(clientIndex));
     }
 
     /**
@@ -346,7 +497,7 @@ public final class NetcodeServer implements AutoCloseable {
      * with whether it did (false when the slot is free, holds another client, or the server is stopped).
      */
     public CompletableFuture<Boolean> disconnect(int clientIndex, long clientId) {
-        return call(target -> target.disconnectClient(clientIndex, clientId))
+        return call(clientIndex, target -> target.disconnectClient(clientIndex, clientId))
                 .exceptionally(stopped -> false);
     }
 
@@ -374,32 +525,46 @@ public final class NetcodeServer implements AutoCloseable {
     }
 
     /**
-     * The socket buffer sizes of the current (or last) run's UDP socket, or {@code null} when never
-     * started or on a transport without a socket.
+     * The socket buffer sizes of the current (or last) run's UDP socket (with shards, the first shard's; all ask
+     * for the same), or {@code null} when never started or on a transport without a socket.
      */
     public SocketBufferSizes socketBuffers() {
         return socketBuffers;
     }
 
-    /** The bound address (with the real port), or {@code null} when never started. */
+    /** The bound address (with the real port; every shard's is the same), or {@code null} when never started. */
     public NetcodeAddress localAddress() {
-        ServerStateMachine current = machine;
-        return current == null ? null : current.localAddress();
+        Shard[] current = shards;
+        return current.length == 0 ? null : current[0].machine.localAddress();
     }
 
     /** The addresses connect tokens must list for this server, or the configured ones when never started. */
     public List<NetcodeAddress> serverAddresses() {
-        ServerStateMachine current = machine;
-        return current == null ? config.serverAddresses() : current.serverAddresses();
+        Shard[] current = shards;
+        return current.length == 0 ? config.serverAddresses() : current[0].machine.serverAddresses();
     }
 
     /**
-     * A consistent picture of the server, taken on its thread.
+     * A consistent picture of the server, taken on its thread (with shards, each shard's part on its own thread,
+     * then put together in index order).
      *
      * @throws IllegalStateException if the server is not running or does not answer in time
      */
     public ServerSnapshot snapshot() {
-        return await(call(this::takeSnapshot));
+        List<ServerSnapshot> parts = await(callEach(this::takeSnapshot));
+        if (parts.size() == 1) {
+            return parts.get(0);
+        }
+        List<ServerSnapshot.Client> clients = new ArrayList<>();
+        for (ServerSnapshot part : parts) {
+            clients.addAll(part.clients());
+        }
+        clients.sort((a, b) -> Integer.compare(a.index(), b.index()));
+        // The totals are the server's (the shards add to one set), so any part has them; the last is the latest.
+        ServerSnapshot last = parts.get(parts.size() - 1);
+        return new ServerSnapshot(last.boundAddress(), last.serverAddresses(), maxClients, clients.size(),
+                List.copyOf(clients), last.packetsReceived(), last.packetsSent(), last.connectionsDenied(),
+                last.drops());
     }
 
     private ServerSnapshot takeSnapshot(ServerStateMachine target) {
@@ -428,13 +593,18 @@ public final class NetcodeServer implements AutoCloseable {
         return warmUp;
     }
 
-    /** Connected clients now (0 when stopped); never blocks. */
+    /** Connected clients now, on every shard (0 when stopped); never blocks. */
     public int connectedClientCount() {
-        ServerStateMachine current = machine;
-        return current != null && isRunning() ? current.connectedClientCount() : 0;
+        if (!isRunning()) {
+            return 0;
+        }
+        Shard[] current = shards;
+        ClientIndexSpace space = indexSpace;
+        return current.length == 1 || space == null ? current[0].machine.connectedClientCount()
+                : space.connectedCount();
     }
 
-    /** Totals since this server was created, across restarts; never blocks. */
+    /** Totals since this server was created, across restarts (and shards); never blocks. */
     public ServerStatistics statistics() {
         return statistics;
     }
@@ -455,8 +625,56 @@ public final class NetcodeServer implements AutoCloseable {
         }
     }
 
-    /** The state machine of the current run; touch it only on the server's thread. */
+    /**
+     * The state machine of the current run (with shards, the first shard's: see {@link #stateMachines()}); touch it
+     * only on its thread.
+     */
     public ServerStateMachine stateMachine() {
-        return machine;
+        Shard[] current = shards;
+        return current.length == 0 ? null : current[0].machine;
+    }
+
+    /** The current run's state machines, one per shard in shard order; touch each only on its thread. */
+    public List<ServerStateMachine> stateMachines() {
+        List<ServerStateMachine> machines = new ArrayList<>();
+        for (Shard shard : shards) {
+            machines.add(shard.machine);
+        }
+        return machines;
+    }
+
+    /** One state machine and the loop that drives it. */
+    private record Shard(ServerStateMachine machine, UpdateLoop loop) {
+
+        /** Runs {@code command} with the machine on its thread: at once on that thread, else queued; ignored when stopped. */
+        void execute(Consumer<ServerStateMachine> command) {
+            if (!loop.isAlive()) {
+                return;
+            }
+            if (loop.isLoopThread()) {
+                command.accept(machine);
+            }
+            else {
+                loop.execute(() -> command.accept(machine));
+            }
+        }
+
+        <T> CompletableFuture<T> call(Function<ServerStateMachine, T> query) {
+            CompletableFuture<T> result = new CompletableFuture<>();
+            if (!loop.isAlive()) {
+                result.completeExceptionally(new IllegalStateException("the netcode server is not running"));
+                return result;
+            }
+            execute(target -> {
+                try {
+                    result.complete(query.apply(target));
+                }
+                catch (RuntimeException | Error ex) {
+                    // The loop survives an Error too; the caller must not wait for an answer that never comes.
+                    result.completeExceptionally(ex);
+                }
+            });
+            return result;
+        }
     }
 }

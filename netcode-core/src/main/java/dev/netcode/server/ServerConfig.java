@@ -63,6 +63,12 @@ public final class ServerConfig implements Destroyable {
     /** Longest warm-up budget accepted; {@link ServerWarmUp#MAX_ROUNDS} ends a warm-up well before anyway. */
     public static final Duration MAX_WARM_UP = Duration.ofSeconds(10);
 
+    /**
+     * Most event loops a {@link NetcodeServer} shards its clients over: far more cores than one UDP port's traffic
+     * can use (past a few, the kernel's per-socket delivery and the load itself limit the rate, not the loops).
+     */
+    public static final int MAX_SHARDS = 64;
+
     private final long protocolId;
     private final byte[] privateKey;
     private final List<NetcodeAddress> serverAddresses;
@@ -72,6 +78,7 @@ public final class ServerConfig implements Destroyable {
     private final LoopbackPacketSender loopbackPacketSender;
     private final Duration warmUp;
     private final TransportSelection transport;
+    private final int shards;
     private volatile boolean destroyed;
 
     private ServerConfig(Builder builder) {
@@ -85,6 +92,7 @@ public final class ServerConfig implements Destroyable {
         this.loopbackPacketSender = builder.loopbackPacketSender;
         this.warmUp = builder.warmUp;
         this.transport = builder.transport;
+        this.shards = builder.shards;
     }
 
     /**
@@ -159,11 +167,17 @@ public final class ServerConfig implements Destroyable {
         return transport;
     }
 
+    /** Event loops a {@link NetcodeServer} shards its clients over, see {@link Builder#shards(int)}; 1 by default. */
+    public int shards() {
+        return shards;
+    }
+
     /** Never prints the key. */
     @Override
     public String toString() {
         return "ServerConfig[protocolId=0x" + Long.toHexString(protocolId) + ", serverAddresses=" + serverAddresses
-                + ", maxConnectTokenLifetime=" + maxConnectTokenLifetime + ", warmUp=" + warmUp + ", transport=" + transport.configValue() + "]";
+                + ", maxConnectTokenLifetime=" + maxConnectTokenLifetime + ", warmUp=" + warmUp + ", transport="
+                + transport.configValue() + ", shards=" + shards + "]";
     }
 
     public static final class Builder {
@@ -178,6 +192,7 @@ public final class ServerConfig implements Destroyable {
         private LoopbackPacketSender loopbackPacketSender;
         private Duration warmUp = DEFAULT_WARM_UP;
         private TransportSelection transport = TransportSelection.AUTO;
+        private int shards = 1;
 
         private Builder(long protocolId, byte[] privateKey) {
             if (privateKey == null || privateKey.length != NetcodeProtocol.KEY_BYTES) {
@@ -243,6 +258,33 @@ public final class ServerConfig implements Destroyable {
          */
         public Builder transport(TransportSelection selection) {
             this.transport = Objects.requireNonNull(selection, "selection");
+            return this;
+        }
+
+        /**
+         * How many event loops (threads, one socket each) a {@link NetcodeServer} bound by address spreads its
+         * clients over: 1 (the default) is one loop, as always. With more, every loop binds the same address and
+         * port with {@code SO_REUSEPORT}, and the kernel hands each client's datagrams to one socket by a hash of
+         * the client's address, so a client stays on one loop for its whole session. The server stays one server:
+         * one client index space {@code 0..maxClients-1}, at most {@code maxClients} clients in total, a client id
+         * connected once, and one connect-token history; {@link NetcodeServer}'s send, broadcast, disconnect,
+         * snapshot and statistics cover every loop.
+         *
+         * <p>With more than one, the {@link ServerEventHandler} is called on that many threads at once (each client's
+         * events always on its loop's thread, in order): it must be thread-safe, and {@link ClientSlot}s and
+         * {@link ServerStateMachine}s it is handed belong to the calling loop only. A client whose address changes
+         * (a NAT rebinding) may land on another loop, which does not know it: it then times out and reconnects,
+         * with a new token, as it would after any address change. It only pays where one loop cannot keep up
+         * (Linux, several cores, more packets than one core handles).
+         *
+         * @throws IllegalArgumentException if not 1 to {@link #MAX_SHARDS}
+         */
+        public Builder shards(int shards) {
+            if (shards < 1 || shards > MAX_SHARDS) {
+                throw new IllegalArgumentException("shards must be 1 (one event loop) to " + MAX_SHARDS + ", got "
+                        + shards);
+            }
+            this.shards = shards;
             return this;
         }
 

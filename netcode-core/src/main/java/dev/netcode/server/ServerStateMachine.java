@@ -79,6 +79,9 @@ public final class ServerStateMachine implements Transport.DatagramHandler, Auto
     private Map<NetcodeAddress, ClientSlot> slotsByAddress = new HashMap<>();
     private EncryptionMappings mappings = new EncryptionMappings(0);
     private ConnectTokenHistory tokenHistory = new ConnectTokenHistory(0);
+    /** The server-wide slot table when this is one shard of several ({@link #joinShards}); {@code null} alone. */
+    private ClientIndexSpace indexSpace;
+    private int shard;
     /** When the next keep-alive or timeout falls due; see {@link #nextUpdateTime()}. */
     private double nextDeadline = Double.POSITIVE_INFINITY;
     /** When the last "table full" warning was logged, on the update clock, and refusals since. */
@@ -156,7 +159,13 @@ public final class ServerStateMachine implements Transport.DatagramHandler, Auto
         }
         slotsByAddress = new HashMap<>(maxClients * 2);
         mappings = new EncryptionMappings(ServerConfig.encryptionMappingCapacity(maxClients));
-        tokenHistory = ConnectTokenHistory.carryingOver(tokenHistory, ServerConfig.tokenHistoryCapacity(maxClients));
+        if (indexSpace == null) {
+            tokenHistory = ConnectTokenHistory.carryingOver(tokenHistory, ServerConfig.tokenHistoryCapacity(maxClients));
+        }
+        else if (indexSpace.maxClients() != maxClients) {
+            throw new IllegalArgumentException("shard " + shard + " started with " + maxClients
+                    + " slots in a server of " + indexSpace.maxClients());
+        }
         connectedCount = 0;
         challengeSequence = 0;
         SecureRandomBytes.fill(challengeKey);
@@ -197,6 +206,18 @@ public final class ServerStateMachine implements Transport.DatagramHandler, Auto
      */
     public void carryOver(ServerStateMachine previous) {
         tokenHistory = previous.tokenHistory;
+    }
+
+    /**
+     * Makes this state machine shard {@code shard} of a sharded {@link NetcodeServer}: it admits clients into
+     * {@code indexSpace}, the slot table all shards share (its slots are numbered server-wide, and keep-alives carry
+     * that index), and checks tokens against {@code tokenHistory}, which all shards share too. Call before
+     * {@link #start}, with that table's max clients.
+     */
+    void joinShards(ClientIndexSpace indexSpace, int shard, ConnectTokenHistory tokenHistory) {
+        this.indexSpace = Objects.requireNonNull(indexSpace, "indexSpace");
+        this.shard = shard;
+        this.tokenHistory = Objects.requireNonNull(tokenHistory, "tokenHistory");
     }
 
     /** Stops, wipes the private key, and closes the transport. */
@@ -383,7 +404,7 @@ public final class ServerStateMachine implements Transport.DatagramHandler, Auto
             return;
         }
         byte[] serverToClientKey = token.serverToClientKey();
-        if (connectedCount == maxClients) {
+        if (isFull()) {
             sendDenied(from, serverToClientKey);
             return;
         }
@@ -478,21 +499,16 @@ public final class ServerStateMachine implements Transport.DatagramHandler, Auto
             return;
         }
         long clientId = Bytes.readU64(buf, tokenOffset);
-        if (isClientIdConnected(clientId)) {
+        int index = claimIndex(clientId);
+        if (index == ClientIndexSpace.CLIENT_ID_CONNECTED) {
             drops.increment(DropReason.CLIENT_ID_ALREADY_CONNECTED);
             return;
         }
-        if (connectedCount == maxClients) {
+        if (index == ClientIndexSpace.FULL) {
             sendDenied(from, mapping.sendKey);
             return;
         }
-        ClientSlot free = null;
-        for (ClientSlot candidate : slots) {
-            if (!candidate.connected) {
-                free = candidate;
-                break;
-            }
-        }
+        ClientSlot free = slots[index];
         free.connect(clientId, from, Arrays.copyOfRange(buf, tokenOffset + 8, tokenOffset + 8 + NetcodeProtocol.USER_DATA_BYTES),
                 mapping.timeout, time);
         free.mapping = mapping;
@@ -517,7 +533,39 @@ public final class ServerStateMachine implements Transport.DatagramHandler, Auto
         return false;
     }
 
+    /**
+     * Takes the lowest free slot for {@code clientId}: here, or server-wide when this is a shard, where another shard
+     * may hold the id or the last free index.
+     *
+     * @return the slot index, {@link ClientIndexSpace#FULL} or {@link ClientIndexSpace#CLIENT_ID_CONNECTED}
+     */
+    private int claimIndex(long clientId) {
+        if (indexSpace != null) {
+            return indexSpace.claim(clientId, shard);
+        }
+        if (isClientIdConnected(clientId)) {
+            return ClientIndexSpace.CLIENT_ID_CONNECTED;
+        }
+        if (connectedCount == maxClients) {
+            return ClientIndexSpace.FULL;
+        }
+        for (ClientSlot candidate : slots) {
+            if (!candidate.connected) {
+                return candidate.index();
+            }
+        }
+        return ClientIndexSpace.FULL;
+    }
+
+    /** Whether every slot is taken: here, or on the whole server when this is a shard. */
+    private boolean isFull() {
+        return indexSpace != null ? indexSpace.isFull() : connectedCount == maxClients;
+    }
+
     private boolean isClientIdConnected(long clientId) {
+        if (indexSpace != null) {
+            return indexSpace.isClientIdConnected(clientId);
+        }
         for (ClientSlot slot : slots) {
             if (slot.connected && slot.clientId == clientId) {
                 return true;
@@ -741,6 +789,10 @@ public final class ServerStateMachine implements Transport.DatagramHandler, Auto
         // The slot was free during the call: the handler may have given it to a loopback client.
         if (!slot.connected) {
             slot.clear();
+            // Only now may another shard take the index: its events must not overlap this one's on two threads.
+            if (indexSpace != null) {
+                indexSpace.release(slot.index());
+            }
         }
     }
 
@@ -786,7 +838,8 @@ public final class ServerStateMachine implements Transport.DatagramHandler, Auto
             log.warn("loopback client refused: no loopback packet sender is configured");
             return false;
         }
-        if (!running || clientIndex < 0 || clientIndex >= maxClients || slots[clientIndex].connected) {
+        if (!running || clientIndex < 0 || clientIndex >= maxClients || slots[clientIndex].connected
+                || (indexSpace != null && !indexSpace.claim(clientIndex, clientId, shard))) {
             return false;
         }
         ClientSlot slot = slots[clientIndex];
@@ -840,6 +893,7 @@ public final class ServerStateMachine implements Transport.DatagramHandler, Auto
         return maxClients;
     }
 
+    /** Clients in this state machine's slots (with shards, this shard's: {@link NetcodeServer} counts them all). */
     public int connectedClientCount() {
         return connectedCount;
     }

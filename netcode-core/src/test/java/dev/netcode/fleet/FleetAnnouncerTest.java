@@ -21,7 +21,7 @@ import dev.netcode.client.ClientState;
 import dev.netcode.client.NetcodeClient;
 import dev.netcode.crypto.SecureRandomBytes;
 import dev.netcode.server.NetcodeServer;
-import dev.netcode.server.ServerConfig;
+import dev.netcode.server.TestShards;
 import dev.netcode.token.ConnectTokenGenerator;
 
 class FleetAnnouncerTest {
@@ -142,7 +142,7 @@ class FleetAnnouncerTest {
     @Test
     void forServerAnnouncesARealServersAddressesSlotsAndConnectedClients() throws Exception {
         byte[] key = SecureRandomBytes.key();
-        try (NetcodeServer server = NetcodeServer.start(ServerConfig.builder(PROTOCOL, key).build(), LOOPBACK, 4);
+        try (NetcodeServer server = NetcodeServer.start(TestShards.config(PROTOCOL, key).build(), LOOPBACK, 4);
                 NetcodeClient client = NetcodeClient.start(LOOPBACK, new ClientEventHandler() {
                 })) {
             announcer = FleetAnnouncer.forServer(directory, server, "arena-1", Map.of("region", "eu"), INTERVAL);

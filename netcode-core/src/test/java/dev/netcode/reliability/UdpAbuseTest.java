@@ -14,8 +14,8 @@ import dev.netcode.crypto.SecureRandomBytes;
 import dev.netcode.packet.DropReason;
 import dev.netcode.server.ClientSlot;
 import dev.netcode.server.NetcodeServer;
-import dev.netcode.server.ServerConfig;
 import dev.netcode.server.ServerEventHandler;
+import dev.netcode.server.TestShards;
 import dev.netcode.token.ConnectToken;
 import dev.netcode.token.ConnectTokenGenerator;
 
@@ -40,7 +40,7 @@ class UdpAbuseTest {
     private NetcodeServer server;
 
     private void startServer(int slots) {
-        server = NetcodeServer.start(ServerConfig.builder(PROTOCOL_ID, key).eventHandler(new ServerEventHandler() {
+        server = NetcodeServer.start(TestShards.config(PROTOCOL_ID, key).eventHandler(new ServerEventHandler() {
             @Override
             public void onClientConnected(ClientSlot slot) {
                 connected.add(slot.clientId());

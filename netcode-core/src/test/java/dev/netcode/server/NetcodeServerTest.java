@@ -40,7 +40,7 @@ class NetcodeServerTest {
     void clientConnectsEchoesShowsInTheSnapshotAndIsDisconnectedWhenTheServerStops() throws Exception {
         List<DisconnectReason> reasons = new CopyOnWriteArrayList<>();
         NetcodeServer[] server = new NetcodeServer[1];
-        ServerConfig config = ServerConfig.builder(PROTOCOL_ID, key).eventHandler(new ServerEventHandler() {
+        ServerConfig config = TestShards.config(PROTOCOL_ID, key).eventHandler(new ServerEventHandler() {
             @Override
             public void onPayload(ClientSlot slot, byte[] buf, int offset, int length) {
                 slot.send(buf, offset, length);
@@ -109,7 +109,7 @@ class NetcodeServerTest {
     @Test
     void idleSessionLivesOnKeepAlivesAndASilentClientTimesOutOnTime() throws Exception {
         CountDownLatch timedOut = new CountDownLatch(1);
-        ServerConfig config = ServerConfig.builder(PROTOCOL_ID, key).eventHandler(new ServerEventHandler() {
+        ServerConfig config = TestShards.config(PROTOCOL_ID, key).eventHandler(new ServerEventHandler() {
             @Override
             public void onClientDisconnected(ClientSlot slot, DisconnectReason reason) {
                 if (reason == DisconnectReason.TIMED_OUT) {
@@ -177,9 +177,10 @@ class NetcodeServerTest {
 
     @Test
     void serverRestartsOnAFreshSocketAndAServerThatCannotBindFailsToStart() {
-        NetcodeServer server = NetcodeServer.start(ServerConfig.builder(PROTOCOL_ID, key).build(), LOCALHOST_ANY_PORT, 4);
+        NetcodeServer server = NetcodeServer.start(TestShards.config(PROTOCOL_ID, key).build(), LOCALHOST_ANY_PORT, 4);
         try {
             NetcodeAddress first = server.localAddress();
+            // One socket without SO_REUSEPORT: whatever the first server's shards, it cannot share their port.
             NetcodeServer clash = new NetcodeServer(ServerConfig.builder(PROTOCOL_ID, key).build(), first, 4);
             assertThatThrownBy(clash::start).isInstanceOf(java.io.UncheckedIOException.class)
                     .hasMessageContaining(first.toString());
@@ -204,7 +205,7 @@ class NetcodeServerTest {
     void aRestartWithinTheSameSecondRefusesATokenTheLastRunSaw() throws Exception {
         long unixNow = System.currentTimeMillis() / 1000;
         NetcodeAddress publicAddress = NetcodeAddress.parse("127.0.0.1:40000");
-        ServerConfig config = ServerConfig.builder(PROTOCOL_ID, key).serverAddress(publicAddress)
+        ServerConfig config = TestShards.config(PROTOCOL_ID, key).serverAddress(publicAddress)
                 .unixClock(() -> unixNow).build();
         var token = new ConnectTokenGenerator(key, PROTOCOL_ID, () -> unixNow)
                 .generate(17, List.of(publicAddress), 30, 5, null);
@@ -246,7 +247,7 @@ class NetcodeServerTest {
     @Test
     void anErrorThrownByAnEventHandlerLeavesTheServerRunning() throws Exception {
         CountDownLatch echoed = new CountDownLatch(1);
-        ServerConfig config = ServerConfig.builder(PROTOCOL_ID, key).eventHandler(new ServerEventHandler() {
+        ServerConfig config = TestShards.config(PROTOCOL_ID, key).eventHandler(new ServerEventHandler() {
             private boolean thrown;
 
             @Override
@@ -283,7 +284,7 @@ class NetcodeServerTest {
     /** A query that throws an {@code Error} completes its future with it, and the server carries on. */
     @Test
     void aQueryThrowingAnErrorFailsItsFutureAndLeavesTheServerRunning() throws Exception {
-        try (NetcodeServer server = NetcodeServer.start(ServerConfig.builder(PROTOCOL_ID, key).build(),
+        try (NetcodeServer server = NetcodeServer.start(TestShards.config(PROTOCOL_ID, key).build(),
                 LOCALHOST_ANY_PORT, 4)) {
             CompletableFuture<Integer> failed = server.call(machine -> {
                 throw new AssertionError("a caller's assertion");

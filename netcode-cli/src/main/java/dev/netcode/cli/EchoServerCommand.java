@@ -63,7 +63,7 @@ import dev.netcode.transport.TransportSelection;
 final class EchoServerCommand implements Command {
 
     private static final Set<String> ONCE = Stream.concat(Stream.of("bind", "public", "key", "key-file", "protocol",
-            "max-clients", "seconds", "warm-up", "transport", "region", "server-id"), DirectoryFlags.FLAGS.stream())
+            "max-clients", "seconds", "warm-up", "transport", "shards", "region", "server-id"), DirectoryFlags.FLAGS.stream())
             .collect(Collectors.toUnmodifiableSet());
     private static final Set<String> SWITCHES = Set.of("reliable", "channels");
 
@@ -81,7 +81,7 @@ final class EchoServerCommand implements Command {
     public String usage() {
         return """
                 usage: netcode-cli server --bind ADDR [--public ADDR] [--key-file FILE | --key K] --protocol P
-                                          --max-clients N --seconds T [--warm-up MS] [--transport T]
+                                          --max-clients N --seconds T [--warm-up MS] [--transport T] [--shards N]
                                           [--reliable | --channels]
                                           [--directory redis://HOST:PORT [--key-prefix P] [--region R]
                                           [--server-id ID]]
@@ -97,6 +97,8 @@ final class EchoServerCommand implements Command {
                                      real traffic meets compiled code; what it did is logged on stderr
                   --transport T      auto (default: epoll where it runs, Linux x86-64, else nio), epoll (batched
                                      recvmmsg/sendmmsg; fails where it cannot run) or nio (the JDK's DatagramChannel)
+                  --shards N         event loops (threads, one socket each on the one port, SO_REUSEPORT) the
+                                     clients are spread over, 1..%8$d (default 1); not with --channels
                   --reliable         payloads are 'reliable' datagrams (C library reliable 1.0: acks, fragments);
                                      every packet delivered is echoed as a new reliable packet to its sender
                   --channels         payloads carry messages on four channels, one per delivery mode (%3$s,
@@ -112,7 +114,7 @@ final class EchoServerCommand implements Command {
                           [messages_in=N messages_out=N messages_refused=N]""".formatted(ServerConfig.MAX_CLIENTS_LIMIT,
                 Args.keyUsage("the private key shared with the token minter", 19), EchoChannels.names(),
                 DirectoryFlags.usage(19), ServerAnnouncement.MAX_ID_LENGTH, ServerConfig.MAX_WARM_UP.toMillis(),
-                ServerConfig.DEFAULT_WARM_UP.toMillis());
+                ServerConfig.DEFAULT_WARM_UP.toMillis(), ServerConfig.MAX_SHARDS);
     }
 
     @Override
@@ -128,6 +130,7 @@ final class EchoServerCommand implements Command {
         int warmUpMillis = args.intIn("warm-up", 0, (int) ServerConfig.MAX_WARM_UP.toMillis(),
                 (int) ServerConfig.DEFAULT_WARM_UP.toMillis());
         TransportSelection transport = transport(args);
+        int shards = args.intIn("shards", 1, ServerConfig.MAX_SHARDS, 1);
         if (publicAddress == null && bind.toInetAddress().isAnyLocalAddress()) {
             throw new UsageException("--bind " + bind + " is a wildcard address: give --public with the address clients"
                     + " reach this server at (the one connect tokens list)");
@@ -139,6 +142,9 @@ final class EchoServerCommand implements Command {
         if (args.has("reliable") && args.has("channels")) {
             throw new UsageException("--reliable and --channels exclude each other (the channels run on their own reliable layer)");
         }
+        if (shards > 1 && args.has("channels")) {
+            throw new UsageException("--channels runs on one server thread: leave --shards at 1");
+        }
         DirectoryFlags directoryFlags = DirectoryFlags.parse(args, List.of("region", "server-id"));
         String serverId = serverId(args);
         String region = DirectoryFlags.region(args);
@@ -148,7 +154,8 @@ final class EchoServerCommand implements Command {
         ServerConfig.Builder config = ServerConfig.builder(protocolId, key)
                 .eventHandler(channelEcho == null ? echo : channelEcho.handler())
                 .warmUp(Duration.ofMillis(warmUpMillis))
-                .transport(transport);
+                .transport(transport)
+                .shards(shards);
         if (publicAddress != null) {
             config.serverAddress(publicAddress);
         }

@@ -201,6 +201,8 @@ JNIEXPORT jint JNICALL Java_dev_netcode_transport_NativeUdp_receive(JNIEnv *env,
         messages[i].msg_hdr.msg_iovlen = 1;
         messages[i].msg_hdr.msg_name = &senders[i];
         messages[i].msg_hdr.msg_namelen = sizeof senders[i];
+        /* Read as "no usable sender" should the kernel report none. */
+        senders[i].ss_family = AF_UNSPEC;
     }
     int received = recvmmsg(fd, messages, (unsigned int) max, MSG_DONTWAIT, NULL);
     if (received < 0) {

@@ -49,7 +49,6 @@ final class NativeUdp {
     /** {@link #open}'s results: socket, eventfd, bound port, receive and send buffer accepted. */
     static final int OPEN_RESULTS = 5;
 
-    static final int EAGAIN = 11;
     static final int EINVAL = 22;
 
     private static final Logger log = LoggerFactory.getLogger(NativeUdp.class);

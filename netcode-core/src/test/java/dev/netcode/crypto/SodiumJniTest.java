@@ -1,30 +1,20 @@
 package dev.netcode.crypto;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Tests for {@link SodiumJni}: the library the build compiles is the one that loads, from a private
- * temporary file that is gone afterwards; its calls and JNA's produce the same bytes, and with it
+ * Tests for {@link SodiumJni}: the library the build compiles is the one that loads (how it is
+ * extracted: {@code NativeLibrariesTest}); its calls and JNA's produce the same bytes, and with it
  * switched off {@link Aead} still matches the reference.
  */
 class SodiumJniTest {
@@ -43,44 +33,6 @@ class SodiumJniTest {
         assumeTrue(built, "this build has no JNI library for the platform");
         assertThat(SodiumJni.AVAILABLE).isTrue();
         assertThat(Aead.nativeBinding()).isEqualTo("JNI");
-    }
-
-    @Test
-    void theLibraryIsExtractedIntoAnOwnerOnlyFileThatIsGoneOnceLoaded(@TempDir Path dir) throws Exception {
-        assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"), "POSIX file permissions");
-        byte[] library = new byte[100_000];
-        new SplittableRandom(3).nextBytes(library);
-        List<Path> loaded = new ArrayList<>();
-
-        SodiumJni.extractAndLoad(new ByteArrayInputStream(library), dir, file -> {
-            try {
-                // What System.load would open: the whole library, in a file only this user can read or change.
-                assertThat(file.getParent()).isEqualTo(dir);
-                assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
-                assertThat(Files.readAllBytes(file)).isEqualTo(library);
-            }
-            catch (IOException ex) {
-                throw new UncheckedIOException(ex);
-            }
-            loaded.add(file);
-        });
-
-        assertThat(loaded).hasSize(1);
-        assertThat(loaded.get(0)).doesNotExist();
-        try (Stream<Path> left = Files.list(dir)) {
-            assertThat(left).isEmpty();
-        }
-    }
-
-    @Test
-    void theExtractedFileIsDeletedWhenTheLibraryFailsToLoad(@TempDir Path dir) {
-        Throwable thrown = catchThrowable(() -> SodiumJni.extractAndLoad(new ByteArrayInputStream(new byte[64]), dir,
-                file -> {
-                    throw new UnsatisfiedLinkError("not a library");
-                }));
-
-        assertThat(thrown).isInstanceOf(UnsatisfiedLinkError.class);
-        assertThat(dir).isEmptyDirectory();
     }
 
     @Test

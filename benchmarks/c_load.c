@@ -12,9 +12,11 @@
  *              starts and when the drain ends, and printed as server_cpu_s (connecting is not in it)
  * prints one line (times from the start of the sending phase; echoes counted until 1 s after it ends):
  *   load offered_pps=R sent=N send_pps=X echoed=N echoed_pps=Y loss=PCT rtt_p50_ms=A rtt_p99_ms=B connected=C
- *        max_behind_ms=M duplicates=D strangers=S [server_cpu_s=X]
- *   send_pps below offered_pps, or a large max_behind_ms (how late the latest payload went out), means the generator,
- *   not the server, limited the run. Exit status 0 when every client connected, 1 otherwise.
+ *        max_behind_ms=M duplicates=D strangers=S load_cpu_s=L [server_cpu_s=X]
+ *   load_cpu_s is this process's own CPU time (user + system) over the sending phase and the drain.
+ *   send_pps and echoed_pps are over the sending phase as it really lasted (longer than SECONDS when the generator
+ *   fell behind); send_pps below offered_pps, or a large max_behind_ms (the most any payload went out after its due time), means
+ *   the generator, not the server, limited the run. Exit status 0 when every client connected, 1 otherwise.
  */
 #define _GNU_SOURCE
 #include "netcode.h"
@@ -26,6 +28,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <time.h>
@@ -108,6 +111,13 @@ static double process_cpu_seconds(long pid)
         return -1;
     }
     return (double) (utime + stime) / (double) sysconf(_SC_CLK_TCK);
+}
+
+static double own_cpu_seconds(void)
+{
+    struct rusage usage;
+    getrusage(RUSAGE_SELF, &usage);
+    return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec + (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
 }
 
 /* Updates one client and takes every payload it has received. */
@@ -271,6 +281,7 @@ int main(int argc, char **argv)
     double max_behind = 0.0;
     double next_housekeeping = HOUSEKEEPING_SECONDS;
     double server_cpu_start = server_pid > 0 ? process_cpu_seconds(server_pid) : -1;
+    double load_cpu_start = own_cpu_seconds();
     clock_gettime(CLOCK_MONOTONIC, &load.phase_start);
     uint64_t next = 0;
     for (;;) {
@@ -305,20 +316,23 @@ int main(int argc, char **argv)
         double until_next = next < load.total ? next * interval - now : seconds - now;
         receive_ready(&load, epoll_fd, until_next > 0 ? until_next : 0);
     }
-    double drain_end = seconds_since(&load.phase_start) + DRAIN_SECONDS;
+    /* Longer than SECONDS when the generator fell behind: the rates below are over the time it really took. */
+    double send_seconds = seconds_since(&load.phase_start);
+    double drain_end = send_seconds + DRAIN_SECONDS;
     while (load.echoed < load.sent && seconds_since(&load.phase_start) < drain_end) {
         receive_ready(&load, epoll_fd, 0.005);
     }
     double server_cpu_end = server_pid > 0 ? process_cpu_seconds(server_pid) : -1;
+    double load_cpu = own_cpu_seconds() - load_cpu_start;
 
     qsort(load.rtt_ms, load.echoed, sizeof(float), compare_floats);
     double loss = load.sent == 0 ? 0.0 : 100.0 * (double) (load.sent - load.echoed) / (double) load.sent;
     printf("load offered_pps=%.0f sent=%" PRIu64 " send_pps=%.1f echoed=%" PRIu64 " echoed_pps=%.1f loss=%.2f "
            "rtt_p50_ms=%.3f rtt_p99_ms=%.3f connected=%d max_behind_ms=%.1f duplicates=%" PRIu64 " strangers=%" PRIu64
-           "",
-           rate, load.sent, load.sent / seconds, load.echoed, load.echoed / seconds, loss,
+           " load_cpu_s=%.2f",
+           rate, load.sent, load.sent / send_seconds, load.echoed, load.echoed / send_seconds, loss,
            percentile(load.rtt_ms, load.echoed, 0.50), percentile(load.rtt_ms, load.echoed, 0.99), connected,
-           max_behind * 1e3, load.duplicates, load.strangers);
+           max_behind * 1e3, load.duplicates, load.strangers, load_cpu);
     if (server_cpu_start >= 0 && server_cpu_end >= 0) {
         printf(" server_cpu_s=%.2f", server_cpu_end - server_cpu_start);
     }

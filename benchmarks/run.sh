@@ -90,7 +90,7 @@ mkdir -p "$OUT"
 } | tee "$OUT/machine.txt"
 
 if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
-    ./mvnw -B -q install -DskipTests -pl netcode-core,netcode-cli,netcode-benchmarks -am
+    ./mvnw -B -q install -DskipTests -pl netcode-core,netcode-transport-epoll,netcode-cli,netcode-benchmarks -am
 fi
 
 if [[ "${SKIP_JMH:-0}" != 1 ]]; then
@@ -308,7 +308,7 @@ busy_load() {
     echo "busy $server $kind rate=$rate $line syscalls=${syscalls:-} udp_rcvbuf_errors=$((errors_after - errors_before))" \
         "load=$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$OUT/busy.txt" >&2
     # server,kind,clients,payload_bytes,offered_pps,sent,send_pps,echoed,echoed_pps,loss_pct,rtt_p50_ms,rtt_p99_ms,
-    # max_behind_ms,connected,server_cpu_s,server_cpu_us_per_echo,syscalls,syscalls_per_echo,syscall_method,
+    # max_behind_ms,connected,server_cpu_s,server_cpu_us_per_echo,load_cpu_s,syscalls,syscalls_per_echo,syscall_method,
     # udp_rcvbuf_errors,load_average
     awk -v server="$server" -v kind="$kind" -v c="$BUSY_CLIENTS" -v b="$BUSY_PAYLOAD" -v r="$rate" -v s="$seconds" \
         -v sys="$syscalls" -v method="$method" -v errors=$((errors_after - errors_before)) \
@@ -319,10 +319,10 @@ busy_load() {
         if (sys != "" && v["echoed"] > 0) {
             per_echo = method ~ /^strace/ ? sprintf("%.3f", sys / (v["echoed_pps"] * strace_s)) : sprintf("%.3f", sys / v["echoed"])
         }
-        printf "%s,%s,%d,%d,%d,%d,%.0f,%d,%.0f,%s,%s,%s,%s,%d,%s,%s,%s,%s,%s,%d,%s\n", server, kind, c, b, r, v["sent"],
-            v["send_pps"], v["echoed"], v["echoed_pps"], v["loss"], v["rtt_p50_ms"], v["rtt_p99_ms"], v["max_behind_ms"],
-            v["connected"], cpu, (v["echoed"] > 0 && cpu != "" ? sprintf("%.2f", 1e6 * cpu / v["echoed"]) : ""), sys,
-            per_echo, method, errors, load
+        printf "%s,%s,%d,%d,%d,%d,%.0f,%d,%.0f,%s,%s,%s,%s,%d,%s,%s,%s,%s,%s,%s,%d,%s\n", server, kind, c, b, r,
+            v["sent"], v["send_pps"], v["echoed"], v["echoed_pps"], v["loss"], v["rtt_p50_ms"], v["rtt_p99_ms"],
+            v["max_behind_ms"], v["connected"], cpu, (v["echoed"] > 0 && cpu != "" ? sprintf("%.2f", 1e6 * cpu / v["echoed"]) : ""),
+            v["load_cpu_s"], sys, per_echo, method, errors, load
     }' <<<"$line" >>"$OUT/busy.csv"
     awk -v c="$BUSY_CLIENTS" -v r="$rate" '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
         exit !(v["loss"] != "" && v["loss"] <= 1.0 && v["connected"] == c && v["send_pps"] >= 0.99 * r) }' <<<"$line"
@@ -403,7 +403,7 @@ if [[ "${SKIP_BUSY:-0}" != 1 ]]; then
         fi
         echo "busy: syscalls counted with $SYSCALL_COUNTER; CLI server --transport: $([[ $CLI_HAS_TRANSPORT == 1 ]] && echo yes || echo "no (epoll through TransportEchoServer)")" \
             | tee -a "$OUT/machine.txt"
-        echo "server,kind,clients,payload_bytes,offered_pps,sent,send_pps,echoed,echoed_pps,loss_pct,rtt_p50_ms,rtt_p99_ms,max_behind_ms,connected,server_cpu_s,server_cpu_us_per_echo,syscalls,syscalls_per_echo,syscall_method,udp_rcvbuf_errors,load_average" \
+        echo "server,kind,clients,payload_bytes,offered_pps,sent,send_pps,echoed,echoed_pps,loss_pct,rtt_p50_ms,rtt_p99_ms,max_behind_ms,connected,server_cpu_s,server_cpu_us_per_echo,load_cpu_s,syscalls,syscalls_per_echo,syscall_method,udp_rcvbuf_errors,load_average" \
             >"$OUT/busy.csv"
         for server in $BUSY_SERVERS; do
             busy_server "$server"

@@ -15,8 +15,8 @@
  *        max_behind_ms=M duplicates=D strangers=S load_cpu_s=L [server_cpu_s=X]
  *   load_cpu_s is this process's own CPU time (user + system) over the sending phase and the drain.
  *   send_pps and echoed_pps are over the sending phase as it really lasted (longer than SECONDS when the generator
- *   fell behind); send_pps below offered_pps, or a large max_behind_ms (the most any payload went out after its due time), means
- *   the generator, not the server, limited the run. Exit status 0 when every client connected, 1 otherwise.
+ *   fell behind); send_pps below offered_pps, or a large max_behind_ms (the most any payload went out after its due
+ *   time), means the generator, not the server, limited the run. Exit 0 when every client connected, 1 otherwise.
  */
 #define _GNU_SOURCE
 #include "netcode.h"

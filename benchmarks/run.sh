@@ -271,7 +271,10 @@ busy_start() {
         return 1
     fi
     busy_pid=$!
-    wait_for "$log" "$ready"
+    if ! wait_for "$log" "$ready"; then
+        stop "$busy_pid"
+        return 1
+    fi
 }
 
 # busy_load SERVER KIND RATE SECONDS [COUNT_SYSCALLS]: one c_load run against the server busy_pid; appends a row to

@@ -394,7 +394,8 @@ if [[ "${SKIP_BUSY:-0}" != 1 ]]; then
             SYSCALL_COUNTER=none
         fi
         CLI_HAS_TRANSPORT=0
-        java -jar "$SERVER_CLI_JAR" server 2>&1 | grep -q -- '--transport' && CLI_HAS_TRANSPORT=1
+        # (Its usage, whole: grep -q on a pipe would end java early, which pipefail reports as a failure.)
+        [[ $(java -jar "$SERVER_CLI_JAR" server 2>&1 || true) == *--transport* ]] && CLI_HAS_TRANSPORT=1
         # Without the CLI's --transport, epoll runs in TransportEchoServer: the epoll module's jar and Netty beside the
         # benchmarks jar.
         EPOLL_CLASSPATH=${EPOLL_CLASSPATH:-}

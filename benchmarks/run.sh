@@ -401,7 +401,7 @@ if [[ "${SKIP_BUSY:-0}" != 1 ]]; then
         EPOLL_CLASSPATH=${EPOLL_CLASSPATH:-}
         if [[ $CLI_HAS_TRANSPORT == 0 && -z $EPOLL_CLASSPATH ]] && ls netcode-transport-epoll/target/netcode-transport-epoll-*.jar >/dev/null 2>&1; then
             ./mvnw -B -q -o dependency:build-classpath -pl netcode-transport-epoll -Dmdep.includeScope=runtime \
-                -Dmdep.outputFile="$OUT/.epoll-cp" >/dev/null 2>&1 || true
+                -Dmdep.outputFile="$(cd "$OUT" && pwd)/.epoll-cp" >/dev/null 2>&1 || true
             EPOLL_CLASSPATH=$(ls netcode-transport-epoll/target/netcode-transport-epoll-*[0-9T].jar | head -1)
             [[ -f "$OUT/.epoll-cp" ]] && EPOLL_CLASSPATH="$EPOLL_CLASSPATH:$(tr ':' '\n' <"$OUT/.epoll-cp" | grep '/io/netty/' | paste -sd:)"
         fi

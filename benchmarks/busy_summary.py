@@ -30,7 +30,7 @@ def why_failed(row):
     if row["connected"] != row["clients"]:
         return f"{row['connected']}/{row['clients']} clients connected"
     if sent_pps is None or sent_pps < 0.99 * offered:
-        return f"generator offered only {sent_pps or 0:,.0f} pps (up to {row['max_behind_ms']} ms late)"
+        return f"generator sent only {sent_pps or 0:,.0f} pps (up to {row['max_behind_ms']} ms late)"
     return f"loss {row['loss_pct']} % ({int(row['udp_rcvbuf_errors']):,} UDP receive-buffer drops on the machine)"
 
 
@@ -64,10 +64,10 @@ def main(path):
     equal = {r["server"]: r for r in rows if r["kind"] == "equal"}
     syscalls = {r["server"]: r for r in rows if r["kind"] == "syscalls"}
 
-    print("| server | offered pps | echoed pps | loss | RTT p50 | RTT p99 | server CPU per echoed packet"
+    print("| server | offered pps | sent pps | echoed pps | loss | RTT p50 | RTT p99 | server CPU per echoed packet"
           " | syscalls per echo | capacity, warm (≤ 1 % loss) | capacity, fresh | what limited the capacity runs"
           " (warm; fresh) |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     capacities = {}
     for server in servers:
         e = equal.get(server)
@@ -76,9 +76,10 @@ def main(path):
         capacities[server] = tuple(capacity([r for r in rows if r["server"] == server and r["kind"] == k])[0]
                                    for k in ("warm", "fresh"))
         if e is None:
-            cells = [""] * 7
+            cells = [""] * 8
         else:
-            cells = [f"{int(e['offered_pps']):,}", f"{float(e['echoed_pps']):,.0f}", f"{e['loss_pct']} %",
+            cells = [f"{int(e['offered_pps']):,}", f"{float(e['send_pps']):,.0f}", f"{float(e['echoed_pps']):,.0f}",
+                     f"{e['loss_pct']} %",
                      f"{float(e['rtt_p50_ms']):.2f} ms", f"{float(e['rtt_p99_ms']):.1f} ms",
                      fmt(number(e["server_cpu_us_per_echo"]), "{:.2f} µs"),
                      fmt(number(syscalls[server]["syscalls_per_echo"]) if server in syscalls else None, "{:.2f}")]

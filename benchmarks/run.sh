@@ -15,6 +15,12 @@
 #   6. fleet (issue 12): FleetTokenBenchmark, tokens per second and latency per token (p50/p99) from the starter's
 #      issuer without a directory and with the Redis directory, against a redis-server started here on a free
 #      127.0.0.1 port (nothing saved) and killed afterwards.
+#   7. busy (issue 13): our echo server on each transport against the C reference at its best (benchmarks/
+#      c_busy_server.c: netcode_server_update in a tight loop, no 60 Hz sleep), all driven by the C load generator
+#      benchmarks/c_load.c (the reference's client API, a fixed total rate): at equal load (BUSY_RATE) server CPU per
+#      echoed packet, syscalls per echo (perf, else strace), RTT p50/p99 and loss; then capacity, the highest offered
+#      rate with <= 1 % loss, on one warm server and on a fresh server per rate. Both C programs are compiled here
+#      against the reference's own source. Writes busy.txt, busy.csv and busy.md (benchmarks/busy_summary.py).
 # Only 127.0.0.1 is ever used. Output goes to $OUT (default netcode-benchmarks/target/results/<time>).
 #
 # Knobs (environment):
@@ -29,7 +35,23 @@
 #   MSG_RATES     per-client rates of the fixed message loads (default 60); MSG_SWEEP_RATES the sweep's (default
 #                 120 240 480 960; the load tool allows up to 1000); MSG_DROPS the injected loss percentages (default "0 5")
 #   FLEET_ARGS    extra JMH arguments for the fleet part, e.g. "-p servers=8"
-#   SKIP_BUILD, SKIP_JMH, SKIP_AEAD, SKIP_PROBE, SKIP_E2E, SKIP_C, SKIP_MESSAGES, SKIP_FLEET  set to 1 to leave a part out
+#   NETCODE_C_SRC the C reference's source (netcode.c and its vendored sodium/) for the busy part (default NETCODE_C_DIR)
+#   BUSY_SERVERS  the busy part's servers, in order (default "c nio epoll"; nio and epoll are ours, run with the CLI's
+#                 'server --transport NAME' when it has it; without it nio is the CLI as is and epoll runs in
+#                 dev.netcode.benchmarks.TransportEchoServer on EPOLL_CLASSPATH, by default the epoll module's jar and
+#                 its Netty jars)
+#   BUSY_CLIENTS, BUSY_PAYLOAD  clients and payload bytes of every busy run (default 128, 200)
+#   BUSY_RATE     the equal load in payloads per second, all clients together (default 64000); BUSY_SECONDS its length
+#                 (default 10); BUSY_WARM_SECONDS the warm-up run before it at half the rate (default 5)
+#   CAP_RATES     offered rates of the capacity sweeps (default 64000 80000 ... 160000), CAP_SECONDS each run's length
+#                 (default 5); SKIP_CAP_WARM, SKIP_CAP_FRESH leave a sweep out
+#   C_IDLE        poll (default) or spin: what the C server does after an update that brought nothing (c_busy_server.c)
+#   SYSCALL_SECONDS the run at BUSY_RATE that counts the server's syscalls (default 5); SYSCALL_COUNTER perf or
+#                 strace (default: perf when it can count raw_syscalls:sys_enter here, else strace); STRACE_SECONDS
+#                 strace's window, which starts 2 s into that run (default 3)
+#   BUSY_PORT     the busy servers' port (default 40104)
+#   SKIP_BUILD, SKIP_JMH, SKIP_AEAD, SKIP_PROBE, SKIP_E2E, SKIP_C, SKIP_MESSAGES, SKIP_FLEET, SKIP_BUSY  set to 1 to
+#                 leave a part out
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -68,7 +90,7 @@ mkdir -p "$OUT"
 } | tee "$OUT/machine.txt"
 
 if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
-    ./mvnw -B -q install -DskipTests -pl netcode-core,netcode-cli,netcode-benchmarks -am
+    ./mvnw -B -q install -DskipTests -pl netcode-core,netcode-transport-epoll,netcode-cli,netcode-benchmarks -am
 fi
 
 if [[ "${SKIP_JMH:-0}" != 1 ]]; then
@@ -209,6 +231,191 @@ if [[ "${SKIP_E2E:-0}" != 1 ]]; then
     echo "== end-to-end table: $OUT/e2e.csv"
     column -s, -t "$OUT/e2e.csv"
 fi
+# --- busy (issue 13): ours on each transport against the C reference at its best, at equal load and at capacity ---
+
+# busy_build: compiles benchmarks/c_busy_server.c and benchmarks/c_load.c against the reference's netcode.c and its
+# vendored libsodium into $OUT/c-build; fails when the reference's source is not at $NETCODE_C_SRC.
+busy_build() {
+    local flags=(-O2 -DNETCODE_RELEASE -DNDEBUG -I"$NETCODE_C_SRC" -I"$NETCODE_C_SRC/sodium")
+    [[ -f "$NETCODE_C_SRC/netcode.c" && -f "$NETCODE_C_SRC/sodium/sodium.c" ]] || return 1
+    mkdir -p "$BUSY_BIN"
+    gcc "${flags[@]}" -w -c "$NETCODE_C_SRC/sodium/sodium.c" -o "$BUSY_BIN/sodium.o"
+    gcc "${flags[@]}" -w -c "$NETCODE_C_SRC/netcode.c" -o "$BUSY_BIN/netcode.o"
+    for tool in c_busy_server c_load; do
+        gcc "${flags[@]}" -Wall "benchmarks/$tool.c" "$BUSY_BIN/netcode.o" "$BUSY_BIN/sodium.o" -lm -o "$BUSY_BIN/$tool"
+    done
+}
+
+# busy_start SERVER LOG: starts SERVER (c, or a transport of ours) on $BUSY_PORT; sets busy_pid. Returns 1 when that
+# server cannot run here (said on stderr).
+busy_start() {
+    local server=$1 log=$2 ready=listening
+    if [[ $server == c ]]; then
+        "$BUSY_BIN/c_busy_server" "127.0.0.1:$BUSY_PORT" 0 "$C_IDLE" >"$log" 2>&1 &
+        ready=ready
+    elif [[ $CLI_HAS_TRANSPORT == 1 ]]; then
+        # shellcheck disable=SC2086 # SERVER_JAVA_OPTS is a list of options
+        java ${SERVER_JAVA_OPTS:-} -jar "$SERVER_CLI_JAR" server --bind "127.0.0.1:$BUSY_PORT" --key "$KEY" \
+            --protocol "$PROTOCOL" --max-clients 256 --seconds 0 --transport "$server" >"$log" 2>&1 &
+    elif [[ $server == nio ]]; then
+        # This CLI predates 'server --transport': NIO is its only transport.
+        # shellcheck disable=SC2086
+        java ${SERVER_JAVA_OPTS:-} -jar "$SERVER_CLI_JAR" server --bind "127.0.0.1:$BUSY_PORT" --key "$KEY" \
+            --protocol "$PROTOCOL" --max-clients 256 --seconds 0 >"$log" 2>&1 &
+    elif [[ -n $EPOLL_CLASSPATH ]]; then
+        # shellcheck disable=SC2086
+        java ${SERVER_JAVA_OPTS:-} -cp "$BENCH_JAR:$EPOLL_CLASSPATH" dev.netcode.benchmarks.TransportEchoServer \
+            "$server" "127.0.0.1:$BUSY_PORT" 0 >"$log" 2>&1 &
+    else
+        echo "busy: $server skipped: $SERVER_CLI_JAR has no 'server --transport' and EPOLL_CLASSPATH is empty" >&2
+        return 1
+    fi
+    busy_pid=$!
+    if ! wait_for "$log" "$ready"; then
+        stop "$busy_pid"
+        return 1
+    fi
+}
+
+# busy_load SERVER KIND RATE SECONDS [COUNT_SYSCALLS]: one c_load run against the server busy_pid; appends a row to
+# busy.csv. Exit status 0 when the run passed: loss <= 1 %, every client connected, and the generator offered the
+# rate (sent at least 99 % of it).
+busy_load() {
+    local server=$1 kind=$2 rate=$3 seconds=$4 count_syscalls=${5:-0} line perf_pid='' syscalls='' method=''
+    local errors_before errors_after
+    errors_before=$(awk '/^Udp:/ { v = $6 } END { print v }' /proc/net/snmp)
+    if [[ $count_syscalls == 1 && $SYSCALL_COUNTER == perf ]]; then
+        perf stat -e raw_syscalls:sys_enter -x, -o "$OUT/.perf" -p "$busy_pid" &
+        perf_pid=$!
+        sleep 0.2
+    elif [[ $count_syscalls == 1 && $SYSCALL_COUNTER == strace ]]; then
+        # strace slows the server down: a short window in the middle of the sending phase.
+        (sleep 2 && timeout -s INT "$STRACE_SECONDS" strace -c -f -q -o "$OUT/.strace" -p "$busy_pid") &
+        perf_pid=$!
+    fi
+    line=$("$BUSY_BIN/c_load" "127.0.0.1:$BUSY_PORT" "$BUSY_CLIENTS" "$rate" "$seconds" "$BUSY_PAYLOAD" "$busy_pid" \
+        2>>"$OUT/busy-stderr.txt" || true)
+    if [[ -n $perf_pid ]]; then
+        [[ $SYSCALL_COUNTER == perf ]] && kill -INT "$perf_pid" 2>/dev/null
+        wait "$perf_pid" 2>/dev/null || true
+        if [[ $SYSCALL_COUNTER == perf ]]; then
+            syscalls=$(awk -F, '/raw_syscalls:sys_enter/ { print $1 }' "$OUT/.perf")
+            method="perf stat raw_syscalls:sys_enter (whole run)"
+        else
+            # The window's calls; per echo they are divided by the echoes of a window that long at the rate echoed.
+            syscalls=$(awk '$NF == "total" { print $4 }' "$OUT/.strace")
+            method="strace -c -f (${STRACE_SECONDS} s window)"
+        fi
+    fi
+    errors_after=$(awk '/^Udp:/ { v = $6 } END { print v }' /proc/net/snmp)
+    echo "busy $server $kind rate=$rate $line syscalls=${syscalls:-} udp_rcvbuf_errors=$((errors_after - errors_before))" \
+        "load=$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$OUT/busy.txt" >&2
+    # server,kind,clients,payload_bytes,offered_pps,sent,send_pps,echoed,echoed_pps,loss_pct,rtt_p50_ms,rtt_p99_ms,
+    # max_behind_ms,connected,server_cpu_s,server_cpu_us_per_echo,load_cpu_s,syscalls,syscalls_per_echo,syscall_method,
+    # udp_rcvbuf_errors,load_average
+    awk -v server="$server" -v kind="$kind" -v c="$BUSY_CLIENTS" -v b="$BUSY_PAYLOAD" -v r="$rate" -v s="$seconds" \
+        -v sys="$syscalls" -v method="$method" -v errors=$((errors_after - errors_before)) \
+        -v load="$(cut -d' ' -f1 /proc/loadavg)" -v strace_s="$STRACE_SECONDS" '{
+        for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+        cpu = v["server_cpu_s"]
+        per_echo = ""
+        if (sys != "" && v["echoed"] > 0) {
+            per_echo = method ~ /^strace/ ? sprintf("%.3f", sys / (v["echoed_pps"] * strace_s)) : sprintf("%.3f", sys / v["echoed"])
+        }
+        printf "%s,%s,%d,%d,%d,%d,%.0f,%d,%.0f,%s,%s,%s,%s,%d,%s,%s,%s,%s,%s,%s,%d,%s\n", server, kind, c, b, r,
+            v["sent"], v["send_pps"], v["echoed"], v["echoed_pps"], v["loss"], v["rtt_p50_ms"], v["rtt_p99_ms"],
+            v["max_behind_ms"], v["connected"], cpu, (v["echoed"] > 0 && cpu != "" ? sprintf("%.2f", 1e6 * cpu / v["echoed"]) : ""),
+            v["load_cpu_s"], sys, per_echo, method, errors, load
+    }' <<<"$line" >>"$OUT/busy.csv"
+    awk -v c="$BUSY_CLIENTS" -v r="$rate" '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+        exit !(v["loss"] != "" && v["loss"] <= 1.0 && v["connected"] == c && v["send_pps"] >= 0.99 * r) }' <<<"$line"
+}
+
+# busy_server SERVER: the equal load, then the capacity on a warm and on fresh servers.
+busy_server() {
+    local server=$1 rate
+    busy_start "$server" "$OUT/busy-$server-server.txt" || return 0
+    trap 'stop $busy_pid' EXIT
+    # Warm-up: the JIT (ours), the caches and the socket buffers (both), at half the rate.
+    "$BUSY_BIN/c_load" "127.0.0.1:$BUSY_PORT" "$BUSY_CLIENTS" $((BUSY_RATE / 2)) "$BUSY_WARM_SECONDS" "$BUSY_PAYLOAD" \
+        >>"$OUT/busy-warmup.txt" 2>&1 || true
+    busy_load "$server" equal "$BUSY_RATE" "$BUSY_SECONDS" || true
+    # Syscalls in a run of their own: counting them costs the server a little per call, which the CPU figure of the
+    # equal-load run should not carry.
+    busy_load "$server" syscalls "$BUSY_RATE" "$SYSCALL_SECONDS" 1 || true
+    if [[ "${SKIP_CAP_WARM:-0}" != 1 ]]; then
+        for rate in $CAP_RATES; do
+            busy_load "$server" warm "$rate" "$CAP_SECONDS" || break
+        done
+    fi
+    stop "$busy_pid"
+    trap - EXIT
+    if [[ "${SKIP_CAP_FRESH:-0}" != 1 ]]; then
+        for rate in $CAP_RATES; do
+            busy_start "$server" "$OUT/busy-$server-fresh-server.txt" || return 0
+            trap 'stop $busy_pid' EXIT
+            if ! busy_load "$server" fresh "$rate" "$CAP_SECONDS"; then
+                stop "$busy_pid"
+                break
+            fi
+            stop "$busy_pid"
+        done
+        trap - EXIT
+    fi
+}
+
+if [[ "${SKIP_BUSY:-0}" != 1 ]]; then
+    NETCODE_C_SRC=${NETCODE_C_SRC:-$NETCODE_C_DIR}
+    BUSY_BIN=$OUT/c-build
+    BUSY_PORT=${BUSY_PORT:-40104}
+    BUSY_SERVERS=${BUSY_SERVERS:-c nio epoll}
+    BUSY_CLIENTS=${BUSY_CLIENTS:-128}
+    BUSY_PAYLOAD=${BUSY_PAYLOAD:-200}
+    BUSY_RATE=${BUSY_RATE:-64000}
+    BUSY_SECONDS=${BUSY_SECONDS:-10}
+    BUSY_WARM_SECONDS=${BUSY_WARM_SECONDS:-5}
+    CAP_SECONDS=${CAP_SECONDS:-5}
+    CAP_RATES=${CAP_RATES:-64000 80000 96000 112000 128000 144000 160000}
+    C_IDLE=${C_IDLE:-poll}
+    SYSCALL_SECONDS=${SYSCALL_SECONDS:-5}
+    STRACE_SECONDS=${STRACE_SECONDS:-3}
+    echo "== busy: ours (${BUSY_SERVERS}) against the C reference's busy loop, $BUSY_CLIENTS clients x $BUSY_PAYLOAD B," \
+        "equal load $BUSY_RATE pps for $BUSY_SECONDS s, capacity over $CAP_RATES pps ($CAP_SECONDS s each)"
+    if ! busy_build; then
+        echo "busy: skipped, no C reference source at $NETCODE_C_SRC (netcode.c, sodium/; BENCHMARKS.md says where from)"
+    else
+        if [[ -n ${SYSCALL_COUNTER:-} ]]; then
+            : # chosen by the caller
+        elif perf stat -e raw_syscalls:sys_enter -o /dev/null -- true 2>/dev/null; then
+            SYSCALL_COUNTER=perf
+        elif command -v strace >/dev/null; then
+            SYSCALL_COUNTER=strace
+        else
+            SYSCALL_COUNTER=none
+        fi
+        CLI_HAS_TRANSPORT=0
+        # (Its usage, whole: grep -q on a pipe would end java early, which pipefail reports as a failure.)
+        [[ $(java -jar "$SERVER_CLI_JAR" server 2>&1 || true) == *--transport* ]] && CLI_HAS_TRANSPORT=1
+        # Without the CLI's --transport, epoll runs in TransportEchoServer: the epoll module's jar and Netty beside the
+        # benchmarks jar.
+        EPOLL_CLASSPATH=${EPOLL_CLASSPATH:-}
+        if [[ $CLI_HAS_TRANSPORT == 0 && -z $EPOLL_CLASSPATH ]] && ls netcode-transport-epoll/target/netcode-transport-epoll-*.jar >/dev/null 2>&1; then
+            ./mvnw -B -q -o dependency:build-classpath -pl netcode-transport-epoll -Dmdep.includeScope=runtime \
+                -Dmdep.outputFile="$(cd "$OUT" && pwd)/.epoll-cp" >/dev/null 2>&1 || true
+            EPOLL_CLASSPATH=$(ls netcode-transport-epoll/target/netcode-transport-epoll-*[0-9T].jar | head -1)
+            [[ -f "$OUT/.epoll-cp" ]] && EPOLL_CLASSPATH="$EPOLL_CLASSPATH:$(tr ':' '\n' <"$OUT/.epoll-cp" | grep '/io/netty/' | paste -sd:)"
+        fi
+        echo "busy: syscalls counted with $SYSCALL_COUNTER; CLI server --transport: $([[ $CLI_HAS_TRANSPORT == 1 ]] && echo yes || echo "no (epoll through TransportEchoServer)")" \
+            | tee -a "$OUT/machine.txt"
+        echo "server,kind,clients,payload_bytes,offered_pps,sent,send_pps,echoed,echoed_pps,loss_pct,rtt_p50_ms,rtt_p99_ms,max_behind_ms,connected,server_cpu_s,server_cpu_us_per_echo,load_cpu_s,syscalls,syscalls_per_echo,syscall_method,udp_rcvbuf_errors,load_average" \
+            >"$OUT/busy.csv"
+        for server in $BUSY_SERVERS; do
+            busy_server "$server"
+        done
+        python3 benchmarks/busy_summary.py "$OUT/busy.csv" | tee "$OUT/busy.md"
+    fi
+fi
+
 # message_load NAME PID PORT CLIENTS RATE DROP [LOAD FLAGS...]: one load run of the message part; appends a row to
 # messages.csv. DROP is the --drop-percent injected at the clients (0: none). Exit status 0 when saturated: on raw
 # payloads and the unreliable channel, loss more than 1 % above what the injected drops explain (1 - (1 - DROP)^2); on

@@ -1,0 +1,347 @@
+/*
+ * A load generator on the C reference's client API (netcode 1.02, mas-bandwidth/netcode), for benchmarks/run.sh:
+ * CLIENTS netcode_client_t in one process and one thread, each on its own socket (the reference's), all driven by one
+ * epoll set. It offers a fixed total rate: payload k is due at start + k / RATE and goes out on client k % CLIENTS,
+ * carrying its sequence number k and its send time, so every echo gives an exact round-trip time and duplicates or
+ * strangers are recognised. Built by run.sh against the reference's netcode.c and its vendored libsodium.
+ *
+ * usage: c_load SERVER CLIENTS RATE SECONDS PAYLOAD_BYTES [SERVER_PID]
+ *   SERVER     e.g. 127.0.0.1:40104; tokens are minted here with the examples' private key and protocol id
+ *   RATE       payloads per second offered in total (not per client)
+ *   SERVER_PID the server's process: its CPU time (utime + stime, /proc/PID/stat) is read when the sending phase
+ *              starts and when the drain ends, and printed as server_cpu_s (connecting is not in it)
+ * prints one line (times from the start of the sending phase; echoes counted until 1 s after it ends):
+ *   load offered_pps=R sent=N send_pps=X echoed=N echoed_pps=Y loss=PCT rtt_p50_ms=A rtt_p99_ms=B connected=C
+ *        max_behind_ms=M duplicates=D strangers=S load_cpu_s=L [server_cpu_s=X]
+ *   load_cpu_s is this process's own CPU time (user + system) over the sending phase and the drain.
+ *   send_pps and echoed_pps are over the sending phase as it really lasted (longer than SECONDS when the generator
+ *   fell behind); send_pps below offered_pps, or a large max_behind_ms (the most any payload went out after its due
+ *   time), means the generator, not the server, limited the run. Exit 0 when every client connected, 1 otherwise.
+ */
+#define _GNU_SOURCE
+#include "netcode.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <time.h>
+#include <unistd.h>
+
+static uint8_t example_private_key[NETCODE_KEY_BYTES] = {
+    0x60, 0x6a, 0xbe, 0x6e, 0xc9, 0x19, 0x10, 0xea, 0x9a, 0x65, 0x62, 0xf6, 0x6f, 0x2b, 0x30, 0xe4,
+    0x43, 0x71, 0xd6, 0x2c, 0xd1, 0x99, 0x27, 0x26, 0x6b, 0x3c, 0x60, 0xf4, 0xb7, 0x15, 0xab, 0xa1 };
+static const uint64_t EXAMPLE_PROTOCOL_ID = 0x1122334455667788ULL;
+
+enum { MAX_CLIENTS = 1024, CONNECT_TIMEOUT_SECONDS = 10, TOKEN_EXPIRE_SECONDS = 30, TOKEN_TIMEOUT_SECONDS = 5 };
+/* Every client's update (keep-alives, timeouts) runs this often; a readable socket gets its own update at once. */
+static const double HOUSEKEEPING_SECONDS = 0.05;
+static const double DRAIN_SECONDS = 1.0;
+/* Payload layout: sequence (8 bytes), send time in ns since the sending phase began (8 bytes), then filler. */
+enum { HEADER_BYTES = 16 };
+
+struct load {
+    struct netcode_client_t *clients[MAX_CLIENTS];
+    int client_count;
+    uint64_t total; /* payloads to send */
+    uint64_t sent, echoed, duplicates, strangers;
+    uint8_t *seen;  /* one byte per sequence */
+    float *rtt_ms;  /* per echo */
+    struct timespec phase_start;
+};
+
+static double seconds_since(const struct timespec *start)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double) (now.tv_sec - start->tv_sec) + (now.tv_nsec - start->tv_nsec) / 1e9;
+}
+
+/* The reference keeps the client's socket inside its opaque struct: find the UDP socket bound to PORT among our fds. */
+static int find_socket(uint16_t port, int from_fd)
+{
+    for (int pass = 0; pass < 2; pass++) {
+        for (int fd = pass == 0 ? from_fd : 0; fd < (pass == 0 ? 65536 : from_fd); fd++) {
+            int type = 0;
+            socklen_t type_length = sizeof(type);
+            if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &type_length) != 0) {
+                if (errno == EBADF && pass == 0 && fd > from_fd + 64) {
+                    break;
+                }
+                continue;
+            }
+            struct sockaddr_storage bound;
+            socklen_t bound_length = sizeof(bound);
+            if (type != SOCK_DGRAM || getsockname(fd, (struct sockaddr *) &bound, &bound_length) != 0) {
+                continue;
+            }
+            uint16_t bound_port = bound.ss_family == AF_INET6 ? ((struct sockaddr_in6 *) &bound)->sin6_port
+                                                              : ((struct sockaddr_in *) &bound)->sin_port;
+            if (ntohs(bound_port) == port) {
+                return fd;
+            }
+        }
+    }
+    return -1;
+}
+
+/* CPU seconds (user + system) process PID has used so far, -1 when it cannot be read. */
+static double process_cpu_seconds(long pid)
+{
+    char path[64];
+    snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+    FILE *stat = fopen(path, "r");
+    if (stat == NULL) {
+        return -1;
+    }
+    char text[1024];
+    size_t length = fread(text, 1, sizeof(text) - 1, stat);
+    fclose(stat);
+    text[length] = 0;
+    char *after_name = strrchr(text, ')'); /* the command name may hold spaces */
+    unsigned long utime, stime;
+    if (after_name == NULL
+        || sscanf(after_name + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime, &stime) != 2) {
+        return -1;
+    }
+    return (double) (utime + stime) / (double) sysconf(_SC_CLK_TCK);
+}
+
+static double own_cpu_seconds(void)
+{
+    struct rusage usage;
+    getrusage(RUSAGE_SELF, &usage);
+    return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec + (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+/* Updates one client and takes every payload it has received. */
+static void update_client(struct load *load, int index, double now)
+{
+    struct netcode_client_t *client = load->clients[index];
+    netcode_client_update(client, now);
+    int bytes;
+    uint64_t packet_sequence;
+    uint8_t *payload;
+    while ((payload = netcode_client_receive_packet(client, &bytes, &packet_sequence)) != NULL) {
+        uint64_t sequence, sent_ns;
+        if (bytes >= HEADER_BYTES) {
+            memcpy(&sequence, payload, 8);
+            memcpy(&sent_ns, payload + 8, 8);
+        }
+        if (bytes < HEADER_BYTES || sequence >= load->total) {
+            load->strangers++;
+        }
+        else if (load->seen[sequence]) {
+            load->duplicates++;
+        }
+        else {
+            load->seen[sequence] = 1;
+            double rtt = seconds_since(&load->phase_start) - sent_ns / 1e9;
+            load->rtt_ms[load->echoed++] = (float) (rtt * 1e3);
+        }
+        netcode_client_free_packet(client, payload);
+    }
+}
+
+static int compare_floats(const void *a, const void *b)
+{
+    float x = *(const float *) a, y = *(const float *) b;
+    return x < y ? -1 : x > y;
+}
+
+static double percentile(const float *sorted, uint64_t count, double p)
+{
+    if (count == 0) {
+        return 0.0 / 0.0;
+    }
+    uint64_t rank = (uint64_t) (p * count + 0.999999);
+    if (rank < 1) rank = 1;
+    if (rank > count) rank = count;
+    return sorted[rank - 1];
+}
+
+/* Waits for readable client sockets for up to TIMEOUT seconds and updates those clients. */
+static void receive_ready(struct load *load, int epoll_fd, double timeout)
+{
+    struct epoll_event events[256];
+    struct timespec wait = { 0, 0 };
+    if (timeout > 0) {
+        wait.tv_sec = (time_t) timeout;
+        wait.tv_nsec = (long) ((timeout - (double) wait.tv_sec) * 1e9);
+    }
+    int ready = epoll_pwait2(epoll_fd, events, 256, &wait, NULL);
+    double at = netcode_time();
+    for (int i = 0; i < ready; i++) {
+        update_client(load, (int) events[i].data.u32, at);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 6 && argc != 7) {
+        fprintf(stderr, "usage: c_load SERVER CLIENTS RATE SECONDS PAYLOAD_BYTES [SERVER_PID]\n");
+        return 2;
+    }
+    const char *server = argv[1];
+    int clients = atoi(argv[2]);
+    double rate = atof(argv[3]);
+    double seconds = atof(argv[4]);
+    int payload_bytes = atoi(argv[5]);
+    long server_pid = argc == 7 ? atol(argv[6]) : 0;
+    if (clients < 1 || clients > MAX_CLIENTS || rate <= 0 || seconds <= 0 || payload_bytes < HEADER_BYTES
+        || payload_bytes > NETCODE_MAX_PACKET_SIZE) {
+        fprintf(stderr, "c_load: CLIENTS 1..%d, RATE > 0, SECONDS > 0, PAYLOAD_BYTES %d..%d\n", MAX_CLIENTS,
+                HEADER_BYTES, NETCODE_MAX_PACKET_SIZE);
+        return 2;
+    }
+    if (netcode_init() != NETCODE_OK) {
+        fprintf(stderr, "c_load: netcode_init failed\n");
+        return 1;
+    }
+    netcode_log_level(NETCODE_LOG_LEVEL_NONE);
+    prctl(PR_SET_TIMERSLACK, 1000UL); /* wake within ~1 us of the next payload's due time, not the default 50 us */
+
+    static struct load load;
+    load.client_count = clients;
+    load.total = (uint64_t) (rate * seconds);
+    load.seen = calloc(load.total, 1);
+    load.rtt_ms = malloc(sizeof(float) * (load.total + 1));
+    if (load.seen == NULL || load.rtt_ms == NULL) {
+        fprintf(stderr, "c_load: out of memory for %" PRIu64 " payloads\n", load.total);
+        return 1;
+    }
+    int epoll_fd = epoll_create1(0);
+    struct netcode_client_config_t config;
+    netcode_default_client_config(&config);
+    /* Client ids unique across runs, so a server still holding an earlier run's clients accepts these. */
+    struct timespec id_time;
+    clock_gettime(CLOCK_REALTIME, &id_time);
+    uint64_t id_base = ((uint64_t) id_time.tv_sec << 24) ^ ((uint64_t) getpid() << 12);
+    const char *server_addresses[1] = { server };
+    uint8_t user_data[NETCODE_USER_DATA_BYTES] = { 0 };
+    static uint8_t token[NETCODE_CONNECT_TOKEN_BYTES];
+    int last_fd = 3;
+    for (int i = 0; i < clients; i++) {
+        struct netcode_client_t *client = netcode_client_create("0.0.0.0", &config, netcode_time());
+        if (client == NULL) {
+            fprintf(stderr, "c_load: cannot create client %d (error %d)\n", i, netcode_client_create_error());
+            return 1;
+        }
+        load.clients[i] = client;
+        int fd = find_socket(netcode_client_get_port(client), last_fd);
+        if (fd < 0) {
+            fprintf(stderr, "c_load: cannot find client %d's socket\n", i);
+            return 1;
+        }
+        last_fd = fd;
+        struct epoll_event interest = { .events = EPOLLIN, .data.u32 = (uint32_t) i };
+        epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &interest);
+        if (netcode_generate_connect_token(1, server_addresses, server_addresses, TOKEN_EXPIRE_SECONDS,
+                TOKEN_TIMEOUT_SECONDS, id_base + (uint64_t) i, EXAMPLE_PROTOCOL_ID, example_private_key, user_data,
+                token) != NETCODE_OK) {
+            fprintf(stderr, "c_load: cannot mint a connect token for %s\n", server);
+            return 1;
+        }
+        netcode_client_connect(client, token);
+    }
+
+    /* Connect phase: every client updated every millisecond, and at once when its socket is readable. */
+    double connect_start = netcode_time();
+    int connected = 0;
+    while (netcode_time() - connect_start < CONNECT_TIMEOUT_SECONDS) {
+        connected = 0;
+        int pending = 0;
+        double now = netcode_time();
+        for (int i = 0; i < clients; i++) {
+            update_client(&load, i, now);
+            int state = netcode_client_state(load.clients[i]);
+            connected += state == NETCODE_CLIENT_STATE_CONNECTED;
+            pending += state > NETCODE_CLIENT_STATE_DISCONNECTED && state < NETCODE_CLIENT_STATE_CONNECTED;
+        }
+        if (pending == 0) {
+            break;
+        }
+        receive_ready(&load, epoll_fd, 0.001);
+    }
+    fprintf(stderr, "c_load: %d/%d clients connected in %.0f ms\n", connected, clients,
+            (netcode_time() - connect_start) * 1e3);
+
+    /* Sending phase: payload k due at k / rate; then the drain. */
+    uint8_t payload[NETCODE_MAX_PACKET_SIZE];
+    for (int i = 0; i < payload_bytes; i++) {
+        payload[i] = (uint8_t) i;
+    }
+    double interval = 1.0 / rate;
+    double max_behind = 0.0;
+    double next_housekeeping = HOUSEKEEPING_SECONDS;
+    double server_cpu_start = server_pid > 0 ? process_cpu_seconds(server_pid) : -1;
+    double load_cpu_start = own_cpu_seconds();
+    clock_gettime(CLOCK_MONOTONIC, &load.phase_start);
+    uint64_t next = 0;
+    for (;;) {
+        double now = seconds_since(&load.phase_start);
+        if (next >= load.total && now >= seconds) {
+            break;
+        }
+        /* At most 64 payloads in a row, so echoes are read while the generator catches up. */
+        for (int burst = 0; burst < 64 && next < load.total && next * interval <= now; burst++, next++) {
+            struct netcode_client_t *client = load.clients[next % (uint64_t) clients];
+            if (netcode_client_state(client) != NETCODE_CLIENT_STATE_CONNECTED) {
+                continue;
+            }
+            uint64_t sent_ns = (uint64_t) (seconds_since(&load.phase_start) * 1e9);
+            memcpy(payload, &next, 8);
+            memcpy(payload + 8, &sent_ns, 8);
+            netcode_client_send_packet(client, payload, payload_bytes);
+            load.sent++;
+            double behind = sent_ns / 1e9 - next * interval;
+            if (behind > max_behind) {
+                max_behind = behind;
+            }
+        }
+        now = seconds_since(&load.phase_start);
+        if (now >= next_housekeeping) {
+            double at = netcode_time();
+            for (int i = 0; i < clients; i++) {
+                update_client(&load, i, at);
+            }
+            next_housekeeping = now + HOUSEKEEPING_SECONDS;
+        }
+        double until_next = next < load.total ? next * interval - now : seconds - now;
+        receive_ready(&load, epoll_fd, until_next > 0 ? until_next : 0);
+    }
+    /* Longer than SECONDS when the generator fell behind: the rates below are over the time it really took. */
+    double send_seconds = seconds_since(&load.phase_start);
+    double drain_end = send_seconds + DRAIN_SECONDS;
+    while (load.echoed < load.sent && seconds_since(&load.phase_start) < drain_end) {
+        receive_ready(&load, epoll_fd, 0.005);
+    }
+    double server_cpu_end = server_pid > 0 ? process_cpu_seconds(server_pid) : -1;
+    double load_cpu = own_cpu_seconds() - load_cpu_start;
+
+    qsort(load.rtt_ms, load.echoed, sizeof(float), compare_floats);
+    double loss = load.sent == 0 ? 0.0 : 100.0 * (double) (load.sent - load.echoed) / (double) load.sent;
+    printf("load offered_pps=%.0f sent=%" PRIu64 " send_pps=%.1f echoed=%" PRIu64 " echoed_pps=%.1f loss=%.2f "
+           "rtt_p50_ms=%.3f rtt_p99_ms=%.3f connected=%d max_behind_ms=%.1f duplicates=%" PRIu64 " strangers=%" PRIu64
+           " load_cpu_s=%.2f",
+           rate, load.sent, load.sent / send_seconds, load.echoed, load.echoed / send_seconds, loss,
+           percentile(load.rtt_ms, load.echoed, 0.50), percentile(load.rtt_ms, load.echoed, 0.99), connected,
+           max_behind * 1e3, load.duplicates, load.strangers, load_cpu);
+    if (server_cpu_start >= 0 && server_cpu_end >= 0) {
+        printf(" server_cpu_s=%.2f", server_cpu_end - server_cpu_start);
+    }
+    printf("\n");
+    fflush(stdout);
+    for (int i = 0; i < clients; i++) {
+        netcode_client_disconnect(load.clients[i]);
+        netcode_client_destroy(load.clients[i]);
+    }
+    netcode_term();
+    return connected == clients ? 0 : 1;
+}

@@ -16,11 +16,9 @@ import com.sun.jna.Pointer;
  * native scratch memory allocated once, so it is <b>not thread-safe</b>: give every thread (the
  * server's network thread, each client) its own instance. Nothing is allocated per call.
  *
- * <p>Key, nonce and associated data go into the scratch memory through a direct {@link ByteBuffer}
- * over it, whose bulk and absolute accessors the JIT turns into plain memory copies. With the JNI
- * library the message itself is not copied: libsodium seals it in the caller's array, and opens it
- * from there (the plaintext is copied back only once it authenticated, so a failed decryption leaves
- * the array as it was). Through JNA the message goes through the scratch memory too. The only crossing into native code per call is libsodium's function itself,
+ * <p>Key, nonce, associated data and message go into the scratch memory, and the result comes out,
+ * through a direct {@link ByteBuffer} over it, whose bulk and absolute accessors the JIT turns into
+ * plain memory copies. The only crossing into native code per call is libsodium's function itself,
  * called with raw addresses through {@link Sodium}: by JNI where this build carries its small JNI
  * library ({@link SodiumJni}), which puts a 100-byte packet within ~1.1x of libsodium's own cost,
  * else by JNA, which adds ~300 ns per call (BENCHMARKS.md).
@@ -47,12 +45,6 @@ public final class Aead implements AutoCloseable {
     static {
         Sodium.load();
     }
-
-    /**
-     * With the JNI library the message is sealed and opened in the caller's array itself (pinned for
-     * the call); through JNA it is copied into the scratch memory and back.
-     */
-    private static final boolean IN_PLACE = Sodium.usesJni();
 
     /**
      * How this process calls libsodium: {@code "JNI"} (netcode's JNI library, the fast path) or
@@ -132,20 +124,12 @@ public final class Aead implements AutoCloseable {
             byte[] key) {
         checkRegion(buf, offset, length + MAC_BYTES);
         load(key, associatedData, adLength);
-        int result;
-        if (IN_PLACE) {
-            result = Sodium.aeadEncryptArray(extended, buf, offset, length, ad, adLength, nonce, this.key);
-        }
-        else {
-            scratch.put(DATA_OFFSET, buf, offset, length);
-            result = Sodium.aeadEncrypt(extended, data, data, length, ad, adLength, nonce, this.key);
-        }
+        scratch.put(DATA_OFFSET, buf, offset, length);
+        int result = Sodium.aeadEncrypt(extended, data, data, length, ad, adLength, nonce, this.key);
         if (result != 0) {
             throw new IllegalStateException("libsodium encryption failed (" + result + ")");
         }
-        if (!IN_PLACE) {
-            scratch.get(DATA_OFFSET, buf, offset, length + MAC_BYTES);
-        }
+        scratch.get(DATA_OFFSET, buf, offset, length + MAC_BYTES);
     }
 
     private boolean open(boolean extended, byte[] buf, int offset, int length, byte[] associatedData, int adLength,
@@ -155,9 +139,6 @@ public final class Aead implements AutoCloseable {
         }
         checkRegion(buf, offset, length);
         load(key, associatedData, adLength);
-        if (IN_PLACE) {
-            return Sodium.aeadDecryptArray(extended, buf, offset, length, ad, adLength, nonce, this.key) == 0;
-        }
         scratch.put(DATA_OFFSET, buf, offset, length);
         int result = Sodium.aeadDecrypt(extended, data, data, length, ad, adLength, nonce, this.key);
         if (result != 0) {
@@ -215,7 +196,7 @@ public final class Aead implements AutoCloseable {
     }
 
     private static void checkRegion(byte[] buf, int offset, int length) {
-        // Written so that it cannot overflow: the JNI path hands the region to native code as it is.
+        // Written so that it cannot overflow: a huge offset must be refused here like any other.
         if (offset < 0 || length < 0 || length > MAX_MESSAGE_BYTES + MAC_BYTES || offset > buf.length - length) {
             throw new IllegalArgumentException("region out of range: offset " + offset + ", length " + length
                     + ", buffer " + buf.length);

@@ -67,24 +67,6 @@ final class Sodium {
                 : crypto_aead_chacha20poly1305_ietf_decrypt(m, 0, 0, c, clen, ad, adlen, npub, k);
     }
 
-    /**
-     * {@link #aeadEncrypt} on {@code buf[offset, offset + mlen)} of a Java array, in place with no copy;
-     * only where {@link #usesJni()} (JNA has no such call). The caller checks the region.
-     */
-    static int aeadEncryptArray(boolean extended, byte[] buf, int offset, int mlen, long ad, long adlen, long npub,
-            long k) {
-        return SodiumJni.encryptArray(extended ? XCHACHA_ENCRYPT : CHACHA_ENCRYPT, buf, offset, mlen, ad, adlen, npub, k);
-    }
-
-    /**
-     * {@link #aeadDecrypt} on {@code buf[offset, offset + clen)} of a Java array: the plaintext replaces
-     * the ciphertext on success, the array is untouched on failure; only where {@link #usesJni()}.
-     */
-    static int aeadDecryptArray(boolean extended, byte[] buf, int offset, int clen, long ad, long adlen, long npub,
-            long k) {
-        return SodiumJni.decryptArray(extended ? XCHACHA_DECRYPT : CHACHA_DECRYPT, buf, offset, clen, ad, adlen, npub, k);
-    }
-
     /** The address of a libsodium function, in the very library our JNA bindings are registered to. */
     private static long address(String function) {
         return Pointer.nativeValue(Native.getNativeLibrary(Sodium.class).getFunction(function));

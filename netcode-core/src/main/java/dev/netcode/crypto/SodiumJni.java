@@ -62,21 +62,6 @@ final class SodiumJni {
      */
     static native int decrypt(long function, long m, long c, long clen, long ad, long adlen, long npub, long k);
 
-    /**
-     * As {@link #encrypt}, on {@code buf[offset, offset + mlen)} in place, the tag written right after
-     * it: the array is pinned for the call, not copied. The caller checks that the region fits.
-     */
-    static native int encryptArray(long function, byte[] buf, int offset, int mlen, long ad, long adlen, long npub,
-            long k);
-
-    /**
-     * As {@link #decrypt}, on {@code buf[offset, offset + clen)}: on success the plaintext replaces the
-     * ciphertext in the array; on failure (-1) the array is left exactly as it was. {@code clen - 16}
-     * must be at most 2048 (else -1). The caller checks that the region fits.
-     */
-    static native int decryptArray(long function, byte[] buf, int offset, int clen, long ad, long adlen, long npub,
-            long k);
-
     private static boolean load() {
         if (!Boolean.parseBoolean(System.getProperty(ENABLED_PROPERTY, "true"))) {
             log.debug("libsodium is called through JNA: {}=false", ENABLED_PROPERTY);

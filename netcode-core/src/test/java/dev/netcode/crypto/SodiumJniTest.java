@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -123,81 +122,6 @@ class SodiumJniTest {
                 }
             }
         }
-    }
-
-    @Test
-    void inPlaceArrayCallsSealAndOpenTheSameBytesAsTheNativeMemoryCallsAndLeaveARefusedArrayAsItWas() {
-        assumeTrue(SodiumJni.AVAILABLE, "JNI library not loaded");
-        SplittableRandom random = new SplittableRandom(11);
-        try (Memory memory = new Memory(4096)) {
-            long key = Pointer.nativeValue(memory);
-            long nonce = key + Aead.KEY_BYTES;
-            long ad = nonce + Aead.XNONCE_BYTES;
-            long outOfPlace = ad + AD_BYTES;
-            for (boolean extended : new boolean[] { false, true }) {
-                for (int size : SIZES) {
-                    String what = (extended ? "XChaCha20 " : "ChaCha20 ") + size + " bytes";
-                    byte[] keyNonceAd = new byte[Aead.KEY_BYTES + Aead.XNONCE_BYTES + AD_BYTES];
-                    byte[] message = new byte[size];
-                    random.nextBytes(keyNonceAd);
-                    random.nextBytes(message);
-                    memory.write(0, keyNonceAd, 0, keyNonceAd.length);
-                    memory.write(outOfPlace - key, message, 0, size);
-                    assertThat(jniSeal(extended, outOfPlace, size, ad, nonce, key)).as(what).isZero();
-                    byte[] expected = memory.getByteArray(outOfPlace - key, size + Aead.MAC_BYTES);
-
-                    // The region sits inside a larger array whose other bytes must never change.
-                    int offset = 1 + random.nextInt(7);
-                    byte[] array = new byte[offset + size + Aead.MAC_BYTES + 5];
-                    random.nextBytes(array);
-                    System.arraycopy(message, 0, array, offset, size);
-                    byte[] around = array.clone();
-                    assertThat(arraySeal(extended, array, offset, size, ad, nonce, key)).as(what).isZero();
-                    assertThat(Arrays.copyOfRange(array, offset, offset + size + Aead.MAC_BYTES)).as(what)
-                            .isEqualTo(expected);
-                    assertSameOutside(array, around, offset, size + Aead.MAC_BYTES, what);
-
-                    byte[] sealedArray = array.clone();
-                    assertThat(arrayOpen(extended, array, offset, size, ad, nonce, key)).as(what).isZero();
-                    assertThat(Arrays.copyOfRange(array, offset, offset + size)).as(what).isEqualTo(message);
-                    // The tag stays where it was; only the ciphertext became the plaintext.
-                    assertThat(Arrays.copyOfRange(array, offset + size, array.length))
-                            .isEqualTo(Arrays.copyOfRange(sealedArray, offset + size, array.length));
-                    assertSameOutside(array, around, offset, size + Aead.MAC_BYTES, what);
-
-                    // A flipped bit in the tag, or in the ciphertext, is refused and leaves the array as it was.
-                    int[] tampered = size == 0 ? new int[] { offset + size } : new int[] { offset + size, offset };
-                    for (int at : tampered) {
-                        byte[] forged = sealedArray.clone();
-                        forged[at] ^= 0x20;
-                        byte[] before = forged.clone();
-                        assertThat(arrayOpen(extended, forged, offset, size, ad, nonce, key)).as(what).isEqualTo(-1);
-                        assertThat(forged).as(what + ", tampered at " + at).isEqualTo(before);
-                    }
-                }
-            }
-            // More than the largest message Aead ever opens is refused without touching memory.
-            byte[] huge = new byte[2048 + Aead.MAC_BYTES + 1];
-            assertThat(SodiumJni.decryptArray(Sodium.CHACHA_DECRYPT, huge, 0, huge.length, ad, AD_BYTES, nonce, key))
-                    .isEqualTo(-1);
-            assertThat(huge).containsOnly(0);
-        }
-    }
-
-    private static void assertSameOutside(byte[] array, byte[] original, int offset, int length, String what) {
-        assertThat(Arrays.copyOfRange(array, 0, offset)).as(what).isEqualTo(Arrays.copyOfRange(original, 0, offset));
-        assertThat(Arrays.copyOfRange(array, offset + length, array.length)).as(what)
-                .isEqualTo(Arrays.copyOfRange(original, offset + length, original.length));
-    }
-
-    private static int arraySeal(boolean extended, byte[] array, int offset, int size, long ad, long nonce, long key) {
-        return SodiumJni.encryptArray(extended ? Sodium.XCHACHA_ENCRYPT : Sodium.CHACHA_ENCRYPT, array, offset, size, ad,
-                AD_BYTES, nonce, key);
-    }
-
-    private static int arrayOpen(boolean extended, byte[] array, int offset, int size, long ad, long nonce, long key) {
-        return SodiumJni.decryptArray(extended ? Sodium.XCHACHA_DECRYPT : Sodium.CHACHA_DECRYPT, array, offset,
-                size + Aead.MAC_BYTES, ad, AD_BYTES, nonce, key);
     }
 
     @Test

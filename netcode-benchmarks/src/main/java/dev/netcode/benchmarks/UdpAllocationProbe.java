@@ -4,6 +4,9 @@ import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import dev.netcode.address.NetcodeAddress;
 import dev.netcode.client.ClientState;
@@ -13,7 +16,10 @@ import dev.netcode.server.ServerConfig;
 import dev.netcode.server.ServerEventHandler;
 import dev.netcode.server.ServerStateMachine;
 import dev.netcode.token.ConnectTokenGenerator;
+import dev.netcode.transport.Transport;
 import dev.netcode.transport.UdpTransport;
+import dev.netcode.transport.UpdateLoop;
+import dev.netcode.transport.epoll.EpollTransport;
 
 /**
  * Bytes the server's thread allocates per packet on the real UDP path, which JMH cannot see: an
@@ -24,10 +30,16 @@ import dev.netcode.transport.UdpTransport;
  * {@link com.sun.management.ThreadMXBean#getCurrentThreadAllocatedBytes()}; then the clients read
  * their echoes. The first half of the rounds warms up the JIT and is not counted.
  *
+ * <p>With {@code epoll} as the fourth argument the server runs on {@link EpollTransport} instead,
+ * driven by its own event loop (as {@code NetcodeServer} runs it): each round the clients send, the
+ * event loop reads the batch and updates the server, and the probe waits for the echoes. What is
+ * counted there is everything the event-loop thread allocates during the measured half (Netty's
+ * reads and writes included), per echoed payload.
+ *
  * <p>Usage: {@code java -cp benchmarks.jar dev.netcode.benchmarks.UdpAllocationProbe [clients=64]
- * [rounds=4000] [payload-bytes=100]}; prints one line:
- * {@code udp-alloc clients=M packets=N bytes_per_packet=X}, where a packet is one payload received
- * and echoed.
+ * [rounds=4000] [payload-bytes=100] [nio|epoll]}; prints one line:
+ * {@code udp-alloc transport=T clients=M packets=N bytes_per_packet=X}, where a packet is one payload
+ * received and echoed.
  */
 public final class UdpAllocationProbe {
 
@@ -42,25 +54,43 @@ public final class UdpAllocationProbe {
         int clients = args.length > 0 ? Integer.parseInt(args[0]) : 64;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 4000;
         int payloadBytes = args.length > 2 ? Integer.parseInt(args[2]) : 100;
+        boolean epoll = args.length > 3 && args[3].equals("epoll");
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
-        long[] echoed = new long[1];
+        AtomicLong echoed = new AtomicLong();
         ServerEventHandler echo = new ServerEventHandler() {
             @Override
             public void onPayload(ClientSlot slot, byte[] buf, int offset, int length) {
                 slot.send(buf, offset, length);
-                echoed[0]++;
+                echoed.incrementAndGet();
             }
         };
-        UdpTransport serverTransport = UdpTransport.bind(NetcodeAddress.parse("127.0.0.1:0"));
+        NetcodeAddress bindAddress = NetcodeAddress.parse("127.0.0.1:0");
+        Transport serverTransport = epoll ? EpollTransport.bind(bindAddress) : UdpTransport.bind(bindAddress);
         NetcodeAddress serverAddress = serverTransport.localAddress();
         ServerConfig config = ServerConfig.builder(Fixtures.PROTOCOL_ID, Fixtures.PRIVATE_KEY)
                 .unixClock(() -> Fixtures.UNIX_TIME).eventHandler(echo).build();
         ConnectTokenGenerator tokens = Fixtures.tokens();
         double t = 0.0;
         List<ClientStateMachine> members = new ArrayList<>();
-        try (ServerStateMachine server = new ServerStateMachine(config, serverTransport, t)) {
+        ServerStateMachine server = new ServerStateMachine(config, serverTransport, t);
+        UpdateLoop loop = null;
+        long loopThreadId = -1;
+        try {
             server.start(clients);
+            if (epoll) {
+                loop = serverTransport.newLoop("netcode-server-probe", 0.0, server::update, server::nextUpdateTime,
+                        server::close);
+                loop.start();
+                long[] id = new long[1];
+                CountDownLatch asked = new CountDownLatch(1);
+                loop.execute(() -> {
+                    id[0] = Thread.currentThread().getId();
+                    asked.countDown();
+                });
+                asked.await();
+                loopThreadId = id[0];
+            }
             for (int i = 0; i < clients; i++) {
                 ClientStateMachine client = new ClientStateMachine(UdpTransport.bind(NetcodeAddress.parse("127.0.0.1:0")), t);
                 client.connect(tokens.generate(i + 1, List.of(serverAddress), 300, 15, null));
@@ -72,38 +102,67 @@ public final class UdpAllocationProbe {
                     client.update(t);
                 }
                 Thread.sleep(1);
-                server.update(t);
+                if (!epoll) {
+                    server.update(t);
+                }
                 Thread.sleep(1);
             }
             if (!allConnected(members)) {
-                throw new IllegalStateException("only " + server.connectedClientCount() + " of " + clients + " connected");
+                throw new IllegalStateException("only some of " + clients + " clients connected");
             }
 
             byte[] payload = new byte[payloadBytes];
             long allocated = 0;
             long counted = 0;
+            long loopAllocatedAtHalf = 0;
+            long echoedAtHalf = 0;
             for (int round = 0; round < rounds; round++) {
                 t += 0.001;
+                if (epoll && round == rounds / 2) {
+                    loopAllocatedAtHalf = threads.getThreadAllocatedBytes(loopThreadId);
+                    echoedAtHalf = echoed.get();
+                }
+                long echoedBefore = echoed.get();
                 for (ClientStateMachine client : members) {
                     client.sendPayload(payload);
                 }
-                long before = threads.getCurrentThreadAllocatedBytes();
-                long echoedBefore = echoed[0];
-                server.update(t);
-                long after = threads.getCurrentThreadAllocatedBytes();
-                if (round >= rounds / 2) {
-                    allocated += after - before;
-                    counted += echoed[0] - echoedBefore;
+                if (epoll) {
+                    // The event loop reads and echoes by itself; wait for this round's echoes (UDP may lose some).
+                    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
+                    while (echoed.get() < echoedBefore + clients && System.nanoTime() < deadline) {
+                        Thread.onSpinWait();
+                    }
+                }
+                else {
+                    long before = threads.getCurrentThreadAllocatedBytes();
+                    server.update(t);
+                    long after = threads.getCurrentThreadAllocatedBytes();
+                    if (round >= rounds / 2) {
+                        allocated += after - before;
+                        counted += echoed.get() - echoedBefore;
+                    }
                 }
                 for (ClientStateMachine client : members) {
                     client.update(t);
                 }
             }
-            System.out.printf(Locale.ROOT, "udp-alloc clients=%d payload_bytes=%d packets=%d bytes_per_packet=%.2f%n",
-                    clients, payloadBytes, counted, counted == 0 ? Double.NaN : (double) allocated / counted);
+            if (epoll) {
+                allocated = threads.getThreadAllocatedBytes(loopThreadId) - loopAllocatedAtHalf;
+                counted = echoed.get() - echoedAtHalf;
+            }
+            System.out.printf(Locale.ROOT,
+                    "udp-alloc transport=%s clients=%d payload_bytes=%d packets=%d bytes_per_packet=%.2f%n",
+                    epoll ? "epoll" : "nio", clients, payloadBytes, counted,
+                    counted == 0 ? Double.NaN : (double) allocated / counted);
         }
         finally {
             members.forEach(ClientStateMachine::close);
+            if (loop != null) {
+                loop.stop(5_000);
+            }
+            else {
+                server.close();
+            }
         }
     }
 }

@@ -27,6 +27,11 @@ public final class NetcodeAddress {
     private final byte[] ip;
     private final int port;
     private final int hash;
+    /**
+     * {@link #toInetSocketAddress()}, built on first use and kept: a transport sends to the same
+     * address object packet after packet. Immutable, so threads racing to build it are harmless.
+     */
+    private InetSocketAddress socketAddress;
 
     private NetcodeAddress(byte[] ip, int port) {
         this.ip = ip;
@@ -206,8 +211,14 @@ public final class NetcodeAddress {
         }
     }
 
+    /** The socket address, the same object on every call. */
     public InetSocketAddress toInetSocketAddress() {
-        return new InetSocketAddress(toInetAddress(), port);
+        InetSocketAddress cached = socketAddress;
+        if (cached == null) {
+            cached = new InetSocketAddress(toInetAddress(), port);
+            socketAddress = cached;
+        }
+        return cached;
     }
 
     /** Bytes this address takes in a connect token: 7 for IPv4, 19 for IPv6. */

@@ -196,7 +196,8 @@ public final class Aead implements AutoCloseable {
     }
 
     private static void checkRegion(byte[] buf, int offset, int length) {
-        if (offset < 0 || length < 0 || length > MAX_MESSAGE_BYTES + MAC_BYTES || offset + length > buf.length) {
+        // Written so that it cannot overflow: a huge offset must be refused here like any other.
+        if (offset < 0 || length < 0 || length > MAX_MESSAGE_BYTES + MAC_BYTES || offset > buf.length - length) {
             throw new IllegalArgumentException("region out of range: offset " + offset + ", length " + length
                     + ", buffer " + buf.length);
         }

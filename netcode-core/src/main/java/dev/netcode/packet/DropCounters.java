@@ -16,6 +16,11 @@ public final class DropCounters {
         counts.incrementAndGet(reason.ordinal());
     }
 
+    /** Adds {@code count} drops for {@code reason} at once: a server adds what one update counted. */
+    public void add(DropReason reason, long count) {
+        counts.addAndGet(reason.ordinal(), count);
+    }
+
     public long get(DropReason reason) {
         return counts.get(reason.ordinal());
     }

@@ -44,6 +44,7 @@ public final class ServerStateMachine implements Transport.DatagramHandler, Auto
 
     private static final int MAX_RECEIVE_PER_UPDATE = 64 * 256;
     private static final int TAG_OFFSET_IN_PRIVATE = ConnectTokenPrivate.SEALED_BYTES;
+    private static final DropReason[] DROP_REASONS = DropReason.values();
 
     /** Seconds of server time between two "table full" warnings. */
     static final double CAPACITY_WARNING_INTERVAL = 60.0;
@@ -66,6 +67,19 @@ public final class ServerStateMachine implements Transport.DatagramHandler, Auto
     private final AtomicLong packetsSent;
     private final AtomicLong connectionsDenied;
     private final AtomicLong handlerErrors;
+    /**
+     * While an update runs, the per-packet totals (datagrams received and sent, drops) are counted
+     * here, in plain fields of this thread, and added to {@link #statistics} once when it ends: no
+     * atomic operation per packet, and other threads see the totals as of the last update. Outside
+     * an update (a command, a datagram handed in directly) every count goes to the statistics at once.
+     * Atomic adds, not plain stores, at the end: several server threads (restarts, shards) may add to
+     * one {@link ServerStatistics}.
+     */
+    private boolean updating;
+    private long unpublishedReceived;
+    private long unpublishedSent;
+    private final long[] unpublishedDrops = new long[DROP_REASONS.length];
+    private boolean dropsUnpublished;
 
     private boolean running;
     private int maxClients;
@@ -237,14 +251,70 @@ public final class ServerStateMachine implements Transport.DatagramHandler, Auto
         if (!running) {
             return;
         }
-        transport.receive(this, MAX_RECEIVE_PER_UPDATE);
-        sendKeepAlives();
-        checkTimeouts();
+        updating = true;
         try {
-            events.onUpdate(this, now);
+            transport.receive(this, MAX_RECEIVE_PER_UPDATE);
+            sendKeepAlives();
+            checkTimeouts();
+            try {
+                events.onUpdate(this, now);
+            }
+            catch (RuntimeException | Error ex) {
+                handlerFailed("onUpdate", ex);
+            }
         }
-        catch (RuntimeException | Error ex) {
-            handlerFailed("onUpdate", ex);
+        finally {
+            updating = false;
+            publishCounts();
+        }
+    }
+
+    private void countReceived() {
+        if (updating) {
+            unpublishedReceived++;
+        }
+        else {
+            packetsReceived.incrementAndGet();
+        }
+    }
+
+    private void countSent() {
+        if (updating) {
+            unpublishedSent++;
+        }
+        else {
+            packetsSent.incrementAndGet();
+        }
+    }
+
+    private void drop(DropReason reason) {
+        if (updating) {
+            unpublishedDrops[reason.ordinal()]++;
+            dropsUnpublished = true;
+        }
+        else {
+            drops.increment(reason);
+        }
+    }
+
+    /** Adds what this update counted to the statistics, one atomic add per total that changed. */
+    private void publishCounts() {
+        if (unpublishedReceived != 0) {
+            packetsReceived.addAndGet(unpublishedReceived);
+            unpublishedReceived = 0;
+        }
+        if (unpublishedSent != 0) {
+            packetsSent.addAndGet(unpublishedSent);
+            unpublishedSent = 0;
+        }
+        if (dropsUnpublished) {
+            dropsUnpublished = false;
+            for (int i = 0; i < unpublishedDrops.length; i++) {
+                if (unpublishedDrops[i] != 0) {
+                    drops.add(DROP_REASONS[i], unpublishedDrops[i]);
+                    unpublishedDrops[i] = 0;
+                }
+            }
         }
     }
 
@@ -278,15 +348,15 @@ public final class ServerStateMachine implements Transport.DatagramHandler, Auto
         }
         catch (RuntimeException ex) {
             // A bug of ours must cost one datagram, never the server.
-            drops.increment(DropReason.INTERNAL_ERROR);
+            drop(DropReason.INTERNAL_ERROR);
             log.warn("dropped a datagram from {} after an internal error", from, ex);
         }
     }
 
     private void processDatagram(NetcodeAddress from, byte[] buf, int offset, int length) {
-        packetsReceived.incrementAndGet();
+        countReceived();
         if (!running) {
-            drops.increment(DropReason.NOT_RUNNING);
+            drop(DropReason.NOT_RUNNING);
             return;
         }
         if (offset != 0) {
@@ -296,7 +366,7 @@ public final class ServerStateMachine implements Transport.DatagramHandler, Auto
             return;
         }
         if (length <= 1) {
-            drops.increment(DropReason.BAD_LENGTH);
+            drop(DropReason.BAD_LENGTH);
             return;
         }
         ClientSlot slot = slotsByAddress.get(from);
@@ -310,31 +380,31 @@ public final class ServerStateMachine implements Transport.DatagramHandler, Auto
                         (byte) 0);
             }
             else {
-                drops.increment(packet.dropReason());
+                drop(packet.dropReason());
             }
             return;
         }
         if (mapping == null) {
-            drops.increment(DropReason.NO_KEY);
+            drop(DropReason.NO_KEY);
             return;
         }
         if (!codec.readEncrypted(buf, length, mapping.receiveKey, PacketType.SERVER_ALLOWED,
                 slot != null ? slot.replayProtection : null, packet)) {
-            drops.increment(packet.dropReason());
+            drop(packet.dropReason());
             return;
         }
         switch (packet.type()) {
             case CONNECTION_RESPONSE -> processConnectionResponse(from, buf, slot, mapping);
             case KEEP_ALIVE -> {
                 if (slot == null) {
-                    drops.increment(DropReason.UNEXPECTED);
+                    drop(DropReason.UNEXPECTED);
                     return;
                 }
                 received(slot, length);
             }
             case PAYLOAD -> {
                 if (slot == null) {
-                    drops.increment(DropReason.UNEXPECTED);
+                    drop(DropReason.UNEXPECTED);
                     return;
                 }
                 received(slot, length);
@@ -342,14 +412,14 @@ public final class ServerStateMachine implements Transport.DatagramHandler, Auto
             }
             case DISCONNECT -> {
                 if (slot == null) {
-                    drops.increment(DropReason.UNEXPECTED);
+                    drop(DropReason.UNEXPECTED);
                     return;
                 }
                 received(slot, length);
                 log.debug("client {} in slot {} disconnected", slot.clientId, slot.index());
                 disconnect(slot, DisconnectReason.CLIENT_DISCONNECT, false);
             }
-            default -> drops.increment(DropReason.BAD_TYPE);
+            default -> drop(DropReason.BAD_TYPE);
         }
     }
 
@@ -368,26 +438,26 @@ public final class ServerStateMachine implements Transport.DatagramHandler, Auto
         int privateOffset = packet.privateTokenOffset();
         ConnectTokenPrivate token = ConnectTokenPrivate.read(buf, privateOffset);
         if (token == null) {
-            drops.increment(DropReason.TOKEN_INVALID);
+            drop(DropReason.TOKEN_INVALID);
             return;
         }
         if (!listsThisServer(token.serverAddresses())) {
-            drops.increment(DropReason.SERVER_ADDRESS_NOT_IN_TOKEN);
+            drop(DropReason.SERVER_ADDRESS_NOT_IN_TOKEN);
             return;
         }
         if (slotsByAddress.containsKey(from)) {
-            drops.increment(DropReason.ADDRESS_ALREADY_CONNECTED);
+            drop(DropReason.ADDRESS_ALREADY_CONNECTED);
             return;
         }
         long clientId = token.clientId();
         if (isClientIdConnected(clientId)) {
-            drops.increment(DropReason.CLIENT_ID_ALREADY_CONNECTED);
+            drop(DropReason.CLIENT_ID_ALREADY_CONNECTED);
             return;
         }
         // A new handshake from a host that has its share of them in progress is turned away before
         // its token takes a history entry; retransmissions (a live mapping) always get through.
         if (live == null && mappings.pendingFromHost(from, time) >= ServerConfig.MAX_PENDING_PER_IP) {
-            drops.increment(DropReason.TOO_MANY_PENDING_FROM_HOST);
+            drop(DropReason.TOO_MANY_PENDING_FROM_HOST);
             return;
         }
         int tagOffset = privateOffset + TAG_OFFSET_IN_PRIVATE;
@@ -400,7 +470,7 @@ public final class ServerStateMachine implements Transport.DatagramHandler, Auto
             return;
         }
         if (historyIndex == ConnectTokenHistory.REFUSED) {
-            drops.increment(DropReason.TOKEN_ALREADY_USED);
+            drop(DropReason.TOKEN_ALREADY_USED);
             return;
         }
         byte[] serverToClientKey = token.serverToClientKey();
@@ -477,17 +547,17 @@ public final class ServerStateMachine implements Transport.DatagramHandler, Auto
     private void processConnectionResponse(NetcodeAddress from, byte[] buf, ClientSlot slot,
             EncryptionMappings.Entry mapping) {
         if (slot != null) {
-            drops.increment(DropReason.ADDRESS_ALREADY_CONNECTED);
+            drop(DropReason.ADDRESS_ALREADY_CONNECTED);
             return;
         }
         int tokenOffset = packet.challengeTokenOffset();
         if (!ChallengeToken.decrypt(codec.aead(), buf, tokenOffset, packet.challengeSequence(), challengeKey)) {
-            drops.increment(DropReason.CHALLENGE_TOKEN_INVALID);
+            drop(DropReason.CHALLENGE_TOKEN_INVALID);
             return;
         }
         long expireTimestamp = HandshakeBinding.expireTimestamp(buf, tokenOffset);
         if (Long.compareUnsigned(expireTimestamp, config.unixClock().getAsLong()) <= 0) {
-            drops.increment(DropReason.CHALLENGE_TOKEN_EXPIRED);
+            drop(DropReason.CHALLENGE_TOKEN_EXPIRED);
             return;
         }
         int historyIndex = HandshakeBinding.historyIndex(buf, tokenOffset);
@@ -495,13 +565,13 @@ public final class ServerStateMachine implements Transport.DatagramHandler, Auto
                 || mapping.tokenHistoryIndex != historyIndex
                 || !tokenHistory.isPendingFor(historyIndex, from, expireTimestamp, buf,
                         HandshakeBinding.tagPrefixOffset(tokenOffset), HandshakeBinding.TAG_PREFIX_BYTES)) {
-            drops.increment(DropReason.CHALLENGE_TOKEN_MISMATCH);
+            drop(DropReason.CHALLENGE_TOKEN_MISMATCH);
             return;
         }
         long clientId = Bytes.readU64(buf, tokenOffset);
         int index = claimIndex(clientId);
         if (index == ClientIndexSpace.CLIENT_ID_CONNECTED) {
-            drops.increment(DropReason.CLIENT_ID_ALREADY_CONNECTED);
+            drop(DropReason.CLIENT_ID_ALREADY_CONNECTED);
             return;
         }
         if (index == ClientIndexSpace.FULL) {
@@ -580,7 +650,7 @@ public final class ServerStateMachine implements Transport.DatagramHandler, Auto
      * logged, at most once a minute with the count since the last warning.
      */
     private void refuseForCapacity(DropReason reason, String table, int capacity, String holding) {
-        drops.increment(reason);
+        drop(reason);
         capacityRefusalsSinceWarning++;
         if (time - lastCapacityWarningTime >= CAPACITY_WARNING_INTERVAL) {
             log.warn("ignoring connection requests with valid tokens: the {} is full ({} entries: {}); {} refused "
@@ -643,7 +713,7 @@ public final class ServerStateMachine implements Transport.DatagramHandler, Auto
 
     private void send(NetcodeAddress to, int length) {
         transport.send(to, sendBuffer, 0, length);
-        packetsSent.incrementAndGet();
+        countSent();
     }
 
     /**
@@ -970,12 +1040,14 @@ public final class ServerStateMachine implements Transport.DatagramHandler, Auto
         return drops;
     }
 
+    /** Datagrams received; exact on the server's thread, as of the last update elsewhere. */
     public long packetsReceived() {
-        return packetsReceived.get();
+        return packetsReceived.get() + unpublishedReceived;
     }
 
+    /** Datagrams sent; exact on the server's thread, as of the last update elsewhere. */
     public long packetsSent() {
-        return packetsSent.get();
+        return packetsSent.get() + unpublishedSent;
     }
 
     /** Connection requests and responses answered with "denied" because every slot was taken. */

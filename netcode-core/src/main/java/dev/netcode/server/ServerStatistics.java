@@ -7,6 +7,10 @@ import dev.netcode.packet.DropCounters;
 /**
  * A server's running totals, readable from any thread while the server's thread writes them. A
  * {@link NetcodeServer} keeps one across restarts, so the totals only ever grow, as metrics expect.
+ *
+ * <p>The per-packet totals (datagrams received and sent, drops) are added once per update of the
+ * server, not per packet, so they read as of the server's last finished update; several servers
+ * (on several threads) may add to one instance.
  */
 public final class ServerStatistics {
 

@@ -39,9 +39,11 @@ import dev.netcode.address.NetcodeAddress;
  * IPv6 traffic, so it behaves as v6-only anyway.
  *
  * <p>The hot path allocates nothing of its own: one direct buffer for receiving, one byte array
- * handed to the handler, one direct buffer for sending, and small caches so that a peer's
- * {@code InetSocketAddress} and {@code NetcodeAddress} are built once rather than per packet. The
- * JDK still decodes each sender address, but reuses the object when the sender repeats.
+ * handed to the handler, one direct buffer for sending, and a small cache so that a peer's
+ * {@code NetcodeAddress} is built once rather than per packet (the destination's
+ * {@code InetSocketAddress} is kept by the {@code NetcodeAddress} itself). The JDK still decodes each
+ * sender address, and allocates a new {@code InetSocketAddress} for it unless the sender repeats
+ * (about 120 bytes per datagram when senders alternate); that is the JDK's, not avoidable here.
  *
  * <p>Network errors never escape (see {@link Transport}): receive errors such as an ICMP port
  * unreachable mean "no datagram" and the socket stays usable, send errors are counted in
@@ -71,7 +73,7 @@ public final class UdpTransport implements Transport {
     /** The largest socket buffer size that may be asked for (Linux doubles the value in an int). */
     public static final int MAX_REQUESTED_SOCKET_BUFFER_BYTES = 1024 * 1024 * 1024;
 
-    /** Per cache; a server sees at most a few thousand distinct peers between clears. */
+    /** Of the sender cache; a server sees at most a few thousand distinct peers between clears. */
     static final int ADDRESS_CACHE_LIMIT = 4096;
 
     /** Errors in one {@link #receive} call after which it gives up until the next call. */
@@ -93,10 +95,6 @@ public final class UdpTransport implements Transport {
     private final Map<SocketAddress, NetcodeAddress> sourceCache = new HashMap<>();
     private SocketAddress lastSource;
     private NetcodeAddress lastSourceAddress;
-
-    private final Map<NetcodeAddress, InetSocketAddress> targetCache = new HashMap<>();
-    private NetcodeAddress lastTarget;
-    private InetSocketAddress lastTargetSocketAddress;
 
     // Written by the I/O thread only; volatile so that metrics read from other threads stay current.
     private volatile long sendErrors;
@@ -273,7 +271,7 @@ public final class UdpTransport implements Transport {
             data = ByteBuffer.wrap(buf, offset, length);
         }
         try {
-            if (channel.send(data, socketAddressOf(to)) == 0) {
+            if (channel.send(data, to.toInetSocketAddress()) == 0) {
                 // Non-blocking and the socket buffer is full: the datagram is dropped, as UDP may.
                 sendErrors++;
                 log.debug("netcode UDP send of {} bytes to {} dropped: socket buffer full", length, to);
@@ -395,23 +393,6 @@ public final class UdpTransport implements Transport {
         lastSource = source;
         lastSourceAddress = address;
         return address;
-    }
-
-    private InetSocketAddress socketAddressOf(NetcodeAddress to) {
-        if (to == lastTarget) {
-            return lastTargetSocketAddress;
-        }
-        InetSocketAddress target = targetCache.get(to);
-        if (target == null) {
-            if (targetCache.size() >= ADDRESS_CACHE_LIMIT) {
-                targetCache.clear();
-            }
-            target = to.toInetSocketAddress();
-            targetCache.put(to, target);
-        }
-        lastTarget = to;
-        lastTargetSocketAddress = target;
-        return target;
     }
 
     private static void closeQuietly(AutoCloseable closeable) {

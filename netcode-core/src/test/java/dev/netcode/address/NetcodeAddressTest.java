@@ -67,6 +67,18 @@ class NetcodeAddressTest {
     // ---- test_address: valid input ------------------------------------------------------------
 
     @Test
+    void theSocketAddressIsBuiltOnceAndKept() {
+        for (String text : new String[] { "127.0.0.1:40000", "[::1]:40000" }) {
+            NetcodeAddress address = NetcodeAddress.parse(text);
+            InetSocketAddress socketAddress = address.toInetSocketAddress();
+            assertThat(socketAddress.getAddress()).isEqualTo(address.toInetAddress());
+            assertThat(socketAddress.getPort()).isEqualTo(40000);
+            // A transport sends to it packet after packet: the same object, never a new one per send.
+            assertThat(address.toInetSocketAddress()).isSameAs(socketAddress);
+        }
+    }
+
+    @Test
     void ipv4WithAndWithoutPort() {
         NetcodeAddress a = NetcodeAddress.parse("107.77.207.77");
         assertThat(a.type()).isEqualTo(NetcodeAddress.TYPE_IPV4);

@@ -8,6 +8,7 @@ import tools.jackson.databind.JsonNode;
 import dev.netcode.TestVectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Tests for {@link Aead}: the raw AEAD vectors of the C reference and the 1.4.2 known-answer test. */
 class AeadTest {
@@ -96,6 +97,19 @@ class AeadTest {
         assertThat(buf).isEqualTo(before);
         assertThat(aead.decrypt(buf, 0, 15, new byte[0], 0, 7, key)).isFalse();
         assertThat(aead.decrypt(buf, 4, 36, new byte[0], 0, 7, key)).isTrue();
+    }
+
+    @Test
+    void aRegionPastTheEndOfTheArrayIsRefusedEvenWhereOffsetPlusLengthOverflows() {
+        byte[] key = counting(0, 32);
+        byte[] buf = new byte[64];
+        for (int offset : new int[] { Integer.MAX_VALUE - 8, Integer.MAX_VALUE, 60, 49 }) {
+            assertThatThrownBy(() -> aead.decrypt(buf, offset, 16, new byte[0], 0, 7, key))
+                    .as("decrypt at %d", offset).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> aead.encrypt(buf, offset, 0, new byte[0], 0, 7, key))
+                    .as("encrypt at %d", offset).isInstanceOf(IllegalArgumentException.class);
+        }
+        assertThat(buf).containsOnly(0);
     }
 
     @Test

@@ -14,6 +14,7 @@ import java.util.function.DoubleConsumer;
 import java.util.function.DoubleSupplier;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
@@ -58,9 +59,11 @@ import dev.netcode.transport.UpdateLoop;
  * escape: a send that fails or finds the socket's queue full is dropped and counted in
  * {@link #sendErrors()}. Only binding can fail, with an {@link UncheckedIOException}.
  *
- * <p>Per datagram the hot path allocates a pooled direct buffer and Netty's packet object on
- * send, and Netty's packet and sender address on receive (Netty builds those); the sender's
- * {@link NetcodeAddress} and the destination's {@link InetSocketAddress} come from caches.
+ * <p>Sending allocates nothing per datagram: it copies into one of up to {@value #POOLED_SENDS}
+ * reusable outgoing datagrams (each with its own direct buffer), which Netty hands back when it has
+ * written it; the destination's {@link InetSocketAddress} is the one its {@link NetcodeAddress} keeps.
+ * Receiving, Netty itself builds a packet object and the sender's address for every
+ * datagram (see {@link #receive}); the sender's {@link NetcodeAddress} comes from a cache.
  */
 public final class EpollTransport implements Transport {
 
@@ -73,7 +76,13 @@ public final class EpollTransport implements Transport {
     /** Received datagrams waiting for the state machine, beyond which new ones are dropped and counted. */
     static final int MAX_PENDING_DATAGRAMS = 4096;
 
-    /** Per cache; as in {@link UdpTransport}. */
+    /**
+     * Outgoing datagrams kept for reuse: enough for the largest batch one flush writes. Beyond that many
+     * in flight (a socket that stopped draining) a send allocates a one-off datagram, as Netty's own do.
+     */
+    static final int POOLED_SENDS = MAX_UNFLUSHED_SENDS;
+
+    /** Of the sender cache; as in {@link UdpTransport}. */
     static final int ADDRESS_CACHE_LIMIT = 4096;
 
     private static final Logger log = LoggerFactory.getLogger(EpollTransport.class);
@@ -88,10 +97,10 @@ public final class EpollTransport implements Transport {
     private final ArrayDeque<DatagramPacket> pending = new ArrayDeque<>();
     private final byte[] receiveBytes = new byte[UdpTransport.RECEIVE_BUFFER_BYTES];
     private final Map<InetSocketAddress, NetcodeAddress> sourceCache = new HashMap<>();
-    private final Map<NetcodeAddress, InetSocketAddress> targetCache = new HashMap<>();
-    private NetcodeAddress lastTarget;
-    private InetSocketAddress lastTargetSocketAddress;
     private int unflushed;
+    /** Outgoing datagrams not in flight; on the event loop only. */
+    private final ArrayDeque<OutgoingDatagram> idleSends = new ArrayDeque<>();
+    private int pooledSends;
 
     /** Run on the event loop after each batch read: the update loop's update, once one drives this transport. */
     private Runnable onReadComplete = () -> { };
@@ -107,6 +116,9 @@ public final class EpollTransport implements Transport {
         this.eventLoop = channel.eventLoop();
         this.localAddress = localAddress;
         this.socketBuffers = socketBuffers;
+        // Netty 4.2's default (adaptive) allocator hands each received datagram a new slice object; the
+        // pooled one recycles its slices, so receiving allocates that much less per datagram.
+        channel.config().setAllocator(PooledByteBufAllocator.DEFAULT);
     }
 
     /** Whether Netty's native epoll library loads on this machine (Linux, x86-64). */
@@ -239,12 +251,29 @@ public final class EpollTransport implements Transport {
             log.debug("netcode epoll UDP send of {} bytes to {} dropped: socket queue full", length, to);
             return;
         }
-        ByteBuf data = channel.alloc().directBuffer(length);
-        data.writeBytes(buf, offset, length);
-        channel.write(new DatagramPacket(data, socketAddressOf(to)), channel.voidPromise());
+        channel.write(outgoing(to.toInetSocketAddress(), buf, offset, length), channel.voidPromise());
         if (++unflushed >= MAX_UNFLUSHED_SENDS) {
             flush();
         }
+    }
+
+    private DatagramPacket outgoing(InetSocketAddress to, byte[] buf, int offset, int length) {
+        // The pool belongs to the event loop; a send from elsewhere (or one too big) takes a one-off datagram.
+        boolean poolable = length <= UdpTransport.RECEIVE_BUFFER_BYTES && eventLoop.inEventLoop();
+        OutgoingDatagram reused = poolable ? idleSends.poll() : null;
+        if (reused == null && poolable && pooledSends < POOLED_SENDS) {
+            reused = new OutgoingDatagram(channel.alloc().directBuffer(UdpTransport.RECEIVE_BUFFER_BYTES));
+            pooledSends++;
+        }
+        if (reused == null) {
+            ByteBuf data = channel.alloc().directBuffer(length);
+            data.writeBytes(buf, offset, length);
+            return new DatagramPacket(data, to);
+        }
+        reused.recipient = to;
+        reused.inFlight = true;
+        reused.content().clear().writeBytes(buf, offset, length);
+        return reused;
     }
 
     /** Writes every datagram sent since the last flush, with as few {@code sendmmsg} calls as Netty needs. */
@@ -256,6 +285,15 @@ public final class EpollTransport implements Transport {
         }
     }
 
+    /**
+     * Hands the datagrams Netty has read to {@code handler}, each copied into one receive array.
+     *
+     * <p>What a received datagram still allocates is Netty's: its {@code recvmmsg} reader builds a
+     * {@link DatagramPacket} and the sender's {@link InetSocketAddress} (with its {@code InetAddress})
+     * for every datagram, about 100 bytes; the pooled allocator recycles the buffer slice. Avoiding
+     * those would take a {@code recvmmsg} of our own, decoding the sender's {@code sockaddr} straight
+     * into a cached {@link NetcodeAddress}.
+     */
     @Override
     public int receive(DatagramHandler handler, int max) {
         if (!eventLoop.inEventLoop()) {
@@ -319,6 +357,10 @@ public final class EpollTransport implements Transport {
         while ((packet = pending.poll()) != null) {
             packet.release();
         }
+        OutgoingDatagram idle;
+        while ((idle = idleSends.poll()) != null) {
+            idle.free();
+        }
     }
 
     private NetcodeAddress addressOf(InetSocketAddress source) {
@@ -333,26 +375,59 @@ public final class EpollTransport implements Transport {
         return address;
     }
 
-    private InetSocketAddress socketAddressOf(NetcodeAddress to) {
-        if (to == lastTarget) {
-            return lastTargetSocketAddress;
-        }
-        InetSocketAddress target = targetCache.get(to);
-        if (target == null) {
-            if (targetCache.size() >= ADDRESS_CACHE_LIMIT) {
-                targetCache.clear();
-            }
-            target = to.toInetSocketAddress();
-            targetCache.put(to, target);
-        }
-        lastTarget = to;
-        lastTargetSocketAddress = target;
-        return target;
-    }
-
     @Override
     public String toString() {
         return "EpollTransport[" + localAddress + (closed.get() ? ", closed" : "") + "]";
+    }
+
+    /**
+     * A reusable outgoing datagram: its buffer stays allocated, and its destination is set per send.
+     * Netty releases what it has written (or failed to write, or dropped on close) on the event loop;
+     * for this one that means "idle again", and after close it frees the buffer for real. Netty's
+     * writers read the destination through {@link #recipient()}, which returns the field set per send.
+     */
+    private final class OutgoingDatagram extends DatagramPacket {
+
+        private InetSocketAddress recipient;
+        /** Whether Netty holds it; a second release of the same write must not hand it out twice. */
+        private boolean inFlight;
+
+        OutgoingDatagram(ByteBuf buffer) {
+            // The super class wants a recipient; ours is per send.
+            super(buffer, localAddress.toInetSocketAddress());
+        }
+
+        @Override
+        public InetSocketAddress recipient() {
+            return recipient;
+        }
+
+        @Override
+        public boolean release() {
+            if (!inFlight) {
+                return false;
+            }
+            inFlight = false;
+            recipient = null;
+            if (closed.get()) {
+                free();
+            }
+            else {
+                idleSends.push(this);
+            }
+            return false;
+        }
+
+        @Override
+        public boolean release(int decrement) {
+            return release();
+        }
+
+        void free() {
+            if (content().refCnt() > 0) {
+                content().release();
+            }
+        }
     }
 
     /** Collects a read batch for the state machine and updates it once the batch is complete. */

@@ -5,6 +5,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.DoubleConsumer;
 import java.util.function.DoubleSupplier;
 
@@ -19,7 +20,7 @@ import dev.netcode.transport.UpdateLoop;
 /**
  * Drives a state machine on an {@link EpollTransport}'s event loop: an update after every batch the
  * socket read, at the state machine's next deadline (at most {@link TransportLoop#MAX_WAIT_MILLIS}
- * away) and for every submitted command, each followed by the commands and one flush, so what an
+ * away) and for submitted commands (one update for all those queued meanwhile), each followed by the commands and one flush, so what an
  * update sent leaves in one {@code sendmmsg}. The semantics are {@link TransportLoop}'s; only the
  * thread is Netty's, named after the state machine once started.
  *
@@ -41,6 +42,16 @@ final class EpollUpdateLoop implements UpdateLoop {
     /** The deadline timer's task: while it runs its timer is not done yet, so it forgets it first, or no next one is set. */
     private final Runnable timerTask = () -> {
         timer = null;
+        update();
+    };
+    /**
+     * Commands' update: at most one queued at a time, so a game thread submitting a command per client per tick
+     * costs one update for all of them, as a single wake-up of a {@link TransportLoop} does, not one each.
+     * Cleared before the update runs the commands, so a command added after that queues the next one.
+     */
+    private final AtomicBoolean commandUpdateQueued = new AtomicBoolean();
+    private final Runnable commandUpdateTask = () -> {
+        commandUpdateQueued.set(false);
         update();
     };
     private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
@@ -155,8 +166,11 @@ final class EpollUpdateLoop implements UpdateLoop {
     @Override
     public void execute(Runnable command) {
         commands.add(Objects.requireNonNull(command, "command"));
+        if (!commandUpdateQueued.compareAndSet(false, true)) {
+            return;
+        }
         try {
-            eventLoop.execute(updateTask);
+            eventLoop.execute(commandUpdateTask);
         }
         catch (RejectedExecutionException ex) {
             // The event loop has ended (the loop stopped); as on TransportLoop, the command never runs.

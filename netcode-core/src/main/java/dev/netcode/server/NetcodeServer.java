@@ -199,8 +199,23 @@ public final class NetcodeServer implements AutoCloseable {
     }
 
     /**
-     * Binds {@code count} sockets to the bind address with {@code SO_REUSEPORT}, the first to the port asked for
-     * (0: one the OS picks), the others to the port the first got, and starts a state machine on each, on its own
+     * {@code address} with a port no socket holds, checked by binding it without {@code SO_REUSEPORT} for a moment (port
+     * 0: the OS picks one). Linux lets any socket of the same user that sets {@code SO_REUSEPORT} join a port whose
+     * sockets all set it, so without this check a second sharded server started on the same port by mistake (or, for
+     * port 0, handed a port another group holds) would silently get half of the clients; with it, it fails as an
+     * unsharded one does, port in use. A process that binds the port in the instant between this check and the
+     * shards' binds is not caught.
+     */
+    private static NetcodeAddress unsharedPort(NetcodeAddress address) {
+        try (UdpTransport probe = UdpTransport.bind(address,
+                new TransportOptions(UdpTransport.MIN_REQUESTED_SOCKET_BUFFER_BYTES, false))) {
+            return address.withPort(probe.localAddress().port());
+        }
+    }
+
+    /**
+     * Binds {@code count} sockets to the bind address with {@code SO_REUSEPORT} to a port no other socket holds
+     * ({@link #unsharedPort}: the one asked for, or for 0 one the OS picks), and starts a state machine on each, on its own
      * loop, all sharing one slot table and one token history (carried over from the last run, as one server's is).
      */
     private void startShards(int count) {
@@ -211,15 +226,17 @@ public final class NetcodeServer implements AutoCloseable {
                 ? ConnectTokenHistory.carryingOver(shards[0].machine.tokenHistory(), historyCapacity)
                 : new ConnectTokenHistory(historyCapacity);
         List<Transport> transports = new ArrayList<>(count);
+        ServerStateMachine[] machines = new ServerStateMachine[count];
         Shard[] newShards = new Shard[count];
+        NetcodeAddress groupAddress = unsharedPort(bindAddress);
         try {
-            transports.add(provider.bind(bindAddress, options));
-            NetcodeAddress first = transports.get(0).localAddress();
-            for (int i = 1; i < count; i++) {
-                transports.add(provider.bind(bindAddress.withPort(first.port()), options));
+            for (int i = 0; i < count; i++) {
+                transports.add(provider.bind(groupAddress, options));
             }
+            NetcodeAddress first = transports.get(0).localAddress();
             for (int i = 0; i < count; i++) {
                 ServerStateMachine newMachine = new ServerStateMachine(config, transports.get(i), 0.0, statistics);
+                machines[i] = newMachine;
                 newMachine.joinShards(newIndexSpace, i, history);
                 newMachine.start(maxClients);
                 newShards[i] = new Shard(newMachine, transports.get(i).newLoop("netcode-server-" + first.port()
@@ -228,8 +245,9 @@ public final class NetcodeServer implements AutoCloseable {
         }
         catch (RuntimeException ex) {
             for (int i = 0; i < transports.size(); i++) {
-                if (newShards[i] != null) {
-                    newShards[i].machine.close();
+                // A state machine closes its transport, and wipes its copy of the key.
+                if (machines[i] != null) {
+                    machines[i].close();
                 }
                 else {
                     transports.get(i).close();

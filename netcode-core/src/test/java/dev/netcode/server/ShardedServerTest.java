@@ -29,6 +29,7 @@ import dev.netcode.message.MessageServer;
 import dev.netcode.packet.DropReason;
 import dev.netcode.token.ConnectToken;
 import dev.netcode.token.ConnectTokenGenerator;
+import dev.netcode.transport.TransportOptions;
 import dev.netcode.transport.UdpTransport;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -218,6 +219,34 @@ class ShardedServerTest {
                     .hasMessageContaining(holder.localAddress().toString());
             assertThat(clash.isRunning()).isFalse();
         }
+    }
+
+    /**
+     * Linux lets any socket of the same user with SO_REUSEPORT join a port held only by such sockets: a second sharded
+     * server started on a running one's port would get part of its clients without a word. It must fail as an
+     * unsharded server does, port in use, and leave the first one's port alone.
+     */
+    @Test
+    void aSecondShardedServerOnTheSamePortFailsAsPortInUse() throws Exception {
+        server = startServer("127.0.0.1", 4);
+        ServerConfig second = ServerConfig.builder(PROTOCOL_ID, key.clone()).shards(2).warmUp(Duration.ZERO).build();
+        NetcodeServer clash = new NetcodeServer(second, server.localAddress(), 4);
+        assertThatThrownBy(clash::start).isInstanceOf(UncheckedIOException.class)
+                .hasMessageContaining(server.localAddress().toString());
+        assertThat(clash.isRunning()).isFalse();
+
+        // Nor may a stray SO_REUSEPORT socket take a port first and share it with the shards.
+        try (UdpTransport stray = UdpTransport.bind(NetcodeAddress.parse("127.0.0.1:0"),
+                new TransportOptions(UdpTransport.SOCKET_BUFFER_BYTES, true))) {
+            NetcodeServer sharing = new NetcodeServer(second, stray.localAddress(), 4);
+            assertThatThrownBy(sharing::start).isInstanceOf(UncheckedIOException.class)
+                    .hasMessageContaining(stray.localAddress().toString());
+            assertThat(sharing.isRunning()).isFalse();
+        }
+
+        Player player = new Player("127.0.0.1", 400, 5);
+        players.add(player);
+        assertThat(player.awaitConnected()).as("the first server still serves its port").isEqualTo(ClientState.CONNECTED);
     }
 
     // ---- helpers --------------------------------------------------------------------------------

@@ -192,7 +192,7 @@ public class NetcodeEndpoint {
         if (!server.isRunning()) {
             return new DisconnectDescriptor(slot, id, "the netcode server is not running");
         }
-        CompletableFuture<@Nullable String> refusal = server.call((machine) -> {
+        CompletableFuture<@Nullable String> refusal = server.call(slot, (machine) -> {
             if (machine.disconnectClient(slot, id)) {
                 return null;
             }

@@ -34,6 +34,10 @@
 #define FLAG_TRUNCATED dev_netcode_transport_NativeUdp_FLAG_TRUNCATED
 #define OPEN_RESULTS dev_netcode_transport_NativeUdp_OPEN_RESULTS
 
+/* The Java side tells a failed bind by these numbers. */
+_Static_assert(EADDRINUSE == dev_netcode_transport_NativeUdp_EADDRINUSE, "EADDRINUSE differs from NativeUdp's");
+_Static_assert(EADDRNOTAVAIL == dev_netcode_transport_NativeUdp_EADDRNOTAVAIL, "EADDRNOTAVAIL differs from NativeUdp's");
+
 _Static_assert(SLOT_PAYLOAD + MAX_PAYLOAD <= SLOT_BYTES, "a slot holds its header and the largest payload");
 _Static_assert(SLOT_IP + 16 <= SLOT_PAYLOAD, "the address fits before the payload");
 

@@ -37,7 +37,7 @@ import dev.netcode.transport.TransportSelection;
  * {@link NetcodeServer#send}, which on that thread sends directly from the receive buffer, without a
  * copy or a command hop. One line per event goes to stdout, flushed at once:
  * <pre>
- * listening addr=127.0.0.1:40000 rcvbuf=4194304 sndbuf=4194304 transport=epoll
+ * listening addr=127.0.0.1:40000 rcvbuf=4194304 sndbuf=4194304 transport=native
  * connect index=0 id=42 addr=127.0.0.1:51234
  * disconnect index=0 id=42 reason=client_disconnect
  * summary connected=1 payloads_in=10 payloads_out=10
@@ -45,7 +45,7 @@ import dev.netcode.transport.TransportSelection;
  * The {@code listening} line carries the real bound address (binding port 0 picks one) and the
  * receive and send socket buffer sizes the OS granted, in bytes ({@link SocketBufferSizes}; the
  * server warns on stderr when they are below what {@code --max-clients} need), and the transport
- * {@code --transport} picked ({@code epoll} or {@code nio}; fields are only ever added to this line,
+ * {@code --transport} picked ({@code native}, {@code epoll} or {@code nio}; fields are only ever added to this line,
  * scripts read it by name). The
  * summary comes after {@code --seconds}, or when the process is asked to stop (SIGINT/SIGTERM run
  * the shutdown hook, which stops the server, printing a {@code server_disconnect} line for every
@@ -95,8 +95,10 @@ final class EchoServerCommand implements Command {
                   --warm-up MS       before binding, run the packet paths on synthetic traffic for up to MS
                                      milliseconds, 0..%6$d (default %7$d; 0 disables), so the first second of
                                      real traffic meets compiled code; what it did is logged on stderr
-                  --transport T      auto (default: epoll where it runs, Linux x86-64, else nio), epoll (batched
-                                     recvmmsg/sendmmsg; fails where it cannot run) or nio (the JDK's DatagramChannel)
+                  --transport T      auto (default: native where it runs, else epoll where it runs, else nio),
+                                     native (batched recvmmsg/sendmmsg in netcode's own JNI library, Linux), epoll
+                                     (the same through Netty, Linux x86-64) or nio (the JDK's DatagramChannel); native
+                                     and epoll fail where they cannot run
                   --shards N         event loops (threads, one socket each on the one port, SO_REUSEPORT) the
                                      clients are spread over, 1..%8$d (default 1); not with --channels
                   --reliable         payloads are 'reliable' datagrams (C library reliable 1.0: acks, fragments);
@@ -108,7 +110,7 @@ final class EchoServerCommand implements Command {
                 %4$s
                   --region R         the region tokens ask for (token --region); default none
                   --server-id ID     its id in the fleet, 1..%5$d of A-Z a-z 0-9 . _ : - (default netcode-cli-<8 hex>)
-                prints: listening addr=ADDR rcvbuf=BYTES sndbuf=BYTES transport=epoll|nio | fleet id=ID directory=URI listed=true|false
+                prints: listening addr=ADDR rcvbuf=BYTES sndbuf=BYTES transport=native|epoll|nio | fleet id=ID directory=URI listed=true|false
                         | connect index=I id=ID addr=ADDR | disconnect index=I id=ID reason=R
                         | summary connected=N payloads_in=N payloads_out=N [reliable_delivered=N reliable_echoed=N]
                           [messages_in=N messages_out=N messages_refused=N]""".formatted(ServerConfig.MAX_CLIENTS_LIMIT,
@@ -164,7 +166,7 @@ final class EchoServerCommand implements Command {
             runtime = new NetcodeServer(config.build(), bind, maxClients);
         }
         catch (IllegalStateException ex) {
-            // --transport epoll where it cannot run; the message says what to fix.
+            // --transport native or epoll where it cannot run; the message says what to fix.
             err.println("netcode-cli server: " + ex.getMessage());
             return NetcodeCli.EXIT_FAILURE;
         }

@@ -24,6 +24,7 @@ import dev.netcode.fleet.redis.LettuceScriptExecutor;
 import dev.netcode.fleet.redis.RedisServerDirectory;
 import dev.netcode.fleet.redis.test.Await;
 import dev.netcode.fleet.redis.test.RedisServerProcess;
+import dev.netcode.transport.NativeUdpTransport;
 import dev.netcode.transport.epoll.EpollTransport;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -61,9 +62,9 @@ class CliJarIT {
         try {
             String listening = serverOut.await(line -> line.startsWith("listening addr="), PROCESS_TIMEOUT);
             String address = EchoServerProcess.field(listening, "addr");
-            // The jar carries netcode-transport-epoll and both transports' service files, so auto finds epoll.
+            // The jar carries core's native library and every transport's service entry: auto finds native first.
             assertThat(EchoServerProcess.field(listening, "transport"))
-                    .isEqualTo(EpollTransport.isAvailable() ? "epoll" : "nio");
+                    .isEqualTo(NativeUdpTransport.isAvailable() ? "native" : EpollTransport.isAvailable() ? "epoll" : "nio");
             // Before the bind: the warm-up's one line is on stderr once 'listening' is on stdout.
             assertThat(Files.readString(dir.resolve("server.err"))).containsPattern(
                     "netcode warm-up: [1-9][0-9]* packets in [1-9][0-9]* connections in [0-9]+ ms \\(budget 150 ms\\)");

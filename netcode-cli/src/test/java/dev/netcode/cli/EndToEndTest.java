@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.netcode.address.NetcodeAddress;
+import dev.netcode.transport.NativeUdpTransport;
 import dev.netcode.transport.UdpTransport;
 import dev.netcode.transport.epoll.EpollTransport;
 
@@ -46,10 +47,10 @@ class EndToEndTest {
             assertThat(server.stop()).isZero();
             assertThat(server.out.lines()).hasSize(4);
             assertThat(server.out.lines().get(0))
-                    .matches("listening addr=127\\.0\\.0\\.1:\\d+ rcvbuf=\\d+ sndbuf=\\d+ transport=(epoll|nio)");
-            // The CLI carries netcode-transport-epoll, so auto picks it where it runs.
+                    .matches("listening addr=127\\.0\\.0\\.1:\\d+ rcvbuf=\\d+ sndbuf=\\d+ transport=(native|epoll|nio)");
+            // The CLI carries netcode-transport-epoll too, but auto prefers core's native transport where it loaded.
             assertThat(EchoServerProcess.field(server.out.lines().get(0), "transport"))
-                    .isEqualTo(EpollTransport.isAvailable() ? "epoll" : "nio");
+                    .isEqualTo(NativeUdpTransport.isAvailable() ? "native" : EpollTransport.isAvailable() ? "epoll" : "nio");
             try (UdpTransport probe = UdpTransport.bind(NetcodeAddress.parse("127.0.0.1:0"))) {
                 // What the OS grants the server's default request, as the probe's own socket shows.
                 assertThat(EchoServerProcess.field(server.out.lines().get(0), "rcvbuf"))

@@ -228,7 +228,7 @@ class NetcodeCliTest {
                 Arguments.of("server bad directory", replace(serverFleetArgs(), "--directory", "rediss://127.0.0.1:6379"),
                         "--directory must be redis://HOST:PORT"),
                 Arguments.of("server unknown transport", with(serverArgs(), "--transport", "kqueue"),
-                        "--transport: unknown transport 'kqueue': use auto, epoll or nio"),
+                        "--transport: unknown transport 'kqueue': use auto, native, epoll or nio"),
                 Arguments.of("server --region without --directory", with(serverArgs(), "--region", "eu"),
                         "--region needs --directory"),
                 Arguments.of("server --server-id without --directory", with(serverArgs(), "--server-id", "eu-1"),

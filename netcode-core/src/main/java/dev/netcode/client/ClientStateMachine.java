@@ -567,6 +567,8 @@ public final class ClientStateMachine implements Transport.DatagramHandler, Auto
     public void close() {
         disconnect();
         codec.close();
+        // A batching transport holds the disconnect packets until a flush; closed first, it would drop them.
+        transport.flush();
         transport.close();
     }
 }

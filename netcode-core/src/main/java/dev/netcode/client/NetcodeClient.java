@@ -90,8 +90,8 @@ public final class NetcodeClient implements AutoCloseable {
     }
 
     /**
-     * The name of the transport provider a client started with a bind address binds ({@code nio}, {@code epoll});
-     * {@code null} for a client started on a state machine.
+     * The name of the transport provider a client started with a bind address binds ({@code native}, {@code epoll},
+     * {@code nio}); {@code null} for a client started on a state machine.
      */
     public String transportName() {
         return transportName;

@@ -535,8 +535,8 @@ public final class NetcodeServer implements AutoCloseable {
     }
 
     /**
-     * The name of the transport provider this server binds ({@code nio}, {@code epoll}), once started; {@code null}
-     * before the first start and for a server given a transport factory.
+     * The name of the transport provider this server binds ({@code native}, {@code epoll}, {@code nio}), once
+     * started; {@code null} before the first start and for a server given a transport factory.
      */
     public String transportName() {
         return transportName;

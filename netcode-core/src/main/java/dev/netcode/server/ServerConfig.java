@@ -254,7 +254,8 @@ public final class ServerConfig implements Destroyable {
 
         /**
          * Which transport a {@link NetcodeServer} made with a bind address binds: {@link TransportSelection#AUTO}
-         * (the default) takes the batched Linux one where it is on the class path and runs, else the portable one.
+         * (the default) takes netcode's batched Linux transport (native) where it runs, else epoll where it is on the
+         * class path and runs, else the portable one (nio).
          */
         public Builder transport(TransportSelection selection) {
             this.transport = Objects.requireNonNull(selection, "selection");

@@ -50,6 +50,9 @@ final class NativeUdp {
     static final int OPEN_RESULTS = 5;
 
     static final int EINVAL = 22;
+    /** bind(2)'s errors that the JDK reports as {@link java.net.BindException} (the C side asserts the values). */
+    static final int EADDRINUSE = 98;
+    static final int EADDRNOTAVAIL = 99;
 
     private static final Logger log = LoggerFactory.getLogger(NativeUdp.class);
 

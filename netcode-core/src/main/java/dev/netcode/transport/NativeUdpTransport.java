@@ -2,6 +2,7 @@ package dev.netcode.transport;
 
 import java.io.UncheckedIOException;
 import java.io.IOException;
+import java.net.BindException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -113,8 +114,11 @@ public final class NativeUdpTransport implements Transport {
         int error = NativeUdp.open(ip, bindAddress.port(), bufferBytes, options.reusePort(), opened);
         if (error != 0) {
             String reason = NativeUdp.errorText(error);
+            // As the JDK reports it: callers (the starter's failure analysis) tell a port in use by the type.
+            IOException cause = (error == NativeUdp.EADDRINUSE || error == NativeUdp.EADDRNOTAVAIL)
+                    ? new BindException(reason) : new IOException(reason);
             throw new UncheckedIOException("cannot bind netcode native UDP transport to " + bindAddress + ": " + reason,
-                    new IOException(reason));
+                    cause);
         }
         boolean dualStack = ip.length == 16 && Arrays.equals(ip, new byte[16]);
         NativeUdpTransport transport = new NativeUdpTransport(opened, bindAddress, dualStack, bufferBytes);

@@ -4,13 +4,14 @@ import dev.netcode.address.NetcodeAddress;
 
 /**
  * A kind of UDP transport a server or client can bind: the JDK's {@code DatagramChannel}
- * ({@link NioTransportProvider}, everywhere) or a native one on the class path (the Linux epoll
- * transport of {@code netcode-transport-epoll}). Providers are found with
+ * ({@link NioTransportProvider}, everywhere), netcode's own batched Linux transport
+ * ({@link NativeTransportProvider}) or one on the class path (the Linux epoll transport of
+ * {@code netcode-transport-epoll}). Providers are found with
  * {@link java.util.ServiceLoader}; each names itself and says whether it works on this machine.
  */
 public interface TransportProvider {
 
-    /** The name configuration uses for this transport ({@code nio}, {@code epoll}). */
+    /** The name configuration uses for this transport ({@code native}, {@code epoll}, {@code nio}). */
     String name();
 
     /** Whether this transport can bind here (its native library loads on this OS and CPU). */

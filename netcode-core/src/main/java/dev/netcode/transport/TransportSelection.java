@@ -10,17 +10,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Which {@link TransportProvider} a server or client binds, as configured ({@code auto}, {@code epoll}
- * or {@code nio}). {@link #resolve(TransportSelection)} looks the providers up with {@link ServiceLoader}:
- * {@code nio} is always there (netcode-core), {@code epoll} when {@code netcode-transport-epoll} is on
- * the class path.
+ * Which {@link TransportProvider} a server or client binds, as configured ({@code auto}, {@code native},
+ * {@code epoll} or {@code nio}). {@link #resolve(TransportSelection)} looks the providers up with
+ * {@link ServiceLoader}: {@code native} and {@code nio} are netcode-core's, {@code epoll} is there when
+ * {@code netcode-transport-epoll} is on the class path.
  */
 public enum TransportSelection {
 
-    /** The batched Linux transport when it is on the class path and loads here, else the portable one. */
+    /** The best transport that runs here: native, else epoll where it is on the class path and runs, else nio. */
     AUTO,
 
-    /** The batched Linux transport, {@code netcode-transport-epoll}; a start-up failure where it cannot run. */
+    /**
+     * The batched Linux transport in netcode's own JNI library, {@link NativeUdpTransport}; a start-up failure
+     * where it cannot run.
+     */
+    NATIVE,
+
+    /** The batched Linux transport on Netty, {@code netcode-transport-epoll}; a start-up failure where it cannot run. */
     EPOLL,
 
     /** The portable transport on the JDK's {@code DatagramChannel}, {@link UdpTransport}. */
@@ -34,7 +40,7 @@ public enum TransportSelection {
     /** So that a JVM that starts many servers (or shards) explains the fallback once, not per bind. */
     private static final AtomicBoolean fallbackExplained = new AtomicBoolean();
 
-    /** The value configuration uses for this selection: {@code auto}, {@code epoll}, {@code nio}. */
+    /** The value configuration uses for this selection: {@code auto}, {@code native}, {@code epoll}, {@code nio}. */
     public String configValue() {
         return name().toLowerCase(Locale.ROOT);
     }
@@ -52,15 +58,15 @@ public enum TransportSelection {
                 }
             }
         }
-        throw new IllegalArgumentException("unknown transport '" + value + "': use auto, epoll or nio");
+        throw new IllegalArgumentException("unknown transport '" + value + "': use auto, native, epoll or nio");
     }
 
     /**
-     * The provider to bind with: for {@link #AUTO} epoll where it is on the class path and available, else nio;
-     * for {@link #EPOLL} and {@link #NIO} that provider.
+     * The provider to bind with: for {@link #AUTO} native where it runs, else epoll where it is on the class path
+     * and runs, else nio; for the others that provider.
      *
-     * @throws IllegalStateException if {@code selection} is {@link #EPOLL} and epoll is not on the class path or
-     *         cannot run here; the message says what to fix
+     * @throws IllegalStateException if {@code selection} is {@link #NATIVE} or {@link #EPOLL} and that transport
+     *         cannot run here (or, for epoll, is not on the class path); the message says what to fix
      */
     public static TransportProvider resolve(TransportSelection selection) {
         return resolve(selection, installedProviders(), isLinux());
@@ -71,11 +77,20 @@ public enum TransportSelection {
         if (nio == null) {
             nio = new NioTransportProvider(); // a class path whose service files were merged away; nio needs none
         }
+        TransportProvider nativeProvider = find(providers, NativeTransportProvider.NAME);
+        String whyNotNative = whyNotNative(nativeProvider);
         TransportProvider epoll = find(providers, EPOLL_NAME);
         String whyNotEpoll = whyNotEpoll(epoll);
         switch (selection) {
             case NIO:
                 return nio;
+            case NATIVE:
+                if (whyNotNative != null) {
+                    throw new IllegalStateException("transport native was chosen but it cannot run here: " + whyNotNative
+                            + " (it needs Linux and netcode's JNI library, which the build compiles where gcc is "
+                            + "installed); or choose transport nio (or auto, which falls back to nio)");
+                }
+                return nativeProvider;
             case EPOLL:
                 if (whyNotEpoll != null) {
                     throw new IllegalStateException("transport epoll was chosen but " + whyNotEpoll
@@ -83,15 +98,26 @@ public enum TransportSelection {
                 }
                 return epoll;
             default:
-                if (whyNotEpoll == null) {
-                    return epoll;
+                if (whyNotNative == null) {
+                    return nativeProvider;
                 }
+                TransportProvider chosen = whyNotEpoll == null ? epoll : nio;
                 // Off Linux nio is simply the transport there is; on Linux it is a loss an operator may want to fix.
                 if (linux && fallbackExplained.compareAndSet(false, true)) {
-                    log.info("netcode transport auto chose nio, not epoll: {}", whyNotEpoll);
+                    log.info("netcode transport auto chose {}, not native: {}", chosen.name(), whyNotNative);
                 }
-                return nio;
+                return chosen;
         }
+    }
+
+    private static String whyNotNative(TransportProvider nativeProvider) {
+        if (nativeProvider == null) {
+            return "its provider is missing from the class path's META-INF/services (a jar that merged them away)";
+        }
+        if (!nativeProvider.isAvailable()) {
+            return nativeProvider.unavailabilityReason();
+        }
+        return null;
     }
 
     private static String whyNotEpoll(TransportProvider epoll) {

@@ -101,6 +101,11 @@ final class Reliability {
         command.add(System.getProperty("java.class.path"));
         command.add("-Xmx256m");
         command.add("-XX:+UseSerialGC");
+        // The child binds the transport this run tests: the nio and epoll runs switch the native one off.
+        String nativeTransport = System.getProperty("netcode.transport.jni");
+        if (nativeTransport != null) {
+            command.add("-Dnetcode.transport.jni=" + nativeTransport);
+        }
         command.addAll(jvmOptions);
         command.add(mainClass.getName());
         command.addAll(args);

@@ -140,7 +140,10 @@ class NetcodeServerTest {
         }
     }
 
-    /** Runs in netcode-core (nio) and again in netcode-transport-epoll, where AUTO must pick epoll. */
+    /**
+     * Runs in netcode-core (where AUTO must pick native if its library loaded), in its nio execution (native switched
+     * off) and in netcode-transport-epoll (native switched off, AUTO must pick epoll).
+     */
     @Test
     void aServerAndAClientMadeWithABindAddressBindTheTransportTheSelectionPicks() {
         NetcodeServer server = new NetcodeServer(ServerConfig.builder(PROTOCOL_ID, key).build(), LOCALHOST_ANY_PORT, 4);
@@ -164,9 +167,40 @@ class NetcodeServerTest {
         }
     }
 
+    /**
+     * A client's close sends its disconnect packets and then closes its transport; a batching transport (native,
+     * epoll) holds sends until a flush, so unless they are flushed first the server learns of it only by timing the
+     * slot out.
+     */
+    @Test
+    void aClientClosingTellsTheServerAtOnce() throws Exception {
+        List<DisconnectReason> reasons = new CopyOnWriteArrayList<>();
+        CountDownLatch disconnected = new CountDownLatch(1);
+        ServerConfig config = TestShards.config(PROTOCOL_ID, key).eventHandler(new ServerEventHandler() {
+            @Override
+            public void onClientDisconnected(ClientSlot slot, DisconnectReason reason) {
+                reasons.add(reason);
+                disconnected.countDown();
+            }
+        }).build();
+        try (NetcodeServer server = NetcodeServer.start(config, LOCALHOST_ANY_PORT, 2)) {
+            NetcodeClient client = NetcodeClient.start(LOCALHOST_ANY_PORT, new ClientEventHandler() {
+            });
+            assertThat(client.transportName()).isEqualTo(TestTransports.expectedName());
+            // A token timeout of 30 s: a slot timed out instead would take far longer than the wait below.
+            client.connect(new ConnectTokenGenerator(key, PROTOCOL_ID)
+                    .generate(8, List.of(server.localAddress()), 60, 30, null).toBytes());
+            assertThat(client.awaitState(s -> s == ClientState.CONNECTED || s.isError(), 5_000))
+                    .isEqualTo(ClientState.CONNECTED);
+            client.close();
+            assertThat(disconnected.await(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(reasons).containsExactly(DisconnectReason.CLIENT_DISCONNECT);
+        }
+    }
+
     @Test
     void aServerSelectingEpollWhereItIsMissingFailsWhenMadeSayingWhatToFix() {
-        Assumptions.assumeTrue(TestTransports.onNio(), "netcode-core's class path, without netcode-transport-epoll");
+        Assumptions.assumeFalse(TestTransports.epollOnClassPath(), "netcode-core's class path, without netcode-transport-epoll");
         ServerConfig config = ServerConfig.builder(PROTOCOL_ID, key).transport(TransportSelection.EPOLL).build();
         assertThatThrownBy(() -> new NetcodeServer(config, LOCALHOST_ANY_PORT, 4))
                 .isInstanceOf(IllegalStateException.class)

@@ -29,6 +29,7 @@ import dev.netcode.message.MessageServer;
 import dev.netcode.packet.DropReason;
 import dev.netcode.token.ConnectToken;
 import dev.netcode.token.ConnectTokenGenerator;
+import dev.netcode.transport.TestTransports;
 import dev.netcode.transport.TransportOptions;
 import dev.netcode.transport.UdpTransport;
 
@@ -65,6 +66,8 @@ class ShardedServerTest {
     @ValueSource(strings = { "127.0.0.1", "[::1]" })
     void clientsSpreadOverBothShardsAndTheServerActsAsOne(String host) throws Exception {
         server = startServer(host, 16);
+        // Native in netcode-core's default run, nio in its nio run, epoll in netcode-transport-epoll's.
+        assertThat(server.transportName()).isEqualTo(TestTransports.expectedName());
         for (int i = 0; i < 12; i++) {
             players.add(new Player(host, 100 + i, 5));
         }

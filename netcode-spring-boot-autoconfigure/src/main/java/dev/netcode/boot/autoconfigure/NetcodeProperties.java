@@ -147,10 +147,12 @@ public class NetcodeProperties {
         private Duration warmUp = Duration.ofMillis(300);
 
         /**
-         * UDP transport: auto (epoll where netcode-transport-epoll is on the class path and runs,
-         * that is Linux x86-64, else nio), epoll (batched system calls; start-up fails where it
-         * cannot run) or nio (the JDK's DatagramChannel, everywhere). The start-up log and
-         * /actuator/netcode show which one runs.
+         * UDP transport: auto (native where it runs, else epoll where it is on the class path and
+         * runs, else nio), native (batched system calls through netcode's own JNI library, on
+         * Linux; start-up fails where it cannot run), epoll (batched system calls through Netty,
+         * needs the optional netcode-transport-epoll on the class path and Linux x86-64; start-up
+         * fails where it cannot run) or nio (the JDK's DatagramChannel, everywhere). The start-up
+         * log and /actuator/netcode show which one runs.
          */
         private TransportSelection transport = TransportSelection.AUTO;
 

@@ -126,8 +126,8 @@ final class NetcodeSettings {
     }
 
     /**
-     * {@code netcode.server.transport}, checked here (the server resolves it again when made) so that epoll where it
-     * cannot run fails naming the property.
+     * {@code netcode.server.transport}, checked here (the server resolves it again when made) so that native or epoll
+     * where it cannot run fails naming the property.
      */
     static TransportSelection transport(NetcodeProperties properties) {
         TransportSelection transport = properties.getServer().getTransport();
@@ -138,10 +138,13 @@ final class NetcodeSettings {
             TransportSelection.resolve(transport);
         }
         catch (IllegalStateException ex) {
+            String runWhereItCan = (transport == TransportSelection.NATIVE)
+                    ? "run where native can: Linux, with netcode's JNI library in netcode-core (its build compiles it "
+                            + "where gcc is installed)"
+                    : "run where epoll can: Linux x86-64 with dev.netcode:netcode-transport-epoll on the class path "
+                            + "(an optional dependency; netcode-spring-boot-starter does not bring it)";
             throw new InvalidNetcodePropertyException("netcode.server.transport", transport.configValue(),
-                    ex.getMessage(), "auto (epoll where it runs, else nio) or nio, or run where epoll can: Linux x86-64 "
-                            + "with dev.netcode:netcode-transport-epoll on the class path (netcode-spring-boot-starter "
-                            + "brings it)");
+                    ex.getMessage(), "auto (the best transport that runs here) or nio, or " + runWhereItCan);
         }
         return transport;
     }

@@ -22,6 +22,7 @@ import dev.netcode.boot.NetcodePrivateKey;
 import dev.netcode.boot.NetcodePublicAddressRequiredException;
 import dev.netcode.boot.server.NetcodeServerCustomizer;
 import dev.netcode.boot.server.NetcodeServerLifecycle;
+import dev.netcode.boot.testsupport.AutoTransport;
 import dev.netcode.boot.testsupport.UdpTestClients;
 import dev.netcode.boot.token.ConnectTokenIssuer;
 import dev.netcode.client.NetcodeClient;
@@ -29,6 +30,7 @@ import dev.netcode.server.NetcodeServer;
 import dev.netcode.server.ServerConfig;
 import dev.netcode.server.ServerWarmUp;
 import dev.netcode.token.ConnectToken;
+import dev.netcode.transport.NativeUdpTransport;
 import dev.netcode.transport.SocketBufferSizes;
 import dev.netcode.transport.TransportProvider;
 import dev.netcode.transport.TransportSelection;
@@ -235,8 +237,8 @@ class NetcodeServerAutoConfigurationTests {
 
     @Test
     void theTransportIsChosenAutomaticallyAndTheStartUpLineNamesIt(CapturedOutput output) {
-        // netcode-transport-epoll is on this module's test class path, as the starter brings it.
-        String expected = EpollTransport.isAvailable() ? "epoll" : "nio";
+        // Core's native transport wins where it loaded, even over netcode-transport-epoll on this test class path.
+        String expected = AutoTransport.expectedName();
         contextRunner.run(context -> {
             NetcodeServer server = context.getBean(NetcodeServer.class);
             assertThat(server.config().transport()).isEqualTo(TransportSelection.AUTO);
@@ -264,6 +266,10 @@ class NetcodeServerAutoConfigurationTests {
     void theTransportIsReadIgnoringCase() {
         contextRunner.withPropertyValues("netcode.server.transport=Nio").run(context -> assertThat(
                 context.getBean(NetcodeServer.class).transportName()).isEqualTo("nio"));
+        Assumptions.assumeTrue(NativeUdpTransport.isAvailable(), "native runs here");
+        contextRunner.withPropertyValues("netcode.server.transport=NATIVE").run(context -> assertThat(
+                context.getBean(NetcodeServer.class).transportName()).isEqualTo("native"));
+        // The optional module, on this test class path for this: chosen by name, it runs instead of native.
         Assumptions.assumeTrue(EpollTransport.isAvailable(), "epoll runs here");
         contextRunner.withPropertyValues("netcode.server.transport=EPOLL").run(context -> assertThat(
                 context.getBean(NetcodeServer.class).transportName()).isEqualTo("epoll"));
@@ -273,7 +279,7 @@ class NetcodeServerAutoConfigurationTests {
     void anUnknownTransportFailsStartUpNamingTheProperty() {
         contextRunner.withPropertyValues("netcode.server.transport=kqueue").run(context -> {
             assertThat(context).hasFailed();
-            // Spring's analysis of this bind failure lists the valid values (AUTO, EPOLL, NIO).
+            // Spring's analysis of this bind failure lists the valid values (AUTO, NATIVE, EPOLL, NIO).
             var bind = (org.springframework.boot.context.properties.bind.BindException) findCause(
                     context.getStartupFailure(), org.springframework.boot.context.properties.bind.BindException.class);
             assertThat(bind.getName()).hasToString("netcode.server.transport");
@@ -282,7 +288,7 @@ class NetcodeServerAutoConfigurationTests {
     }
 
     @Test
-    void epollWhereItIsNotOnTheClassPathFailsStartUpSayingWhatToFixAndAutoFallsBackToNio(CapturedOutput output) {
+    void nativeOrEpollWhereTheyCannotRunFailStartUpSayingWhatToFixAndAutoFallsBackToNio(CapturedOutput output) {
         // ServiceLoader looks in the context class loader, which the runner sets: without the service files only nio is left.
         ApplicationContextRunner withoutProviders = contextRunner.withClassLoader(new FilteredClassLoader(
                 new ClassPathResource("META-INF/services/" + TransportProvider.class.getName())));
@@ -292,12 +298,19 @@ class NetcodeServerAutoConfigurationTests {
                     "add the dependency dev.netcode:netcode-transport-epoll");
             assertThat(analysis.getAction()).contains("Set netcode.server.transport to auto", "or nio", "Linux x86-64");
         });
+        withoutProviders.withPropertyValues("netcode.server.transport=native").run(context -> {
+            FailureAnalysis analysis = NetcodeAutoConfigurationTests.invalidPropertyAnalysis(context);
+            assertThat(analysis.getDescription()).contains("'native'", "netcode.server.transport",
+                    "transport native was chosen but it cannot run here", "META-INF/services");
+            assertThat(analysis.getAction()).contains("Set netcode.server.transport to auto", "or nio",
+                    "run where native can: Linux, with netcode's JNI library", "gcc");
+        });
         withoutProviders.run(context -> assertThat(context.getBean(NetcodeServer.class).transportName())
                 .as("auto falls back").isEqualTo("nio"));
-        // Said once per JVM; where epoll runs, this is the only fallback of these tests.
-        if (EpollTransport.isAvailable()) {
-            assertThat(output.getAll()).contains("netcode transport auto chose nio, not epoll: netcode-transport-epoll "
-                    + "is not on the class path (add the dependency dev.netcode:netcode-transport-epoll)");
+        // Said once per JVM; where native runs, this is the only fallback of these tests.
+        if (NativeUdpTransport.isAvailable()) {
+            assertThat(output.getAll()).contains("netcode transport auto chose nio, not native: its provider is missing "
+                    + "from the class path's META-INF/services");
         }
     }
 

@@ -11,7 +11,10 @@ import dev.netcode.transport.TransportSelection;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** {@link TransportSelection} with this module on the class path: its service file makes epoll the automatic choice. */
+/**
+ * {@link TransportSelection} with this module on the class path: with netcode-core's native transport switched off
+ * (this module's surefire sets {@code netcode.transport.jni=false}), its service file makes epoll the automatic choice.
+ */
 class EpollTransportSelectionTest {
 
     @Test

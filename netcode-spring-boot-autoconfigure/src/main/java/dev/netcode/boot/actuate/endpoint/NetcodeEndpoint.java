@@ -361,8 +361,9 @@ public class NetcodeEndpoint {
         }
 
         /**
-         * Return the UDP transport the server runs on ({@code epoll}, batched Linux system calls, or
-         * {@code nio}, the JDK's {@code DatagramChannel}; see {@code netcode.server.transport}), or
+         * Return the UDP transport the server runs on ({@code native} or {@code epoll}, batched Linux
+         * system calls, or {@code nio}, the JDK's {@code DatagramChannel}; see
+         * {@code netcode.server.transport}), or
          * {@code null} when it never started or was given a transport of its own.
          * @return the transport's name
          */

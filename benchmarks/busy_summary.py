@@ -2,6 +2,8 @@
 """Summarises run.sh's busy part (busy.csv) as the Markdown tables of BENCHMARKS.md's end-to-end section.
 
 usage: busy_summary.py busy.csv
+       busy_summary.py --ab busy-ab.csv
+
 
 Rows of kind 'equal' are the equal-load runs (one per server), 'syscalls' the run at the same load that counted the
 server's syscalls; 'warm' and 'fresh' are the capacity sweeps, one row per
@@ -109,5 +111,42 @@ def main(path):
           + (f" 1-minute load average during the runs: {min(loads):.1f}–{max(loads):.1f}." if loads else ""))
 
 
+def main_ab(path):
+    """The interleaved rounds: per server the median CPU per echo (user + system) and C / ours on those medians."""
+    rows = list(csv.DictReader(open(path)))
+    servers = list(dict.fromkeys(r["server"] for r in rows))
+
+    def median(values):
+        values = sorted(values)
+        return values[len(values) // 2] if values else None
+
+    per_echo, split, losses = {}, {}, {}
+    for server in servers:
+        mine = [r for r in rows if r["server"] == server and int(r["echoed"]) > 0]
+        per_echo[server] = median([float(r["server_cpu_us_per_echo"]) for r in mine])
+        user = sum(float(r["user_s"]) for r in mine)
+        system = sum(float(r["system_s"]) for r in mine)
+        split[server] = 100 * system / (user + system) if user + system else None
+        losses[server] = max((float(r["loss_pct"]) for r in mine), default=None)
+    rounds = len({r["round"] for r in rows})
+    c = per_echo.get("c")
+    print()
+    print(f"Interleaved: {rounds} rounds, every server up at once and loaded in turn.")
+    print()
+    print("| server | CPU per echoed packet, median | of it in the kernel | worst loss of a round | C ÷ ours |")
+    print("|---|---:|---:|---:|---:|")
+    for server in servers:
+        ratio = fmt(c / per_echo[server] if c and per_echo[server] and server != "c" else None, "{:.2f}")
+        print(f"| {server} | {fmt(per_echo[server], '{:.2f} µs')} | {fmt(split[server], '{:.0f} %')} "
+              f"| {fmt(losses[server], '{:.2f} %')} | {ratio} |")
+    loads = [number(r["load_average"]) for r in rows if number(r["load_average"]) is not None]
+    if loads:
+        print()
+        print(f"1-minute load average during the rounds: {min(loads):.1f}–{max(loads):.1f}.")
+
+
 if __name__ == "__main__":
-    main(sys.argv[1])
+    if sys.argv[1] == "--ab":
+        main_ab(sys.argv[2])
+    else:
+        main(sys.argv[1])

@@ -36,7 +36,7 @@
 #                 120 240 480 960; the load tool allows up to 1000); MSG_DROPS the injected loss percentages (default "0 5")
 #   FLEET_ARGS    extra JMH arguments for the fleet part, e.g. "-p servers=8"
 #   NETCODE_C_SRC the C reference's source (netcode.c and its vendored sodium/) for the busy part (default NETCODE_C_DIR)
-#   BUSY_SERVERS  the busy part's servers, in order (default "c nio epoll"; nio and epoll are ours, run with the CLI's
+#   BUSY_SERVERS  the busy part's servers, in order (default "c native nio epoll"; native, nio and epoll are ours, run with the CLI's
 #                 'server --transport NAME' when it has it; without it nio is the CLI as is and epoll runs in
 #                 dev.netcode.benchmarks.TransportEchoServer on EPOLL_CLASSPATH, by default the epoll module's jar and
 #                 its Netty jars)
@@ -45,6 +45,9 @@
 #                 (default 10); BUSY_WARM_SECONDS the warm-up run before it at half the rate (default 5)
 #   CAP_RATES     offered rates of the capacity sweeps (default 64000 80000 ... 160000), CAP_SECONDS each run's length
 #                 (default 5); SKIP_CAP_WARM, SKIP_CAP_FRESH leave a sweep out
+#   BUSY_AB_ROUNDS interleaved rounds after the sequential runs (default 5; 0 leaves them out; SKIP_BUSY_RUNS=1 runs
+#                 only them): every server up at
+#                 once, each loaded in turn at BUSY_RATE for BUSY_AB_SECONDS (default 5), CPU per echo as a median
 #   C_IDLE        poll (default) or spin: what the C server does after an update that brought nothing (c_busy_server.c)
 #   SYSCALL_SECONDS the run at BUSY_RATE that counts the server's syscalls (default 5); SYSCALL_COUNTER perf or
 #                 strace (default: perf when it can count raw_syscalls:sys_enter here, else strace); STRACE_SECONDS
@@ -364,16 +367,59 @@ busy_server() {
     fi
 }
 
+# busy_ab: every server of BUSY_SERVERS up at once (a port each) and warmed, then BUSY_AB_ROUNDS rounds in which
+# each in turn gets BUSY_RATE for BUSY_AB_SECONDS: whatever else the machine does, or its clock speed, drifts over
+# the minutes between the sequential runs above but hits every server of a round alike. CPU is split into user and
+# system time (/proc/PID/stat); busy-ab.csv, and per server the median over the rounds with C / ours.
+busy_ab() {
+    # Global, not local: the EXIT trap that stops them may run after this function has returned (set -e).
+    busy_ab_pids=()
+    local servers=() ports=() port=$((BUSY_PORT + 10)) server i round
+    for server in $BUSY_SERVERS; do
+        BUSY_PORT=$port busy_start "$server" "$OUT/busy-ab-$server-server.txt" || continue
+        servers+=("$server") busy_ab_pids+=("$busy_pid") ports+=("$port")
+        "$BUSY_BIN/c_load" "127.0.0.1:$port" "$BUSY_CLIENTS" $((BUSY_RATE / 2)) "$BUSY_WARM_SECONDS" "$BUSY_PAYLOAD" \
+            "$busy_pid" >/dev/null 2>>"$OUT/busy-stderr.txt" || true
+        port=$((port + 1))
+    done
+    trap 'for pid in "${busy_ab_pids[@]}"; do stop "$pid"; done' EXIT
+    local ticks
+    ticks=$(getconf CLK_TCK)
+    echo "round,server,echoed,loss_pct,user_s,system_s,server_cpu_us_per_echo,load_average" >"$OUT/busy-ab.csv"
+    for round in $(seq "$BUSY_AB_ROUNDS"); do
+        for i in "${!servers[@]}"; do
+            local before after line
+            before=$(awk '{ print $14, $15 }' "/proc/${busy_ab_pids[$i]}/stat")
+            line=$("$BUSY_BIN/c_load" "127.0.0.1:${ports[$i]}" "$BUSY_CLIENTS" "$BUSY_RATE" "$BUSY_AB_SECONDS" \
+                "$BUSY_PAYLOAD" "${busy_ab_pids[$i]}" 2>>"$OUT/busy-stderr.txt" || true)
+            after=$(awk '{ print $14, $15 }' "/proc/${busy_ab_pids[$i]}/stat")
+            awk -v r="$round" -v s="${servers[$i]}" -v b="$before" -v a="$after" -v t="$ticks" \
+                -v load="$(cut -d' ' -f1 /proc/loadavg)" '{
+                for (f = 1; f <= NF; f++) { split($f, kv, "="); v[kv[1]] = kv[2] }
+                split(b, b2, " "); split(a, a2, " ")
+                usr = (a2[1] - b2[1]) / t; sys = (a2[2] - b2[2]) / t
+                printf "%d,%s,%d,%s,%.2f,%.2f,%.2f,%s\n", r, s, v["echoed"], v["loss"], usr, sys,
+                    (v["echoed"] > 0 ? 1e6 * (usr + sys) / v["echoed"] : 0), load
+            }' <<<"$line" | tee -a "$OUT/busy-ab.csv"
+        done
+    done
+    for pid in "${busy_ab_pids[@]}"; do stop "$pid"; done
+    trap - EXIT
+    python3 benchmarks/busy_summary.py --ab "$OUT/busy-ab.csv" | tee -a "$OUT/busy.md"
+}
+
 if [[ "${SKIP_BUSY:-0}" != 1 ]]; then
     NETCODE_C_SRC=${NETCODE_C_SRC:-$NETCODE_C_DIR}
     BUSY_BIN=$OUT/c-build
     BUSY_PORT=${BUSY_PORT:-40104}
-    BUSY_SERVERS=${BUSY_SERVERS:-c nio epoll}
+    BUSY_SERVERS=${BUSY_SERVERS:-c native nio epoll}
     BUSY_CLIENTS=${BUSY_CLIENTS:-128}
     BUSY_PAYLOAD=${BUSY_PAYLOAD:-200}
     BUSY_RATE=${BUSY_RATE:-64000}
     BUSY_SECONDS=${BUSY_SECONDS:-10}
     BUSY_WARM_SECONDS=${BUSY_WARM_SECONDS:-5}
+    BUSY_AB_ROUNDS=${BUSY_AB_ROUNDS:-5}
+    BUSY_AB_SECONDS=${BUSY_AB_SECONDS:-5}
     CAP_SECONDS=${CAP_SECONDS:-5}
     CAP_RATES=${CAP_RATES:-64000 80000 96000 112000 128000 144000 160000}
     C_IDLE=${C_IDLE:-poll}
@@ -409,10 +455,13 @@ if [[ "${SKIP_BUSY:-0}" != 1 ]]; then
             | tee -a "$OUT/machine.txt"
         echo "server,kind,clients,payload_bytes,offered_pps,sent,send_pps,echoed,echoed_pps,loss_pct,rtt_p50_ms,rtt_p99_ms,max_behind_ms,connected,server_cpu_s,server_cpu_us_per_echo,load_cpu_s,syscalls,syscalls_per_echo,syscall_method,udp_rcvbuf_errors,load_average" \
             >"$OUT/busy.csv"
-        for server in $BUSY_SERVERS; do
-            busy_server "$server"
-        done
-        python3 benchmarks/busy_summary.py "$OUT/busy.csv" | tee "$OUT/busy.md"
+        if [[ ${SKIP_BUSY_RUNS:-0} != 1 ]]; then
+            for server in $BUSY_SERVERS; do
+                busy_server "$server"
+            done
+            python3 benchmarks/busy_summary.py "$OUT/busy.csv" | tee "$OUT/busy.md"
+        fi
+        [[ $BUSY_AB_ROUNDS -gt 0 ]] && busy_ab
     fi
 fi
 

@@ -265,8 +265,6 @@ public final class NetcodeServer implements AutoCloseable {
         for (Shard shard : newShards) {
             shard.loop.start();
         }
-        log.info("netcode server on {}: {} shards on one port (SO_REUSEPORT), {} slots between them",
-                newShards[0].machine.localAddress(), count, maxClients);
     }
 
 

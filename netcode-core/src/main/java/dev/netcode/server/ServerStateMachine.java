@@ -1040,12 +1040,12 @@ public final class ServerStateMachine implements Transport.DatagramHandler, Auto
         return drops;
     }
 
-    /** Datagrams received; exact on the server's thread, as of the last update elsewhere. */
+    /** Datagrams received, exact; call on the server's thread (other threads read {@link ServerStatistics}). */
     public long packetsReceived() {
         return packetsReceived.get() + unpublishedReceived;
     }
 
-    /** Datagrams sent; exact on the server's thread, as of the last update elsewhere. */
+    /** Datagrams sent, exact; call on the server's thread (other threads read {@link ServerStatistics}). */
     public long packetsSent() {
         return packetsSent.get() + unpublishedSent;
     }

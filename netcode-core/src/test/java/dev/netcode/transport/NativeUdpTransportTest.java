@@ -288,20 +288,23 @@ class NativeUdpTransportTest {
     @Test
     void wakeupEndsAWaitFromAnotherThread() throws Exception {
         NativeUdpTransport a = bind("127.0.0.1:0");
-        Thread waker = new Thread(() -> {
+        Thread waiter = new Thread(() -> {
             try {
-                Thread.sleep(100);
+                a.awaitDatagram(60_000);
             }
             catch (InterruptedException ex) {
-                return;
+                Thread.currentThread().interrupt();
             }
-            a.wakeup();
         });
-        long start = System.nanoTime();
-        waker.start();
-        a.awaitDatagram(30_000);
-        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(10_000);
-        waker.join();
+        waiter.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!inNativeWait(waiter) && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(inNativeWait(waiter)).as("the waiter is in poll").isTrue();
+        a.wakeup();
+        waiter.join(10_000);
+        assertThat(waiter.isAlive()).as("the waiter returned long before its 60 s").isFalse();
     }
 
     @Test

@@ -11,14 +11,17 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.netcode.Bytes;
 import dev.netcode.address.NetcodeAddress;
+import dev.netcode.transport.UdpTransport;
 import dev.netcode.transport.UpdateLoop;
 
 /**
@@ -141,6 +144,69 @@ class EpollTransportSendTest {
         finally {
             loop.stop(5_000);
             receivers.forEach(DatagramSocket::close);
+        }
+    }
+
+    /** As on the other transports: a datagram longer than the receive buffer is handed over cut to it, so the reader rejects it. */
+    @Test
+    void anOversizeDatagramIsHandedOverCutToTheReceiveBuffer() throws Exception {
+        EpollTransport transport = EpollTransport.bind(NetcodeAddress.parse("127.0.0.1:0"));
+        List<Integer> lengths = new CopyOnWriteArrayList<>();
+        UpdateLoop loop = transport.newLoop("epoll-truncation-test", 0.0,
+                now -> transport.receive((from, buf, offset, length) -> lengths.add(length), 64),
+                () -> Double.POSITIVE_INFINITY, transport::close);
+        try (DatagramSocket sender = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            loop.start();
+            InetSocketAddress target = new InetSocketAddress("127.0.0.1", transport.localAddress().port());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            // UDP may drop: send again until one has arrived.
+            while (lengths.isEmpty() && System.nanoTime() < deadline) {
+                sender.send(new DatagramPacket(new byte[2_000], 2_000, target));
+                waitUntil(() -> !lengths.isEmpty(), 200);
+            }
+            assertThat(lengths).isNotEmpty().containsOnly(UdpTransport.RECEIVE_BUFFER_BYTES);
+        }
+        finally {
+            loop.stop(5_000);
+        }
+    }
+
+    /** As on the other transports: a send the socket cannot make is counted, and the rest of the batch still goes. */
+    @Test
+    void anIpv6DestinationOnAnIpv4SocketIsCountedAndTheRestOfTheBatchStillGoes() throws Exception {
+        EpollTransport transport = EpollTransport.bind(NetcodeAddress.parse("127.0.0.1:0"));
+        UpdateLoop loop = transport.newLoop("epoll-wrong-family-test", 0.0, now -> {
+        }, () -> Double.POSITIVE_INFINITY, transport::close);
+        try (DatagramSocket receiver = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            receiver.setSoTimeout(200);
+            loop.start();
+            NetcodeAddress good = NetcodeAddress.parse("127.0.0.1:" + receiver.getLocalPort());
+            BitSet seen = new BitSet();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            int sequence = 0;
+            while (seen.isEmpty() && System.nanoTime() < deadline) {
+                int s = sequence++;
+                onLoop(loop, () -> {
+                    byte[] wrong = datagram(0, s, lengthOf(s));
+                    transport.send(NetcodeAddress.parse("[::1]:9"), wrong, 0, wrong.length);
+                    byte[] right = datagram(0, s, lengthOf(s));
+                    transport.send(good, right, 0, right.length);
+                });
+                drain(receiver, 0, seen);
+            }
+            assertThat(seen.isEmpty()).as("the IPv4 send after the IPv6 one arrived").isFalse();
+            waitUntil(() -> transport.sendErrors() >= 1, 5_000);
+            assertThat(transport.sendErrors()).as("failed sends counted").isBetween(1L, (long) sequence);
+        }
+        finally {
+            loop.stop(5_000);
+        }
+    }
+
+    private static void waitUntil(BooleanSupplier condition, long timeoutMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
         }
     }
 }

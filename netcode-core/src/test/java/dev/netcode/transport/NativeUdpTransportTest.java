@@ -407,22 +407,4 @@ class NativeUdpTransportTest {
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.US_ASCII);
     }
-
-    private record Received(NetcodeAddress from, byte[] data) {
-
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof Received that && from.equals(that.from) && Arrays.equals(data, that.data);
-        }
-
-        @Override
-        public int hashCode() {
-            return 31 * from.hashCode() + Arrays.hashCode(data);
-        }
-
-        @Override
-        public String toString() {
-            return from + " " + Arrays.toString(data);
-        }
-    }
 }

@@ -73,8 +73,11 @@ public final class UdpTransport implements Transport {
     /** The largest socket buffer size that may be asked for (Linux doubles the value in an int). */
     public static final int MAX_REQUESTED_SOCKET_BUFFER_BYTES = 1024 * 1024 * 1024;
 
-    /** Of the sender cache; a server sees at most a few thousand distinct peers between clears. */
-    static final int ADDRESS_CACHE_LIMIT = 4096;
+    /**
+     * Of the sender cache of every UDP transport; a server sees at most a few thousand distinct peers between
+     * clears.
+     */
+    public static final int ADDRESS_CACHE_LIMIT = 4096;
 
     /** Errors in one {@link #receive} call after which it gives up until the next call. */
     static final int MAX_RECEIVE_ERRORS_PER_CALL = 16;

@@ -82,9 +82,6 @@ public final class EpollTransport implements Transport {
      */
     static final int POOLED_SENDS = MAX_UNFLUSHED_SENDS;
 
-    /** Of the sender cache; as in {@link UdpTransport}. */
-    static final int ADDRESS_CACHE_LIMIT = 4096;
-
     private static final Logger log = LoggerFactory.getLogger(EpollTransport.class);
 
     private final EventLoopGroup group;
@@ -366,7 +363,7 @@ public final class EpollTransport implements Transport {
     private NetcodeAddress addressOf(InetSocketAddress source) {
         NetcodeAddress address = sourceCache.get(source);
         if (address == null) {
-            if (sourceCache.size() >= ADDRESS_CACHE_LIMIT) {
+            if (sourceCache.size() >= UdpTransport.ADDRESS_CACHE_LIMIT) {
                 sourceCache.clear();
             }
             address = NetcodeAddress.of(source);

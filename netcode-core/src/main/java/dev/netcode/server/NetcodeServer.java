@@ -1,5 +1,6 @@
 package dev.netcode.server;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -141,7 +142,8 @@ public final class NetcodeServer implements AutoCloseable {
 
     private NetcodeServer(ServerConfig config, TransportProvider provider, NetcodeAddress bindAddress,
             int socketBufferBytes, int maxClients) {
-        this(config, () -> provider.bind(bindAddress, new TransportOptions(socketBufferBytes, false)), provider,
+        this(config, () -> provider.bind(bindAddress,
+                new TransportOptions(socketBufferBytes, false, config.receiveCoalescing())), provider,
                 bindAddress, socketBufferBytes, maxClients);
     }
 
@@ -208,7 +210,7 @@ public final class NetcodeServer implements AutoCloseable {
      */
     private static NetcodeAddress unsharedPort(NetcodeAddress address) {
         try (UdpTransport probe = UdpTransport.bind(address,
-                new TransportOptions(UdpTransport.MIN_REQUESTED_SOCKET_BUFFER_BYTES, false))) {
+                new TransportOptions(UdpTransport.MIN_REQUESTED_SOCKET_BUFFER_BYTES, false, Duration.ZERO))) {
             return address.withPort(probe.localAddress().port());
         }
     }
@@ -219,7 +221,7 @@ public final class NetcodeServer implements AutoCloseable {
      * loop, all sharing one slot table and one token history (carried over from the last run, as one server's is).
      */
     private void startShards(int count) {
-        TransportOptions options = new TransportOptions(socketBufferBytes, true);
+        TransportOptions options = new TransportOptions(socketBufferBytes, true, config.receiveCoalescing());
         ClientIndexSpace newIndexSpace = new ClientIndexSpace(maxClients);
         int historyCapacity = ServerConfig.tokenHistoryCapacity(maxClients);
         ConnectTokenHistory history = shards.length > 0

@@ -51,6 +51,7 @@ public final class NativeUdpTransport implements Transport {
     private final NetcodeAddress localAddress;
     private final boolean dualStack;
     private final SocketBufferSizes socketBuffers;
+    private final ReceiveCoalescing coalescing;
 
     /** Guards the descriptors' lifetime: {@link #closed}, {@link #waiting}, closing them. */
     private final Object lifecycle = new Object();
@@ -76,13 +77,15 @@ public final class NativeUdpTransport implements Transport {
     private volatile long receiveErrors;
     private volatile long truncatedDatagrams;
 
-    private NativeUdpTransport(int[] opened, NetcodeAddress bindAddress, boolean dualStack, int requestedBufferBytes) {
+    private NativeUdpTransport(int[] opened, NetcodeAddress bindAddress, boolean dualStack, int requestedBufferBytes,
+            ReceiveCoalescing coalescing) {
         this.fd = opened[0];
         this.wakeFd = opened[1];
         this.socketFamily = bindAddress.isIpv6() ? 6 : 4;
         this.localAddress = bindAddress.withPort(opened[2]);
         this.dualStack = dualStack;
         this.socketBuffers = new SocketBufferSizes(requestedBufferBytes, opened[3], opened[4]);
+        this.coalescing = coalescing;
     }
 
     /** Whether this transport can bind here: Linux, with netcode's native UDP library loaded. */
@@ -121,7 +124,8 @@ public final class NativeUdpTransport implements Transport {
                     cause);
         }
         boolean dualStack = ip.length == 16 && Arrays.equals(ip, new byte[16]);
-        NativeUdpTransport transport = new NativeUdpTransport(opened, bindAddress, dualStack, bufferBytes);
+        NativeUdpTransport transport = new NativeUdpTransport(opened, bindAddress, dualStack, bufferBytes,
+                options.newReceiveCoalescing());
         log.debug("netcode native UDP transport bound to {}{}", transport.localAddress,
                 dualStack ? " (dual-stack IPv6/IPv4)" : "");
         return transport;
@@ -252,9 +256,11 @@ public final class NativeUdpTransport implements Transport {
             }
             count += received;
             if (received < asked) {
-                break;
+                coalescing.afterReceive(count, true);
+                return count;
             }
         }
+        coalescing.afterReceive(count, false);
         return count;
     }
 
@@ -262,6 +268,9 @@ public final class NativeUdpTransport implements Transport {
     public void awaitDatagram(long timeoutMillis) throws InterruptedException {
         if (Thread.interrupted()) {
             throw new InterruptedException();
+        }
+        if (coalescing.pause(timeoutMillis)) {
+            return;
         }
         synchronized (lifecycle) {
             if (closed) {
@@ -291,6 +300,7 @@ public final class NativeUdpTransport implements Transport {
 
     @Override
     public void wakeup() {
+        coalescing.wakeup();
         synchronized (lifecycle) {
             if (!closed) {
                 NativeUdp.wakeup(wakeFd);
@@ -325,6 +335,7 @@ public final class NativeUdpTransport implements Transport {
                 return;
             }
             closed = true;
+            coalescing.wakeup();
             if (waiting) {
                 // The waiter closes the descriptors when it returns: they must outlive its poll.
                 NativeUdp.wakeup(wakeFd);

@@ -14,6 +14,7 @@ import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.UnsupportedAddressTypeException;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -89,6 +90,7 @@ public final class UdpTransport implements Transport {
     private final NetcodeAddress localAddress;
     private final boolean dualStack;
     private final SocketBufferSizes socketBuffers;
+    private final ReceiveCoalescing coalescing;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private final ByteBuffer receiveBuffer = ByteBuffer.allocateDirect(RECEIVE_BUFFER_BYTES);
@@ -104,12 +106,13 @@ public final class UdpTransport implements Transport {
     private volatile long receiveErrors;
 
     private UdpTransport(DatagramChannel channel, Selector selector, NetcodeAddress localAddress, boolean dualStack,
-            SocketBufferSizes socketBuffers) {
+            SocketBufferSizes socketBuffers, ReceiveCoalescing coalescing) {
         this.channel = channel;
         this.selector = selector;
         this.localAddress = localAddress;
         this.dualStack = dualStack;
         this.socketBuffers = socketBuffers;
+        this.coalescing = coalescing;
     }
 
     /**
@@ -135,7 +138,7 @@ public final class UdpTransport implements Transport {
      *         not local, IPv6 unavailable); the message names the address
      */
     public static UdpTransport bind(NetcodeAddress bindAddress, int socketBufferBytes) {
-        return bind(bindAddress, new TransportOptions(socketBufferBytes, false));
+        return bind(bindAddress, new TransportOptions(socketBufferBytes, false, Duration.ZERO));
     }
 
     /**
@@ -169,7 +172,7 @@ public final class UdpTransport implements Transport {
             channel.register(selector, SelectionKey.OP_READ);
             int port = ((InetSocketAddress) channel.getLocalAddress()).getPort();
             UdpTransport transport = new UdpTransport(channel, selector, bindAddress.withPort(port), dualStack,
-                    new SocketBufferSizes(socketBufferBytes, receiveBytes, sendBytes));
+                    new SocketBufferSizes(socketBufferBytes, receiveBytes, sendBytes), options.newReceiveCoalescing());
             log.debug("netcode UDP transport bound to {}{}", transport.localAddress, dualStack ? " (dual-stack IPv6/IPv4)" : "");
             return transport;
         }
@@ -313,13 +316,15 @@ public final class UdpTransport implements Transport {
                 continue;
             }
             if (source == null) {
-                break;
+                coalescing.afterReceive(count, true);
+                return count;
             }
             int length = receiveBuffer.flip().remaining();
             receiveBuffer.get(receiveBytes, 0, length);
             handler.onDatagram(addressOf(source), receiveBytes, 0, length);
             count++;
         }
+        coalescing.afterReceive(count, false);
         return count;
     }
 
@@ -328,7 +333,7 @@ public final class UdpTransport implements Transport {
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
-        if (closed.get()) {
+        if (closed.get() || coalescing.pause(timeoutMillis)) {
             return;
         }
         try {
@@ -354,6 +359,7 @@ public final class UdpTransport implements Transport {
 
     @Override
     public void wakeup() {
+        coalescing.wakeup();
         if (!closed.get()) {
             selector.wakeup();
         }
@@ -376,6 +382,7 @@ public final class UdpTransport implements Transport {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        coalescing.wakeup();
         closeQuietly(channel);
         closeQuietly(selector);
         log.debug("netcode UDP transport on {} closed", localAddress);

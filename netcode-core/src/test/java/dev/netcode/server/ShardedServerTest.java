@@ -240,7 +240,7 @@ class ShardedServerTest {
 
         // Nor may a stray SO_REUSEPORT socket take a port first and share it with the shards.
         try (UdpTransport stray = UdpTransport.bind(NetcodeAddress.parse("127.0.0.1:0"),
-                new TransportOptions(UdpTransport.SOCKET_BUFFER_BYTES, true))) {
+                TransportOptions.defaults().withReusePort(true))) {
             NetcodeServer sharing = new NetcodeServer(second, stray.localAddress(), 4);
             assertThatThrownBy(sharing::start).isInstanceOf(UncheckedIOException.class)
                     .hasMessageContaining(stray.localAddress().toString());

@@ -7,6 +7,7 @@ import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -313,7 +314,7 @@ class NativeUdpTransportTest {
         UdpTransport jdk = UdpTransport.bind(NetcodeAddress.parse("127.0.0.1:0"));
         opened.add(jdk);
         assertThat(a.socketBuffers()).isEqualTo(jdk.socketBuffers());
-        assertThatThrownBy(() -> NativeUdpTransport.bind(NetcodeAddress.parse("127.0.0.1:0"), new TransportOptions(10, false)))
+        assertThatThrownBy(() -> NativeUdpTransport.bind(NetcodeAddress.parse("127.0.0.1:0"), new TransportOptions(10, false, Duration.ZERO)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("got 10");
     }
 

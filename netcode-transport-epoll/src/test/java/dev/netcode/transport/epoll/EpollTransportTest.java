@@ -4,6 +4,7 @@ import java.io.UncheckedIOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -146,7 +147,7 @@ class EpollTransportTest {
     @ParameterizedTest(name = "{0} bytes asked for")
     @CsvSource({ "4194304", "65536", "1300" })
     void reportsTheSocketBuffersGrantedAsTheJdkTransportDoes(int requested) {
-        TransportOptions options = new TransportOptions(requested, false);
+        TransportOptions options = new TransportOptions(requested, false, Duration.ZERO);
         SocketBufferSizes onNio;
         try (UdpTransport nio = UdpTransport.bind(LOCALHOST_ANY_PORT, options)) {
             onNio = nio.socketBuffers();

@@ -63,7 +63,8 @@ import dev.netcode.transport.TransportSelection;
 final class EchoServerCommand implements Command {
 
     private static final Set<String> ONCE = Stream.concat(Stream.of("bind", "public", "key", "key-file", "protocol",
-            "max-clients", "seconds", "warm-up", "transport", "shards", "region", "server-id"), DirectoryFlags.FLAGS.stream())
+            "max-clients", "seconds", "warm-up", "transport", "shards", "receive-coalescing", "region",
+            "server-id"), DirectoryFlags.FLAGS.stream())
             .collect(Collectors.toUnmodifiableSet());
     private static final Set<String> SWITCHES = Set.of("reliable", "channels");
 
@@ -82,7 +83,7 @@ final class EchoServerCommand implements Command {
         return """
                 usage: netcode-cli server --bind ADDR [--public ADDR] [--key-file FILE | --key K] --protocol P
                                           --max-clients N --seconds T [--warm-up MS] [--transport T] [--shards N]
-                                          [--reliable | --channels]
+                                          [--receive-coalescing US] [--reliable | --channels]
                                           [--directory redis://HOST:PORT [--key-prefix P] [--region R]
                                           [--server-id ID]]
                   --bind ADDR        local address to bind (port 0 picks a free port, printed on the 'listening' line)
@@ -101,6 +102,10 @@ final class EchoServerCommand implements Command {
                                      and epoll fail where they cannot run
                   --shards N         event loops (threads, one socket each on the one port, SO_REUSEPORT) the
                                      clients are spread over, 1..%8$d (default 1); not with --channels
+                  --receive-coalescing US
+                                     after a receive that emptied a busy socket, wait US microseconds before the
+                                     next, so that datagrams are taken in batches, 0..%9$d (default %10$d; 0 off;
+                                     native and nio)
                   --reliable         payloads are 'reliable' datagrams (C library reliable 1.0: acks, fragments);
                                      every packet delivered is echoed as a new reliable packet to its sender
                   --channels         payloads carry messages on four channels, one per delivery mode (%3$s,
@@ -116,7 +121,8 @@ final class EchoServerCommand implements Command {
                           [messages_in=N messages_out=N messages_refused=N]""".formatted(ServerConfig.MAX_CLIENTS_LIMIT,
                 Args.keyUsage("the private key shared with the token minter", 19), EchoChannels.names(),
                 DirectoryFlags.usage(19), ServerAnnouncement.MAX_ID_LENGTH, ServerConfig.MAX_WARM_UP.toMillis(),
-                ServerConfig.DEFAULT_WARM_UP.toMillis(), ServerConfig.MAX_SHARDS);
+                ServerConfig.DEFAULT_WARM_UP.toMillis(), ServerConfig.MAX_SHARDS,
+                ServerConfig.MAX_RECEIVE_COALESCING.toNanos() / 1000, ServerConfig.DEFAULT_RECEIVE_COALESCING.toNanos() / 1000);
     }
 
     @Override
@@ -133,6 +139,9 @@ final class EchoServerCommand implements Command {
                 (int) ServerConfig.DEFAULT_WARM_UP.toMillis());
         TransportSelection transport = transport(args);
         int shards = args.intIn("shards", 1, ServerConfig.MAX_SHARDS, 1);
+        int coalescingMicros = args.intIn("receive-coalescing", 0,
+                (int) (ServerConfig.MAX_RECEIVE_COALESCING.toNanos() / 1000),
+                (int) (ServerConfig.DEFAULT_RECEIVE_COALESCING.toNanos() / 1000));
         if (publicAddress == null && bind.toInetAddress().isAnyLocalAddress()) {
             throw new UsageException("--bind " + bind + " is a wildcard address: give --public with the address clients"
                     + " reach this server at (the one connect tokens list)");
@@ -157,7 +166,8 @@ final class EchoServerCommand implements Command {
                 .eventHandler(channelEcho == null ? echo : channelEcho.handler())
                 .warmUp(Duration.ofMillis(warmUpMillis))
                 .transport(transport)
-                .shards(shards);
+                .shards(shards)
+                .receiveCoalescing(Duration.ofNanos(coalescingMicros * 1000L));
         if (publicAddress != null) {
             config.serverAddress(publicAddress);
         }

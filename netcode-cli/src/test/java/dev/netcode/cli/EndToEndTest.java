@@ -9,6 +9,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.netcode.address.NetcodeAddress;
 import dev.netcode.transport.NativeUdpTransport;
@@ -65,9 +67,11 @@ class EndToEndTest {
         }
     }
 
-    @Test
-    void transportNioPinsTheJdkTransportAndItEchoes() throws Exception {
-        try (EchoServerProcess server = new EchoServerProcess(4, 30, "--transport", "nio")) {
+    @ParameterizedTest
+    @ValueSource(strings = { "0", "250", "10000" })
+    void transportNioPinsTheJdkTransportAndItEchoesWhateverItsReceiveCoalescing(String micros) throws Exception {
+        try (EchoServerProcess server = new EchoServerProcess(4, 30, "--transport", "nio", "--receive-coalescing",
+                micros)) {
             assertThat(EchoServerProcess.field(server.out.lines().get(0), "transport")).isEqualTo("nio");
             Path token = mintToken(server, 7, server.address);
             CliRun client = CliRun.of("client", "--token", token.toString(), "--payloads", "5", "--payload-bytes", "8",

@@ -157,6 +157,10 @@ class NetcodeCliTest {
                 Arguments.of("server positional argument", with(serverArgs(), "extra"), "unexpected argument"),
                 Arguments.of("server negative warm-up", with(serverArgs(), "--warm-up", "-1"), "--warm-up"),
                 Arguments.of("server warm-up too long", with(serverArgs(), "--warm-up", "10001"), "--warm-up"),
+                Arguments.of("server receive coalescing too long", with(serverArgs(), "--receive-coalescing", "10001"),
+                        "--receive-coalescing"),
+                Arguments.of("server negative receive coalescing", with(serverArgs(), "--receive-coalescing", "-1"),
+                        "--receive-coalescing"),
                 // client
                 Arguments.of("client missing --token", List.of("client", "--payloads", "1", "--payload-bytes", "10",
                         "--seconds", "1"), "--token"),

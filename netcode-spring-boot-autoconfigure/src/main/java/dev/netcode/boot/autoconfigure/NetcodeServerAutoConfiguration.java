@@ -47,7 +47,8 @@ public final class NetcodeServerAutoConfiguration {
                 .serverAddresses(publicAddresses)
                 .maxConnectTokenLifetime(NetcodeSettings.restartRuleLifetimeSeconds(properties))
                 .warmUp(NetcodeSettings.warmUp(properties))
-                .transport(NetcodeSettings.transport(properties));
+                .transport(NetcodeSettings.transport(properties))
+                .receiveCoalescing(NetcodeSettings.receiveCoalescing(properties));
         // With channels, the message layer takes every payload and hands the listener dispatcher messages.
         MessageServer messages = messageServer.getIfAvailable();
         if (messages != null) {

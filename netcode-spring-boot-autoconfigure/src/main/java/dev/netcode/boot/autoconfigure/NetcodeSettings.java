@@ -125,6 +125,18 @@ final class NetcodeSettings {
         return warmUp;
     }
 
+    /** {@code netcode.server.receive-coalescing}: 0 (off) to {@link ServerConfig#MAX_RECEIVE_COALESCING}. */
+    static Duration receiveCoalescing(NetcodeProperties properties) {
+        Duration window = properties.getServer().getReceiveCoalescing();
+        if (window == null || window.isNegative() || window.compareTo(ServerConfig.MAX_RECEIVE_COALESCING) > 0) {
+            throw new InvalidNetcodePropertyException("netcode.server.receive-coalescing",
+                    window == null ? "" : text(window), "it is the latency the server may add to a datagram",
+                    "a duration from 0 (off) to " + ServerConfig.MAX_RECEIVE_COALESCING.toMillis()
+                            + "ms (for example 250us)");
+        }
+        return window;
+    }
+
     /**
      * {@code netcode.server.transport}, checked here (the server resolves it again when made) so that native or epoll
      * where it cannot run fails naming the property.
@@ -268,7 +280,10 @@ final class NetcodeSettings {
         if (value.getNano() == 0) {
             return value.getSeconds() + "s";
         }
-        return value.getNano() % 1_000_000 == 0 ? value.toMillis() + "ms" : value.toString();
+        if (value.getNano() % 1_000_000 == 0) {
+            return value.toMillis() + "ms";
+        }
+        return value.getNano() % 1_000 == 0 ? value.toNanos() / 1_000 + "us" : value.toString();
     }
 
     private static NetcodeAddress parse(String property, String text) {

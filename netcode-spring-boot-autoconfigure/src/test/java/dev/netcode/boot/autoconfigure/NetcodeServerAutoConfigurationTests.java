@@ -105,6 +105,25 @@ class NetcodeServerAutoConfigurationTests {
     }
 
     @Test
+    void receiveCoalescingIsAQuarterMillisecondByDefaultInMicrosecondsWithoutAUnitAndZeroTurnsItOff() {
+        contextRunner.run(context -> assertThat(context.getBean(NetcodeServer.class).config().receiveCoalescing())
+                .isEqualTo(Duration.ofNanos(250_000)));
+        contextRunner.withPropertyValues("netcode.server.receive-coalescing=100").run(context -> assertThat(
+                context.getBean(NetcodeServer.class).config().receiveCoalescing()).isEqualTo(Duration.ofNanos(100_000)));
+        contextRunner.withPropertyValues("netcode.server.receive-coalescing=0").run(context -> assertThat(
+                context.getBean(NetcodeServer.class).config().receiveCoalescing()).isZero());
+    }
+
+    @Test
+    void receiveCoalescingAboveTenMillisecondsFailsStartUp() {
+        contextRunner.withPropertyValues("netcode.server.receive-coalescing=10001us").run(context -> {
+            FailureAnalysis analysis = NetcodeAutoConfigurationTests.invalidPropertyAnalysis(context);
+            assertThat(analysis.getDescription()).contains("'10001us'", "netcode.server.receive-coalescing", "latency");
+            assertThat(analysis.getAction()).contains("a duration from 0 (off) to 10ms");
+        });
+    }
+
+    @Test
     void publicAddressesAreWhatTheServerChecksTokensAgainst() {
         // Public addresses need a fixed bind port (port 0 is refused with them): take a free one.
         contextRunner.withPropertyValues("netcode.server.bind-address=0.0.0.0:" + freeUdpPort(),

@@ -120,7 +120,7 @@ def main_ab(path):
         values = sorted(values)
         return values[len(values) // 2] if values else None
 
-    per_echo, split, losses = {}, {}, {}
+    per_echo, split, losses, p50, p99 = {}, {}, {}, {}, {}
     for server in servers:
         mine = [r for r in rows if r["server"] == server and int(r["echoed"]) > 0]
         per_echo[server] = median([float(r["server_cpu_us_per_echo"]) for r in mine])
@@ -128,17 +128,22 @@ def main_ab(path):
         system = sum(float(r["system_s"]) for r in mine)
         split[server] = 100 * system / (user + system) if user + system else None
         losses[server] = max((float(r["loss_pct"]) for r in mine), default=None)
+        # Older busy-ab.csv files have no RTT columns.
+        p50[server] = median([number(r["rtt_p50_ms"]) for r in mine if number(r.get("rtt_p50_ms")) is not None])
+        p99[server] = median([number(r["rtt_p99_ms"]) for r in mine if number(r.get("rtt_p99_ms")) is not None])
     rounds = len({r["round"] for r in rows})
     c = per_echo.get("c")
     print()
     print(f"Interleaved: {rounds} rounds, every server up at once and loaded in turn.")
     print()
-    print("| server | CPU per echoed packet, median | of it in the kernel | worst loss of a round | C ÷ ours |")
-    print("|---|---:|---:|---:|---:|")
+    print("| server | CPU per echoed packet, median | of it in the kernel | worst loss of a round | RTT p50 / p99, median "
+          "| C ÷ ours |")
+    print("|---|---:|---:|---:|---:|---:|")
     for server in servers:
         ratio = fmt(c / per_echo[server] if c and per_echo[server] and server != "c" else None, "{:.2f}")
         print(f"| {server} | {fmt(per_echo[server], '{:.2f} µs')} | {fmt(split[server], '{:.0f} %')} "
-              f"| {fmt(losses[server], '{:.2f} %')} | {ratio} |")
+              f"| {fmt(losses[server], '{:.2f} %')} | {fmt(p50[server], '{:.2f}')} / {fmt(p99[server], '{:.2f} ms')} "
+              f"| {ratio} |")
     loads = [number(r["load_average"]) for r in rows if number(r["load_average"]) is not None]
     if loads:
         print()

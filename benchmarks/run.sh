@@ -40,6 +40,8 @@
 #                 'server --transport NAME' when it has it; without it nio is the CLI as is and epoll runs in
 #                 dev.netcode.benchmarks.TransportEchoServer on EPOLL_CLASSPATH, by default the epoll module's jar and
 #                 its Netty jars)
+#                 A name of ours with the suffix -nc (native-nc, nio-nc) runs that transport with receive coalescing off
+#                 (server --receive-coalescing 0), the behaviour before it existed
 #   BUSY_CLIENTS, BUSY_PAYLOAD  clients and payload bytes of every busy run (default 128, 200)
 #   BUSY_RATE     the equal load in payloads per second, all clients together (default 64000); BUSY_SECONDS its length
 #                 (default 10); BUSY_WARM_SECONDS the warm-up run before it at half the rate (default 5)
@@ -252,14 +254,18 @@ busy_build() {
 # busy_start SERVER LOG: starts SERVER (c, or a transport of ours) on $BUSY_PORT; sets busy_pid. Returns 1 when that
 # server cannot run here (said on stderr).
 busy_start() {
-    local server=$1 log=$2 ready=listening
+    local server=$1 log=$2 ready=listening coalescing=()
+    if [[ $server == *-nc ]]; then
+        server=${server%-nc}
+        coalescing=(--receive-coalescing 0)
+    fi
     if [[ $server == c ]]; then
         "$BUSY_BIN/c_busy_server" "127.0.0.1:$BUSY_PORT" 0 "$C_IDLE" >"$log" 2>&1 &
         ready=ready
     elif [[ $CLI_HAS_TRANSPORT == 1 ]]; then
         # shellcheck disable=SC2086 # SERVER_JAVA_OPTS is a list of options
         java ${SERVER_JAVA_OPTS:-} -jar "$SERVER_CLI_JAR" server --bind "127.0.0.1:$BUSY_PORT" --key "$KEY" \
-            --protocol "$PROTOCOL" --max-clients 256 --seconds 0 --transport "$server" >"$log" 2>&1 &
+            --protocol "$PROTOCOL" --max-clients 256 --seconds 0 --transport "$server" "${coalescing[@]}" >"$log" 2>&1 &
     elif [[ $server == nio ]]; then
         # This CLI predates 'server --transport': NIO is its only transport.
         # shellcheck disable=SC2086
@@ -385,7 +391,8 @@ busy_ab() {
     trap 'for pid in "${busy_ab_pids[@]}"; do stop "$pid"; done' EXIT
     local ticks
     ticks=$(getconf CLK_TCK)
-    echo "round,server,echoed,loss_pct,user_s,system_s,server_cpu_us_per_echo,load_average" >"$OUT/busy-ab.csv"
+    echo "round,server,echoed,loss_pct,user_s,system_s,server_cpu_us_per_echo,load_average,rtt_p50_ms,rtt_p99_ms" \
+        >"$OUT/busy-ab.csv"
     for round in $(seq "$BUSY_AB_ROUNDS"); do
         for i in "${!servers[@]}"; do
             local before after line
@@ -398,8 +405,8 @@ busy_ab() {
                 for (f = 1; f <= NF; f++) { split($f, kv, "="); v[kv[1]] = kv[2] }
                 split(b, b2, " "); split(a, a2, " ")
                 usr = (a2[1] - b2[1]) / t; sys = (a2[2] - b2[2]) / t
-                printf "%d,%s,%d,%s,%.2f,%.2f,%.2f,%s\n", r, s, v["echoed"], v["loss"], usr, sys,
-                    (v["echoed"] > 0 ? 1e6 * (usr + sys) / v["echoed"] : 0), load
+                printf "%d,%s,%d,%s,%.2f,%.2f,%.2f,%s,%s,%s\n", r, s, v["echoed"], v["loss"], usr, sys,
+                    (v["echoed"] > 0 ? 1e6 * (usr + sys) / v["echoed"] : 0), load, v["rtt_p50_ms"], v["rtt_p99_ms"]
             }' <<<"$line" | tee -a "$OUT/busy-ab.csv"
         done
     done

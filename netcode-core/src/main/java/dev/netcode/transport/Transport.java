@@ -41,7 +41,9 @@ public interface Transport extends AutoCloseable {
 
     /**
      * Waits until a datagram may be available or {@code timeoutMillis} pass, whichever comes first.
-     * Transports without real I/O return at once.
+     * Transports without real I/O return at once. A transport bound with receive coalescing
+     * ({@link TransportOptions#receiveCoalescing()}) waits out its window instead after a receive that
+     * emptied a busy socket, however soon a datagram comes; {@link #wakeup} ends that wait too.
      */
     default void awaitDatagram(long timeoutMillis) throws InterruptedException {
     }

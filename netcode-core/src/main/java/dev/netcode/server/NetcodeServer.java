@@ -134,7 +134,7 @@ public final class NetcodeServer implements AutoCloseable {
      */
     public NetcodeServer(ServerConfig config, NetcodeAddress bindAddress, int maxClients, int socketBufferBytes) {
         // Resolved and checked now, not only when start() binds, so that a bad setting fails where the server is made.
-        this(config, TransportSelection.resolve(Objects.requireNonNull(config, "config").transport()),
+        this(config, providerOf(Objects.requireNonNull(config, "config")),
                 Objects.requireNonNull(bindAddress, "bindAddress"), UdpTransport.checkSocketBufferBytes(socketBufferBytes),
                 maxClients);
     }
@@ -143,6 +143,12 @@ public final class NetcodeServer implements AutoCloseable {
             int socketBufferBytes, int maxClients) {
         this(config, () -> provider.bind(bindAddress, new TransportOptions(socketBufferBytes, false)), provider,
                 bindAddress, socketBufferBytes, maxClients);
+    }
+
+    /** The config's own {@linkplain ServerConfig#transportProvider() provider}, else the one its selection resolves to. */
+    private static TransportProvider providerOf(ServerConfig config) {
+        TransportProvider given = config.transportProvider();
+        return given != null ? given : TransportSelection.resolve(config.transport());
     }
 
     /** Creates, binds and starts a UDP server. */

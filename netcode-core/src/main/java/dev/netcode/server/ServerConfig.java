@@ -10,6 +10,7 @@ import javax.security.auth.Destroyable;
 
 import dev.netcode.NetcodeProtocol;
 import dev.netcode.address.NetcodeAddress;
+import dev.netcode.transport.TransportProvider;
 import dev.netcode.transport.TransportSelection;
 
 /**
@@ -78,6 +79,7 @@ public final class ServerConfig implements Destroyable {
     private final LoopbackPacketSender loopbackPacketSender;
     private final Duration warmUp;
     private final TransportSelection transport;
+    private final TransportProvider transportProvider;
     private final int shards;
     private volatile boolean destroyed;
 
@@ -92,6 +94,7 @@ public final class ServerConfig implements Destroyable {
         this.loopbackPacketSender = builder.loopbackPacketSender;
         this.warmUp = builder.warmUp;
         this.transport = builder.transport;
+        this.transportProvider = builder.transportProvider;
         this.shards = builder.shards;
     }
 
@@ -167,6 +170,14 @@ public final class ServerConfig implements Destroyable {
         return transport;
     }
 
+    /**
+     * The provider a {@link NetcodeServer} made with a bind address binds instead of resolving {@link #transport()},
+     * or {@code null} (the default) to resolve it.
+     */
+    public TransportProvider transportProvider() {
+        return transportProvider;
+    }
+
     /** Event loops a {@link NetcodeServer} shards its clients over, see {@link Builder#shards(int)}; 1 by default. */
     public int shards() {
         return shards;
@@ -177,7 +188,7 @@ public final class ServerConfig implements Destroyable {
     public String toString() {
         return "ServerConfig[protocolId=0x" + Long.toHexString(protocolId) + ", serverAddresses=" + serverAddresses
                 + ", maxConnectTokenLifetime=" + maxConnectTokenLifetime + ", warmUp=" + warmUp + ", transport="
-                + transport.configValue() + ", shards=" + shards + "]";
+                + (transportProvider != null ? transportProvider.name() : transport.configValue()) + ", shards=" + shards + "]";
     }
 
     public static final class Builder {
@@ -192,6 +203,7 @@ public final class ServerConfig implements Destroyable {
         private LoopbackPacketSender loopbackPacketSender;
         private Duration warmUp = DEFAULT_WARM_UP;
         private TransportSelection transport = TransportSelection.AUTO;
+        private TransportProvider transportProvider;
         private int shards = 1;
 
         private Builder(long protocolId, byte[] privateKey) {
@@ -259,6 +271,16 @@ public final class ServerConfig implements Destroyable {
          */
         public Builder transport(TransportSelection selection) {
             this.transport = Objects.requireNonNull(selection, "selection");
+            return this;
+        }
+
+        /**
+         * A provider a {@link NetcodeServer} made with a bind address binds, whatever {@link #transport(TransportSelection)}
+         * selects: for a test kit that runs an application's server over a {@link dev.netcode.transport.SimulatedNetwork}
+         * without changing how the application builds it. {@code null} (the default) resolves the selection.
+         */
+        public Builder transportProvider(TransportProvider provider) {
+            this.transportProvider = provider;
             return this;
         }
 

@@ -46,6 +46,9 @@ public final class NetcodeTestClient implements AutoCloseable {
 
     private final NetcodeClient client;
 
+    /** The client's channels, or {@code null} for raw payloads. */
+    private final @Nullable MessageClient messages;
+
     /** What the server sent, per channel (one queue for raw payloads). */
     private final BlockingQueue<byte[]>[] received;
 
@@ -71,17 +74,18 @@ public final class NetcodeTestClient implements AutoCloseable {
         this.firstEvent = owner.eventCount();
         double startTime = (owner.simulation() != null) ? owner.simulation().now() : 0.0;
         if (channels != null) {
-            MessageClient messages = new MessageClient(channels, new ClientMessageHandler() {
+            this.messages = new MessageClient(channels, new ClientMessageHandler() {
 
                 @Override
                 public void onMessage(int channel, byte[] buf, int offset, int length) {
                     receive(channel, buf, offset, length);
                 }
             });
-            this.client = NetcodeClient.start(new ClientStateMachine(transport, messages, startTime));
-            messages.attach(this.client);
+            this.client = NetcodeClient.start(new ClientStateMachine(transport, this.messages, startTime));
+            this.messages.attach(this.client);
         }
         else {
+            this.messages = null;
             this.client = NetcodeClient.start(new ClientStateMachine(transport, new ClientEventHandler() {
 
                 @Override
@@ -111,7 +115,7 @@ public final class NetcodeTestClient implements AutoCloseable {
 
     /** Connected, and with channels the message connection up too. */
     private boolean connected() {
-        return client.state() == ClientState.CONNECTED && (channels == null || client.messages().isConnected());
+        return client.state() == ClientState.CONNECTED && (messages == null || messages.isConnected());
     }
 
     /** The client id in the connect token. */
@@ -149,7 +153,7 @@ public final class NetcodeTestClient implements AutoCloseable {
     public void send(String channel, byte[] message) {
         int id = channelId(channel);
         requireConnected("send on '" + channel + "'");
-        if (!client.messages().send(id, message)) {
+        if (!messages.send(id, message)) {
             throw failure("could not send on '" + channel + "'", "");
         }
         sentCount.incrementAndGet(id);

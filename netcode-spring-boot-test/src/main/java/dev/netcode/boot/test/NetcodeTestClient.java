@@ -59,7 +59,7 @@ public final class NetcodeTestClient implements AutoCloseable {
     /** Events before this one are another client's business. */
     private final int firstEvent;
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({ "unchecked", "rawtypes" })
     NetcodeTestClient(NetcodeTestClients owner, long clientId, Transport transport, @Nullable MessageConfig channels) {
         this.owner = owner;
         this.clientId = clientId;

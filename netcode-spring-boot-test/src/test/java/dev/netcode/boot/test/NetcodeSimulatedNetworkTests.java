@@ -41,7 +41,9 @@ class NetcodeSimulatedNetworkTests {
     @Test
     void theApplicationsServerRunsOnTheSimulatedNetworkAndItsListenerReplies() {
         assertThat(server.transportName()).isEqualTo("simulated");
+        double before = simulation.now();
         NetcodeTestClient player = clients.connect(42);
+        assertThat(simulation.now()).as("the handshake took simulated time").isGreaterThan(before);
         player.send("hello".getBytes(StandardCharsets.UTF_8));
         assertThat(new String(player.awaitPayload(), StandardCharsets.UTF_8)).isEqualTo("echo 42:hello");
         assertThat(simulation.network().delivered()).isPositive();

@@ -85,6 +85,7 @@ class NetcodeTestClientTests {
     void aDisconnectIsSeenByTheApplication() {
         NetcodeTestClient player = clients.connect(43);
         player.disconnect();
+        player.awaitState(ClientState.DISCONNECTED, Duration.ofSeconds(5));
         assertThat(player.awaitDisconnected(Duration.ofSeconds(5))).isEqualTo(ClientState.DISCONNECTED);
         NetcodeClientDisconnectedEvent event = player.awaitServerEvent(NetcodeClientDisconnectedEvent.class,
                 Duration.ofSeconds(5));
@@ -99,6 +100,9 @@ class NetcodeTestClientTests {
         assertThat(player.awaitPayload()).isNotNull();
         assertThatExceptionOfType(AssertionError.class).isThrownBy(() -> player.awaitPayload(Duration.ofMillis(300)))
                 .withMessage("client 44: no payload within 300 ms (state CONNECTED; 1 payloads sent, 1 received)");
+        assertThatExceptionOfType(AssertionError.class)
+                .isThrownBy(() -> player.awaitState(ClientState.DISCONNECTED, Duration.ofMillis(200)))
+                .withMessage("client 44: not DISCONNECTED within 200 ms (state CONNECTED)");
         assertThatExceptionOfType(AssertionError.class)
                 .isThrownBy(() -> player.awaitDisconnected(Duration.ofMillis(200)))
                 .withMessage("client 44: still connected after 200 ms (state CONNECTED)");

@@ -181,16 +181,6 @@ class NetcodeServerTest {
             }
 
             @Override
-            public boolean isAvailable() {
-                return true;
-            }
-
-            @Override
-            public String unavailabilityReason() {
-                return null;
-            }
-
-            @Override
             public Transport bind(NetcodeAddress address, TransportOptions options) {
                 return network.endpoint(address);
             }

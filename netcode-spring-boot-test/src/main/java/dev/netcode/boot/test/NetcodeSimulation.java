@@ -112,16 +112,6 @@ public final class NetcodeSimulation {
             }
 
             @Override
-            public boolean isAvailable() {
-                return true;
-            }
-
-            @Override
-            public String unavailabilityReason() {
-                return null;
-            }
-
-            @Override
             public Transport bind(NetcodeAddress address, TransportOptions options) {
                 return NetcodeSimulation.this.bind(address);
             }

@@ -11,6 +11,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.ApplicationListener;
 
 import dev.netcode.address.NetcodeAddress;
@@ -27,12 +28,12 @@ import dev.netcode.transport.TransportSelection;
  * the issuer's key, protocol id and server addresses too) and waits until the client is connected.
  * When the application runs channels ({@code netcode.channels}), the clients speak them. The bean of
  * {@link AutoConfigureNetcodeTestClient @AutoConfigureNetcodeTestClient}; every client it made is
- * closed after each test method.
+ * closed after each test method, and when the context closes.
  *
  * <p>It also records the application's {@link NetcodeClientEvent}s (connected, disconnected), which
  * a client's {@link NetcodeTestClient#awaitServerEvent} waits for.
  */
-public class NetcodeTestClients implements ApplicationListener<NetcodeClientEvent> {
+public class NetcodeTestClients implements ApplicationListener<NetcodeClientEvent>, DisposableBean {
 
     /** Client ids {@link #connect()} hands out count up from here, away from the small ids tests pick. */
     public static final long FIRST_CLIENT_ID = 1_000_001;
@@ -116,6 +117,12 @@ public class NetcodeTestClients implements ApplicationListener<NetcodeClientEven
             client.close();
         }
         clients.clear();
+    }
+
+    /** Closes the clients still open when the context closes (one a test made outside a test method). */
+    @Override
+    public void destroy() {
+        closeAll();
     }
 
     @Override

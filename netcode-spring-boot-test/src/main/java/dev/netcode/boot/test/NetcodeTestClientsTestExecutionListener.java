@@ -15,8 +15,9 @@ public class NetcodeTestClientsTestExecutionListener implements TestExecutionLis
 
     @Override
     public int getOrder() {
-        // After the listeners that may still use the clients, before the context is dirtied and closed.
-        return 1_900;
+        // After-test callbacks run in reverse order: this late order runs first, before a
+        // @DirtiesContext closes the context under clients that would keep their threads.
+        return Ordered.LOWEST_PRECEDENCE - 100;
     }
 
     @Override

@@ -40,7 +40,8 @@ import dev.netcode.transport.UdpTransport;
  * refusing every token the previous one saw.
  *
  * <p>A server made with a bind address binds the transport its config
- * {@linkplain ServerConfig#transport() selects} ({@link #transportName()} says which). On a transport
+ * {@linkplain ServerConfig#transport() selects}, or the config's own {@linkplain ServerConfig#transportProvider()
+ * provider} ({@link #transportName()} says which). On a transport
  * with a socket, every start logs at INFO the transport and the socket buffer sizes the OS granted,
  * and WARNs when either is below {@link #socketBufferBytesNeeded(int)} for the configured max
  * clients, naming the Linux sysctl that raises the limit.

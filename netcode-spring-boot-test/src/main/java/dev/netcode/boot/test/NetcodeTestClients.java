@@ -17,6 +17,7 @@ import org.springframework.context.ApplicationListener;
 import dev.netcode.address.NetcodeAddress;
 import dev.netcode.boot.listener.NetcodeClientEvent;
 import dev.netcode.boot.token.ConnectTokenIssuer;
+import dev.netcode.boot.token.IssuedConnectToken;
 import dev.netcode.message.MessageConfig;
 import dev.netcode.transport.Transport;
 import dev.netcode.transport.TransportOptions;
@@ -38,7 +39,9 @@ public class NetcodeTestClients implements ApplicationListener<NetcodeClientEven
     /** Client ids {@link #connect()} hands out count up from here, away from the small ids tests pick. */
     public static final long FIRST_CLIENT_ID = 1_000_001;
 
-    private static final NetcodeAddress LOOPBACK_ANY_PORT = NetcodeAddress.parse("127.0.0.1:0");
+    private static final NetcodeAddress IPV4_LOOPBACK_ANY_PORT = NetcodeAddress.parse("127.0.0.1:0");
+
+    private static final NetcodeAddress IPV6_LOOPBACK_ANY_PORT = NetcodeAddress.parse("[::1]:0");
 
     private final ConnectTokenIssuer issuer;
 
@@ -80,15 +83,19 @@ public class NetcodeTestClients implements ApplicationListener<NetcodeClientEven
      *         (of simulated time on the simulated network), saying in which state it ended
      */
     public NetcodeTestClient connect(long clientId, byte @Nullable [] userData) {
-        NetcodeTestClient client = new NetcodeTestClient(this, clientId, bind(), channels);
+        IssuedConnectToken token = issuer.issue(clientId, userData);
+        NetcodeTestClient client = new NetcodeTestClient(this, clientId, bind(token.servers()), channels);
         clients.add(client);
-        client.connect(issuer.issue(clientId, userData).token());
+        client.connect(token.token());
         return client;
     }
 
-    private Transport bind() {
-        return (simulation != null) ? simulation.bind(LOOPBACK_ANY_PORT)
-                : TransportSelection.resolve(TransportSelection.AUTO).bind(LOOPBACK_ANY_PORT, TransportOptions.defaults());
+    /** A socket on the loopback of the family the token's first server address is of, which the client tries first. */
+    private Transport bind(List<NetcodeAddress> serverAddresses) {
+        NetcodeAddress local = (!serverAddresses.isEmpty() && serverAddresses.get(0).isIpv6()) ? IPV6_LOOPBACK_ANY_PORT
+                : IPV4_LOOPBACK_ANY_PORT;
+        return (simulation != null) ? simulation.bind(local)
+                : TransportSelection.resolve(TransportSelection.AUTO).bind(local, TransportOptions.defaults());
     }
 
     /** The clients made since the last {@link #closeAll()}. */

@@ -29,7 +29,9 @@ import dev.netcode.transport.UpdateLoop;
  * what they send reaches the network when the server's loop next runs: the waits of a
  * {@link NetcodeTestClient} keep driving the loops at the current time (the clock stands still)
  * until the reply arrives or the wait's real-time timeout passes. A reply delayed by latency
- * arrives once the test has advanced the clock past it.
+ * arrives once the test has advanced the clock past it. Likewise a query another thread puts to the
+ * server ({@code NetcodeServer.call}, {@code snapshot()}) is answered when the test's thread next
+ * runs the loops.
  */
 public final class NetcodeSimulation {
 

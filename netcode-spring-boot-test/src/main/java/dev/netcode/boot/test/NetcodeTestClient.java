@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.jspecify.annotations.Nullable;
 
 import dev.netcode.boot.listener.NetcodeClientEvent;
+import dev.netcode.boot.token.IssuedConnectToken;
 import dev.netcode.client.ClientEventHandler;
 import dev.netcode.client.ClientState;
 import dev.netcode.client.ClientStateMachine;
@@ -101,15 +102,15 @@ public final class NetcodeTestClient implements AutoCloseable {
         received[queue].add(Arrays.copyOfRange(buf, offset, offset + length));
     }
 
-    void connect(byte[] connectToken) {
-        client.connect(connectToken);
+    void connect(IssuedConnectToken token) {
+        client.connect(token.token());
         boolean settled = owner.awaitHandshake(() -> connected() || client.state().isError(), DEFAULT_TIMEOUT);
         if (!connected()) {
             ClientState state = client.state();
             close();
             throw new AssertionError("client " + clientId + " did not connect to the game server: "
                     + (settled ? "it ended in state " + state : "still " + state + " after " + seconds(DEFAULT_TIMEOUT))
-                    + " (server addresses in its token: " + owner.serverAddresses() + ")");
+                    + " (server addresses in its token: " + token.servers() + ")");
         }
     }
 

@@ -86,7 +86,7 @@ public class NetcodeTestClients implements ApplicationListener<NetcodeClientEven
         IssuedConnectToken token = issuer.issue(clientId, userData);
         NetcodeTestClient client = new NetcodeTestClient(this, clientId, bind(token.servers()), channels);
         clients.add(client);
-        client.connect(token.token());
+        client.connect(token);
         return client;
     }
 
@@ -101,16 +101,6 @@ public class NetcodeTestClients implements ApplicationListener<NetcodeClientEven
     /** The clients made since the last {@link #closeAll()}. */
     public List<NetcodeTestClient> clients() {
         return List.copyOf(clients);
-    }
-
-    /** The addresses the issuer puts in tokens, for failure messages. */
-    String serverAddresses() {
-        try {
-            return issuer.serverAddresses().toString();
-        }
-        catch (RuntimeException ex) {
-            return "none: " + ex.getMessage();
-        }
     }
 
     /** The simulated network, or {@code null} on real UDP. */

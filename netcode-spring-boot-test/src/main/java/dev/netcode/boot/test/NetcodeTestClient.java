@@ -9,6 +9,8 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.netcode.boot.listener.NetcodeClientConnectedEvent;
+import dev.netcode.boot.listener.NetcodeClientDisconnectedEvent;
 import dev.netcode.boot.listener.NetcodeClientEvent;
 import dev.netcode.boot.token.IssuedConnectToken;
 import dev.netcode.client.ClientEventHandler;
@@ -35,6 +37,9 @@ public final class NetcodeTestClient implements AutoCloseable {
 
     /** The timeout of the waits without one. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+
+    /** How long {@link #close()} waits for the application's event about the client leaving. */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(1);
 
     /** Slot 0 of the counters for raw payloads; channel {@code i} uses slot {@code i}. */
     private static final int PAYLOADS = 0;
@@ -243,16 +248,15 @@ public final class NetcodeTestClient implements AutoCloseable {
     }
 
     /**
-     * The application's next {@code type} event ({@link dev.netcode.boot.listener.NetcodeClientConnectedEvent},
-     * {@link dev.netcode.boot.listener.NetcodeClientDisconnectedEvent}) about this client since it
+     * The application's first {@code type} event ({@link NetcodeClientConnectedEvent},
+     * {@link NetcodeClientDisconnectedEvent}) about this client since it
      * was made, waiting up to {@code timeout} for it to be published.
      *
      * @throws AssertionError if none is published in time
      */
     public <E extends NetcodeClientEvent> E awaitServerEvent(Class<E> type, Duration timeout) {
         NetcodeClientEvent[] found = new NetcodeClientEvent[1];
-        boolean published = owner.await(() -> (found[0] = owner.findEvent(firstEvent,
-                (event) -> type.isInstance(event) && event.getSession().clientId() == clientId)) != null, timeout);
+        boolean published = owner.await(() -> (found[0] = findEvent(type)) != null, timeout);
         if (!published) {
             throw failure("the application published no " + type.getSimpleName() + " for it within "
                     + seconds(timeout), "");
@@ -268,11 +272,22 @@ public final class NetcodeTestClient implements AutoCloseable {
     /** Disconnects cleanly if connected and frees the client's socket; done after every test anyway. */
     @Override
     public void close() {
+        boolean wasConnected = client.state() == ClientState.CONNECTED;
         client.close();
         if (owner.simulation() != null) {
             // Its disconnect packets went out as it closed; hand them to the server now.
             owner.simulation().runDue();
         }
+        if (wasConnected && findEvent(NetcodeClientConnectedEvent.class) != null) {
+            // The application publishes events: wait (briefly, without failing) for the one about this client
+            // leaving, so that a later client with the same id never takes it for its own.
+            owner.await(() -> findEvent(NetcodeClientDisconnectedEvent.class) != null, CLOSE_WAIT);
+        }
+    }
+
+    private @Nullable NetcodeClientEvent findEvent(Class<? extends NetcodeClientEvent> type) {
+        return owner.findEvent(firstEvent,
+                (event) -> type.isInstance(event) && event.getSession().clientId() == clientId);
     }
 
     private void requireConnected(String action) {

@@ -134,6 +134,19 @@ class NetcodeTestClientTests {
                 .withMessageContaining("server addresses in its token: [" + server.localAddress() + "]");
     }
 
+    @Test
+    @Order(8)
+    void aClientWithTheIdOfAClosedOneSeesOnlyTheEventsAboutItself() {
+        NetcodeTestClient first = clients.connect(47);
+        first.awaitServerEvent(NetcodeClientConnectedEvent.class, Duration.ofSeconds(5));
+        first.close();
+        NetcodeTestClient again = clients.connect(47);
+        assertThatExceptionOfType(AssertionError.class)
+                .isThrownBy(() -> again.awaitServerEvent(NetcodeClientDisconnectedEvent.class, Duration.ofMillis(300)));
+        assertThat(first.awaitServerEvent(NetcodeClientDisconnectedEvent.class, Duration.ofSeconds(5)).getReason())
+                .isEqualTo(DisconnectReason.CLIENT_DISCONNECT);
+    }
+
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }

@@ -41,7 +41,8 @@ import dev.netcode.transport.UdpTransport;
  * refusing every token the previous one saw.
  *
  * <p>A server made with a bind address binds the transport its config
- * {@linkplain ServerConfig#transport() selects} ({@link #transportName()} says which). On a transport
+ * {@linkplain ServerConfig#transport() selects}, or the config's own {@linkplain ServerConfig#transportProvider()
+ * provider} ({@link #transportName()} says which). On a transport
  * with a socket, every start logs at INFO the transport and the socket buffer sizes the OS granted,
  * and WARNs when either is below {@link #socketBufferBytesNeeded(int)} for the configured max
  * clients, naming the Linux sysctl that raises the limit.
@@ -135,7 +136,7 @@ public final class NetcodeServer implements AutoCloseable {
      */
     public NetcodeServer(ServerConfig config, NetcodeAddress bindAddress, int maxClients, int socketBufferBytes) {
         // Resolved and checked now, not only when start() binds, so that a bad setting fails where the server is made.
-        this(config, TransportSelection.resolve(Objects.requireNonNull(config, "config").transport()),
+        this(config, providerOf(Objects.requireNonNull(config, "config")),
                 Objects.requireNonNull(bindAddress, "bindAddress"), UdpTransport.checkSocketBufferBytes(socketBufferBytes),
                 maxClients);
     }
@@ -145,6 +146,12 @@ public final class NetcodeServer implements AutoCloseable {
         this(config, () -> provider.bind(bindAddress,
                 new TransportOptions(socketBufferBytes, false, config.receiveCoalescing())), provider,
                 bindAddress, socketBufferBytes, maxClients);
+    }
+
+    /** The config's own {@linkplain ServerConfig#transportProvider() provider}, else the one its selection resolves to. */
+    private static TransportProvider providerOf(ServerConfig config) {
+        TransportProvider given = config.transportProvider();
+        return given != null ? given : TransportSelection.resolve(config.transport());
     }
 
     /** Creates, binds and starts a UDP server. */

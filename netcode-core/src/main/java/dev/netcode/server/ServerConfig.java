@@ -11,6 +11,7 @@ import javax.security.auth.Destroyable;
 
 import dev.netcode.NetcodeProtocol;
 import dev.netcode.address.NetcodeAddress;
+import dev.netcode.transport.TransportProvider;
 import dev.netcode.transport.TransportSelection;
 
 /**
@@ -88,6 +89,7 @@ public final class ServerConfig implements Destroyable {
     private final LoopbackPacketSender loopbackPacketSender;
     private final Duration warmUp;
     private final TransportSelection transport;
+    private final TransportProvider transportProvider;
     private final int shards;
     private final Duration receiveCoalescing;
     private volatile boolean destroyed;
@@ -103,6 +105,7 @@ public final class ServerConfig implements Destroyable {
         this.loopbackPacketSender = builder.loopbackPacketSender;
         this.warmUp = builder.warmUp;
         this.transport = builder.transport;
+        this.transportProvider = builder.transportProvider;
         this.shards = builder.shards;
         this.receiveCoalescing = builder.receiveCoalescing;
     }
@@ -179,6 +182,14 @@ public final class ServerConfig implements Destroyable {
         return transport;
     }
 
+    /**
+     * The provider a {@link NetcodeServer} made with a bind address binds instead of resolving {@link #transport()},
+     * or {@code null} (the default) to resolve it.
+     */
+    public TransportProvider transportProvider() {
+        return transportProvider;
+    }
+
     /** Event loops a {@link NetcodeServer} shards its clients over, see {@link Builder#shards(int)}; 1 by default. */
     public int shards() {
         return shards;
@@ -194,7 +205,8 @@ public final class ServerConfig implements Destroyable {
     public String toString() {
         return "ServerConfig[protocolId=0x" + Long.toHexString(protocolId) + ", serverAddresses=" + serverAddresses
                 + ", maxConnectTokenLifetime=" + maxConnectTokenLifetime + ", warmUp=" + warmUp + ", transport="
-                + transport.configValue() + ", shards=" + shards + ", receiveCoalescing=" + receiveCoalescing + "]";
+                + (transportProvider != null ? transportProvider.name() : transport.configValue()) + ", shards=" + shards
+                + ", receiveCoalescing=" + receiveCoalescing + "]";
     }
 
     public static final class Builder {
@@ -209,6 +221,7 @@ public final class ServerConfig implements Destroyable {
         private LoopbackPacketSender loopbackPacketSender;
         private Duration warmUp = DEFAULT_WARM_UP;
         private TransportSelection transport = TransportSelection.AUTO;
+        private TransportProvider transportProvider;
         private int shards = 1;
         private Duration receiveCoalescing = DEFAULT_RECEIVE_COALESCING;
 
@@ -277,6 +290,16 @@ public final class ServerConfig implements Destroyable {
          */
         public Builder transport(TransportSelection selection) {
             this.transport = Objects.requireNonNull(selection, "selection");
+            return this;
+        }
+
+        /**
+         * A provider a {@link NetcodeServer} made with a bind address binds, whatever {@link #transport(TransportSelection)}
+         * selects: for a test kit that runs an application's server over a {@link dev.netcode.transport.SimulatedNetwork}
+         * without changing how the application builds it. {@code null} (the default) resolves the selection.
+         */
+        public Builder transportProvider(TransportProvider provider) {
+            this.transportProvider = provider;
             return this;
         }
 

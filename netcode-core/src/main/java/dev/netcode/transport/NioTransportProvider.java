@@ -13,16 +13,6 @@ public final class NioTransportProvider implements TransportProvider {
     }
 
     @Override
-    public boolean isAvailable() {
-        return true;
-    }
-
-    @Override
-    public String unavailabilityReason() {
-        return null;
-    }
-
-    @Override
     public Transport bind(NetcodeAddress address, TransportOptions options) {
         return UdpTransport.bind(address, options);
     }

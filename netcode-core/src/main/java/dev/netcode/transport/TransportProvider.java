@@ -14,11 +14,18 @@ public interface TransportProvider {
     /** The name configuration uses for this transport ({@code native}, {@code epoll}, {@code nio}). */
     String name();
 
-    /** Whether this transport can bind here (its native library loads on this OS and CPU). */
-    boolean isAvailable();
+    /**
+     * Whether this transport can bind here (its native library loads on this OS and CPU); by default
+     * true, for a transport that runs everywhere.
+     */
+    default boolean isAvailable() {
+        return true;
+    }
 
     /** Why {@link #isAvailable()} is false, in words an operator can act on; {@code null} when it is true. */
-    String unavailabilityReason();
+    default String unavailabilityReason() {
+        return null;
+    }
 
     /**
      * Opens a UDP socket bound to {@code address}; port 0 picks a free port, which the transport's

@@ -21,7 +21,11 @@ import dev.netcode.crypto.SecureRandomBytes;
 import dev.netcode.packet.DropReason;
 import dev.netcode.packet.PacketCodec;
 import dev.netcode.token.ConnectTokenGenerator;
+import dev.netcode.transport.SimulatedNetwork;
 import dev.netcode.transport.TestTransports;
+import dev.netcode.transport.Transport;
+import dev.netcode.transport.TransportOptions;
+import dev.netcode.transport.TransportProvider;
 import dev.netcode.transport.TransportSelection;
 import dev.netcode.transport.UdpTransport;
 
@@ -164,6 +168,36 @@ class NetcodeServerTest {
             assertThat(pinned.transportName()).isEqualTo("nio");
             assertThat(pinned.socketBuffers()).isNotNull();
             assertThat(client.transportName()).isEqualTo("nio");
+        }
+    }
+
+    @Test
+    void aServerMadeWithABindAddressBindsTheConfigsOwnProviderWhateverTheSelection() {
+        SimulatedNetwork network = new SimulatedNetwork();
+        TransportProvider simulated = new TransportProvider() {
+            @Override
+            public String name() {
+                return "simulated";
+            }
+
+            @Override
+            public Transport bind(NetcodeAddress address, TransportOptions options) {
+                return network.endpoint(address);
+            }
+        };
+        // EPOLL is missing from netcode-core's class path: resolving it would fail, so the provider must win.
+        ServerConfig config = ServerConfig.builder(PROTOCOL_ID, key).transport(TransportSelection.EPOLL)
+                .transportProvider(simulated).build();
+        assertThat(config.transportProvider()).isSameAs(simulated);
+        assertThat(config.toString()).contains("transport=simulated");
+        try (NetcodeServer server = NetcodeServer.start(config, NetcodeAddress.parse("127.0.0.1:0"), 2)) {
+            assertThat(server.transportName()).isEqualTo("simulated");
+            assertThat(server.socketBuffers()).as("no socket on the simulated network").isNull();
+            Transport probe = network.endpoint();
+            assertThatThrownBy(() -> network.endpoint(server.localAddress()))
+                    .as("the server holds its address on the simulated network")
+                    .hasMessageContaining("already in use");
+            probe.close();
         }
     }
 

@@ -31,8 +31,17 @@ public final class NetcodePrivateKey implements AutoCloseable {
      */
     public static NetcodePrivateKey decode(String text) {
         String trimmed = text.trim();
+        if (trimmed.startsWith("${") && trimmed.endsWith("}")) {
+            throw new InvalidNetcodeKeyException(unresolvedPlaceholder(trimmed));
+        }
         byte[] bytes;
-        if (trimmed.length() == 2 * NetcodeProtocol.KEY_BYTES && trimmed.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+        if (!trimmed.isEmpty() && trimmed.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+            // All hex digits: a hex key with a digit too many or too few, not base64 (a random base64 key
+            // of 32 bytes uses only hex digits with a probability below 10^-19).
+            if (trimmed.length() != 2 * NetcodeProtocol.KEY_BYTES) {
+                throw new InvalidNetcodeKeyException("it has " + trimmed.length() + " hex digits, expected "
+                        + 2 * NetcodeProtocol.KEY_BYTES);
+            }
             bytes = Bytes.fromHex(trimmed);
         }
         else {
@@ -50,6 +59,20 @@ public final class NetcodePrivateKey implements AutoCloseable {
                     + NetcodeProtocol.KEY_BYTES);
         }
         return new NetcodePrivateKey(bytes, false);
+    }
+
+    /**
+     * Spring leaves a placeholder it cannot resolve as it is, so "${NETCODE_PRIVATE_KEY}" with the variable
+     * unset arrives here. The placeholder names a variable, not a key, so the reason may show it; anything
+     * else between the braces (a default value could be a key) is not shown.
+     */
+    private static String unresolvedPlaceholder(String placeholder) {
+        String name = placeholder.substring(2, placeholder.length() - 1);
+        if (!name.matches("[A-Za-z_][A-Za-z0-9_.\\-]{0,99}")) {
+            return "it is a placeholder (${...}) that was not resolved";
+        }
+        return "the placeholder ${" + name + "} was not resolved: set the environment variable (or property) " + name
+                + ", or write ${" + name + ":} for a random key in development";
     }
 
     /** A new random key, for a single instance that issues its own tokens. */

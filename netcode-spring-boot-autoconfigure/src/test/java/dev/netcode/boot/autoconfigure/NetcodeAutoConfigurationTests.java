@@ -90,11 +90,37 @@ class NetcodeAutoConfigurationTests {
             assertThat(context).hasFailed();
             assertThat(context.getStartupFailure()).hasRootCauseInstanceOf(InvalidNetcodeKeyException.class);
             FailureAnalysis analysis = new InvalidNetcodeKeyFailureAnalyzer().analyze(context.getStartupFailure());
-            assertThat(analysis.getDescription()).contains("netcode.private-key").contains("instead of 32");
+            assertThat(analysis.getDescription()).contains("netcode.private-key").contains("62 hex digits, expected 64");
             assertThat(analysis.getAction()).contains("64 hex").contains("base64").contains("netcode-cli keygen");
             assertThat(analysis.getDescription() + analysis.getAction()).doesNotContain(shortKey);
             assertThat(stackTraceOf(context.getStartupFailure())).doesNotContain(shortKey);
         });
+    }
+
+    @Test
+    void unsetEnvironmentVariableFailsStartUpNamingThePlaceholderAndTheDevelopmentForm() {
+        contextRunner.withPropertyValues("netcode.private-key=${NETCODE_TEST_KEY_THAT_IS_NEVER_SET}").run(context -> {
+            assertThat(context).hasFailed();
+            FailureAnalysis analysis = new InvalidNetcodeKeyFailureAnalyzer().analyze(context.getStartupFailure());
+            assertThat(analysis.getDescription()).contains("netcode.private-key")
+                    .contains("the placeholder ${NETCODE_TEST_KEY_THAT_IS_NEVER_SET} was not resolved")
+                    .contains("set the environment variable")
+                    .contains("${NETCODE_TEST_KEY_THAT_IS_NEVER_SET:} for a random key in development")
+                    .doesNotContain("neither 64 hex digits");
+        });
+    }
+
+    @Test
+    void placeholderWithAnEmptyDefaultGivesARandomKeyWhenTheVariableIsUnset(CapturedOutput output) {
+        // The README's form, ${NETCODE_PRIVATE_KEY:}: unset, it resolves to "" and the key is generated.
+        contextRunner.withPropertyValues("netcode.private-key=${NETCODE_TEST_KEY_THAT_IS_NEVER_SET:}").run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context.getBean(NetcodePrivateKey.class).isGenerated()).isTrue();
+            assertThat(output).containsOnlyOnce("No netcode.private-key is configured");
+        });
+        contextRunner.withPropertyValues("NETCODE_TEST_KEY=" + KEY_HEX, "netcode.private-key=${NETCODE_TEST_KEY:}")
+                .run(context -> assertThat(context.getBean(NetcodePrivateKey.class).bytes())
+                        .isEqualTo(Bytes.fromHex(KEY_HEX)));
     }
 
     @Test

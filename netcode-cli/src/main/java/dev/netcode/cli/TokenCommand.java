@@ -37,7 +37,7 @@ import dev.netcode.token.ConnectTokenGenerator;
  */
 final class TokenCommand implements Command {
 
-    private static final Set<String> ONCE = Stream.concat(Stream.of("key", "key-file", "protocol", "client-id",
+    private static final Set<String> ONCE = Stream.concat(Stream.of("key", "key-file", "key-env", "protocol", "client-id",
             "expire", "timeout", "user-data", "out", "region", "policy", "fallback-servers"),
             DirectoryFlags.FLAGS.stream()).collect(Collectors.toUnmodifiableSet());
     /** The flags that shape the request to the directory, only valid with {@code --directory}. */
@@ -59,10 +59,10 @@ final class TokenCommand implements Command {
     @Override
     public String usage() {
         return """
-                usage: netcode-cli token [--key-file FILE | --key K] --protocol P --client-id N --server ADDR
+                usage: netcode-cli token [--key-file FILE | --key-env NAME | --key K] --protocol P --client-id N --server ADDR
                                          [--server ADDR ...] [--internal ADDR ...] --expire SECONDS
                                          --timeout SECONDS [--user-data HEX] --out FILE
-                       netcode-cli token [--key-file FILE | --key K] --protocol P --client-id N
+                       netcode-cli token [--key-file FILE | --key-env NAME | --key K] --protocol P --client-id N
                                          --directory redis://HOST:PORT [--key-prefix P] [--region R]
                                          [--policy pack|spread] [--fallback-servers N] --expire SECONDS
                                          --timeout SECONDS [--user-data HEX] --out FILE

@@ -109,6 +109,9 @@ public final class TerminalClient {
             err.println("login failed: " + switch (ex.status()) {
                 case 401 -> "wrong user or password";
                 case 403 -> options.user() + " may not play";
+                case 409 -> options.user() + " is already playing (connected from another client); if that client"
+                        + " crashed, the game server frees its slot when the connection times out (netcode.token.timeout,"
+                        + " 10 s in the demo): log in again then";
                 case 429 -> "too many logins for " + options.user() + " in the last minute; try again shortly";
                 default -> "the demo answered HTTP " + ex.status();
             });

@@ -264,7 +264,7 @@ final class ClientCommand implements Command {
      * which.
      */
     static String whyNotConnected(ClientState state, ConnectToken token) {
-        String servers = token.serverAddresses().toString();
+        String servers = String.join(", ", token.serverAddresses().stream().map(NetcodeAddress::toString).toList());
         return switch (state) {
             case SENDING_CONNECTION_REQUEST, CONNECTION_REQUEST_TIMED_OUT -> "no server answered the connection request ("
                     + name(state) + "); likely causes: no server running at " + servers + " or a firewall in the way;"

@@ -67,9 +67,9 @@ import dev.netcode.transport.TransportSelection;
  */
 final class EchoServerCommand implements Command {
 
-    private static final Set<String> ONCE = Stream.concat(Stream.of("bind", "public", "key", "key-file", "key-env", "protocol",
-            "max-clients", "seconds", "warm-up", "transport", "shards", "region", "server-id"), DirectoryFlags.FLAGS.stream())
-            .collect(Collectors.toUnmodifiableSet());
+    private static final Set<String> ONCE = Stream.of(Stream.of("bind", "public", "protocol", "max-clients", "seconds",
+            "warm-up", "transport", "shards", "region", "server-id"), Args.KEY_FLAGS.stream(), DirectoryFlags.FLAGS.stream())
+            .flatMap(flags -> flags).collect(Collectors.toUnmodifiableSet());
     private static final Set<String> SWITCHES = Set.of("reliable", "channels");
 
     /** How often a {@code drops} line may be printed while datagrams are being dropped. */

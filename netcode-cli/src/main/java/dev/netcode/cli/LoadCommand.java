@@ -19,6 +19,8 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import dev.netcode.Bytes;
 import dev.netcode.NetcodeProtocol;
@@ -104,8 +106,9 @@ final class LoadCommand implements Command {
      */
     static final int TOKEN_EXPIRE_SECONDS = 30;
 
-    private static final Set<String> ONCE = Set.of("server", "key", "key-file", "key-env", "protocol", "clients", "rate",
-            "seconds", "payload-bytes", "channel", "drop-percent", "drop-seed");
+    private static final Set<String> ONCE = Stream.concat(Stream.of("server", "protocol", "clients", "rate", "seconds",
+            "payload-bytes", "channel", "drop-percent", "drop-seed"), Args.KEY_FLAGS.stream())
+            .collect(Collectors.toUnmodifiableSet());
 
     @Override
     public String name() {

@@ -37,9 +37,9 @@ import dev.netcode.token.ConnectTokenGenerator;
  */
 final class TokenCommand implements Command {
 
-    private static final Set<String> ONCE = Stream.concat(Stream.of("key", "key-file", "key-env", "protocol", "client-id",
-            "expire", "timeout", "user-data", "out", "region", "policy", "fallback-servers"),
-            DirectoryFlags.FLAGS.stream()).collect(Collectors.toUnmodifiableSet());
+    private static final Set<String> ONCE = Stream.of(Stream.of("protocol", "client-id", "expire", "timeout", "user-data",
+            "out", "region", "policy", "fallback-servers"), Args.KEY_FLAGS.stream(), DirectoryFlags.FLAGS.stream())
+            .flatMap(flags -> flags).collect(Collectors.toUnmodifiableSet());
     /** The flags that shape the request to the directory, only valid with {@code --directory}. */
     private static final List<String> REQUEST_FLAGS = List.of("region", "policy", "fallback-servers");
     private static final Set<String> REPEATABLE = Set.of("server", "internal");

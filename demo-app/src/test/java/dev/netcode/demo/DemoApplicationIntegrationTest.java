@@ -188,6 +188,30 @@ class DemoApplicationIntegrationTest {
     }
 
     @Test
+    void aSecondClientOfAPlayingAccountIsToldItIsAlreadyPlaying() throws Exception {
+        ByteArrayOutputStream firstErr = new ByteArrayOutputStream();
+        CompletableFuture<Integer> first = CompletableFuture.supplyAsync(() -> TerminalClient.run(
+                new String[] { "--client", "--user", "alice", "--password", "alice-pass", "--url", url(""),
+                        "--scripted", "4" },
+                new ByteArrayInputStream(new byte[0]), new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(firstErr, true, StandardCharsets.UTF_8)));
+        await("alice connected", () -> server.snapshot().clients().stream()
+            .anyMatch(client -> client.clientId() == PrincipalNameClientIdResolver.clientIdOf("alice")));
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+        int exit = TerminalClient.run(
+                new String[] { "--client", "--user", "alice", "--password", "alice-pass", "--url", url(""), "--scripted", "1" },
+                new ByteArrayInputStream(new byte[0]), new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+            .startsWith("login failed: alice is already playing (connected from another client)")
+            .contains("log in again then");
+        assertThat(first.get(WAIT.toSeconds(), TimeUnit.SECONDS)).as(firstErr.toString(StandardCharsets.UTF_8)).isZero();
+    }
+
+    @Test
     void aWrongPasswordIsToldPlainly() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
 

@@ -30,6 +30,9 @@ final class Args {
     /** The environment variable the private key is read from when neither flag gives it. */
     static final String KEY_ENVIRONMENT_VARIABLE = "NETCODE_PRIVATE_KEY";
 
+    /** The flags that give the private key, at most one of them; every command that takes a key accepts all. */
+    static final List<String> KEY_FLAGS = List.of("key-file", "key-env", "key");
+
     /** More than a key line could ever be: a bigger {@code --key-file} is the wrong file. */
     private static final int MAX_KEY_FILE_BYTES = 1024;
 
@@ -121,28 +124,33 @@ final class Args {
 
     /**
      * The 32-byte private key, as 64 hex digits from exactly one source: {@code --key-file FILE}
-     * (surrounding whitespace ignored), {@code --key K} (which every local user sees in the process
-     * list), or, when neither flag is given, the environment variable
-     * {@value #KEY_ENVIRONMENT_VARIABLE}. No message ever contains the key or the file's contents.
+     * (surrounding whitespace ignored), {@code --key-env NAME} (the environment variable NAME),
+     * {@code --key K} (which every local user sees in the process list), or, when no flag gives it,
+     * the environment variable {@value #KEY_ENVIRONMENT_VARIABLE}. No message ever contains the key
+     * or the file's contents.
      */
     byte[] privateKey(Map<String, String> environment) throws UsageException {
-        String text = optional("key");
-        String file = optional("key-file");
-        if (text != null && file != null) {
-            throw new UsageException("give the key once: --key-file FILE or --key K, not both");
+        List<String> given = KEY_FLAGS.stream().filter(this::has).toList();
+        if (given.size() > 1) {
+            throw new UsageException("give the key once: --key-file FILE, --key-env NAME or --key K, not "
+                    + String.join(" and ", given.stream().map(flag -> "--" + flag).toList()));
         }
-        if (file != null) {
-            return readKeyFile(file);
+        if (has("key-file")) {
+            return readKeyFile(optional("key-file"));
         }
-        if (text != null) {
-            return parseKey("--key", text);
+        if (has("key")) {
+            return parseKey("--key", optional("key"));
         }
-        String fromEnvironment = environment.get(KEY_ENVIRONMENT_VARIABLE);
+        String variable = has("key-env") ? optional("key-env") : KEY_ENVIRONMENT_VARIABLE;
+        String fromEnvironment = environment.get(variable);
         if (fromEnvironment == null) {
-            throw new UsageException("missing the private key: give --key-file FILE, set " + KEY_ENVIRONMENT_VARIABLE
-                    + ", or give --key K (visible to other users in the process list)");
+            throw new UsageException(has("key-env") ? "--key-env " + variable + ": the environment variable " + variable
+                    + " is not set"
+                    : "missing the private key: give --key-file FILE, set " + KEY_ENVIRONMENT_VARIABLE
+                            + " (or the variable --key-env NAME names), or give --key K (visible to other users in"
+                            + " the process list)");
         }
-        return parseKey("$" + KEY_ENVIRONMENT_VARIABLE, fromEnvironment);
+        return parseKey("$" + variable, fromEnvironment);
     }
 
     private static byte[] readKeyFile(String file) throws UsageException {
@@ -190,8 +198,9 @@ final class Args {
         String format = "  %-" + width + "s%s";
         return String.join("\n",
                 format.formatted("--key-file FILE", "file holding " + what + " (64 hex digits)"),
-                format.formatted("", "with neither flag: the environment variable " + KEY_ENVIRONMENT_VARIABLE),
-                format.formatted("--key K", "the key itself, which other users can see in the process list"));
+                format.formatted("--key-env NAME", "the environment variable NAME holds it"),
+                format.formatted("--key K", "the key itself, which other users can see in the process list"),
+                format.formatted("", "none of them: the environment variable " + KEY_ENVIRONMENT_VARIABLE + " holds it"));
     }
 
     /** A protocol id: up to 16 hex digits, with or without {@code 0x}; unsigned 64-bit. */

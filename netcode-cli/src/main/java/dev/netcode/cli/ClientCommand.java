@@ -51,6 +51,9 @@ final class ClientCommand implements Command {
     static final int SEND_INTERVAL_MILLIS = 10;
     static final int MIN_PAYLOAD_BYTES = 4;
 
+    /** {@code --payload-bytes} when not given: a small game update. */
+    static final int DEFAULT_PAYLOAD_BYTES = 100;
+
     /** The largest reliable packet: the C library's default max_packet_size. */
     static final int MAX_RELIABLE_BYTES = 16 * 1024;
 
@@ -71,11 +74,11 @@ final class ClientCommand implements Command {
     @Override
     public String usage() {
         return """
-                usage: netcode-cli client --token FILE --payloads N --payload-bytes B --seconds T [--hold S]
+                usage: netcode-cli client --token FILE --payloads N [--payload-bytes B] --seconds T [--hold S]
                        netcode-cli client --token FILE --reliable --packets N --max-bytes M --seconds T [--hold S]
                   --token FILE        a 2048-byte connect token (see 'token')
                   --payloads N        payloads to send, one every %d ms, each echoed back by the server
-                  --payload-bytes B   size of each payload, %d..%d
+                  --payload-bytes B   size of each payload, %d..%d (default %5$d)
                   --reliable          send 'reliable' packets (C library reliable 1.0: acks, fragments above 1024
                                       bytes) to a 'server --reliable', which echoes each one as a new packet
                   --packets N         reliable packets to send, paced by what is in flight
@@ -85,9 +88,10 @@ final class ClientCommand implements Command {
                 prints: state A -> B (every state change) | summary state=S sent=N echoed=M
                         | with --reliable: rsummary sent=N echoed=E acked=A rtt_ms=R loss_pct=L sent_kbps=K
                           received_kbps=K acked_kbps=K corrupt=C state=S
-                exit 0 if connected and every payload (packet) was echoed intact (and acked) in time, 1 otherwise"""
+                exit 0 if connected and every payload (packet) was echoed intact (and acked) in time, 1 otherwise;
+                a client that never connected says on stderr what the likely causes are"""
                 .formatted(SEND_INTERVAL_MILLIS, MIN_PAYLOAD_BYTES, NetcodeProtocol.MAX_PAYLOAD_BYTES,
-                        MAX_RELIABLE_BYTES);
+                        MAX_RELIABLE_BYTES, DEFAULT_PAYLOAD_BYTES);
     }
 
     @Override
@@ -104,7 +108,7 @@ final class ClientCommand implements Command {
         }
         int payloads = reliableMode ? 0 : args.intIn("payloads", 0, 10_000_000);
         int payloadBytes = reliableMode ? MIN_PAYLOAD_BYTES
-                : args.intIn("payload-bytes", MIN_PAYLOAD_BYTES, NetcodeProtocol.MAX_PAYLOAD_BYTES);
+                : args.intIn("payload-bytes", MIN_PAYLOAD_BYTES, NetcodeProtocol.MAX_PAYLOAD_BYTES, DEFAULT_PAYLOAD_BYTES);
         ReliableClientSession reliable = reliableMode ? new ReliableClientSession(args.intIn("packets", 0, 10_000_000),
                 args.intIn("max-bytes", 1, MAX_RELIABLE_BYTES)) : null;
         int seconds = args.intIn("seconds", 1, Integer.MAX_VALUE);
@@ -182,6 +186,12 @@ final class ClientCommand implements Command {
                 // Shutting down already; the hook closes the client.
             }
         }
+        if (!session.everConnected) {
+            String hint = whyNotConnected(finalState, token);
+            if (hint != null) {
+                err.println("netcode-cli client: " + hint);
+            }
+        }
         if (reliable != null) {
             Printer.line(out, reliableSummary);
             if (reliable.corrupt() > 0) {
@@ -245,6 +255,29 @@ final class ClientCommand implements Command {
             return NetcodeAddress.parse("127.0.0.1:0");
         }
         return NetcodeAddress.parse(anyV6 ? "[::]:0" : "0.0.0.0:0");
+    }
+
+    /**
+     * What most likely kept a client from connecting, judged by the state it ended in, or
+     * {@code null} for a state that says it all. A server answers nothing to a request it drops, so
+     * a request that goes unanswered has several causes; the server's {@code drops} lines tell
+     * which.
+     */
+    static String whyNotConnected(ClientState state, ConnectToken token) {
+        String servers = String.join(", ", token.serverAddresses().stream().map(NetcodeAddress::toString).toList());
+        return switch (state) {
+            case SENDING_CONNECTION_REQUEST, CONNECTION_REQUEST_TIMED_OUT -> "no server answered the connection request ("
+                    + name(state) + "); likely causes: no server running at " + servers + " or a firewall in the way;"
+                    + " the token minted with another key or protocol id than the server's; the token already used"
+                    + " (each connects once), or its client id already connected; the token expired."
+                    + " The server's 'drops' lines name the reason";
+            case SENDING_CONNECTION_RESPONSE, CONNECTION_RESPONSE_TIMED_OUT -> "the server at " + servers
+                    + " answered but the handshake did not finish (" + name(state) + "): packets lost, or the server"
+                    + " stopped";
+            case CONNECTION_DENIED -> "the server is full (connection_denied): every client slot is taken";
+            case CONNECT_TOKEN_EXPIRED -> "the token expired before the client connected: mint a fresh one";
+            default -> null;
+        };
     }
 
     static String name(ClientState state) {

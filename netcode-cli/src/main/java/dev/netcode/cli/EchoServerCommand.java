@@ -40,8 +40,13 @@ import dev.netcode.transport.TransportSelection;
  * listening addr=127.0.0.1:40000 rcvbuf=4194304 sndbuf=4194304 transport=native
  * connect index=0 id=42 addr=127.0.0.1:51234
  * disconnect index=0 id=42 reason=client_disconnect
+ * drops total=3 token_decrypt_failed=3 (+3)
+ * drops total=3 token_decrypt_failed=3
  * summary connected=1 payloads_in=10 payloads_out=10
  * </pre>
+ * A {@link DropReport drops} line says why datagrams were dropped, at most once a second and only
+ * when a count grew, so a client with the wrong key or protocol id shows on the server; the last
+ * one, the final tally, comes just before the summary.
  * The {@code listening} line carries the real bound address (binding port 0 picks one) and the
  * receive and send socket buffer sizes the OS granted, in bytes ({@link SocketBufferSizes}; the
  * server warns on stderr when they are below what {@code --max-clients} need), and the transport
@@ -62,11 +67,14 @@ import dev.netcode.transport.TransportSelection;
  */
 final class EchoServerCommand implements Command {
 
-    private static final Set<String> ONCE = Stream.concat(Stream.of("bind", "public", "key", "key-file", "protocol",
-            "max-clients", "seconds", "warm-up", "transport", "shards", "receive-coalescing", "region",
-            "server-id"), DirectoryFlags.FLAGS.stream())
-            .collect(Collectors.toUnmodifiableSet());
+    private static final Set<String> ONCE = Stream.of(Stream.of("bind", "public", "protocol", "max-clients", "seconds",
+            "warm-up", "transport", "shards", "receive-coalescing", "region", "server-id"), Args.KEY_FLAGS.stream(),
+            DirectoryFlags.FLAGS.stream())
+            .flatMap(flags -> flags).collect(Collectors.toUnmodifiableSet());
     private static final Set<String> SWITCHES = Set.of("reliable", "channels");
+
+    /** How often a {@code drops} line may be printed while datagrams are being dropped. */
+    private static final long DROP_REPORT_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     @Override
     public String name() {
@@ -81,7 +89,7 @@ final class EchoServerCommand implements Command {
     @Override
     public String usage() {
         return """
-                usage: netcode-cli server --bind ADDR [--public ADDR] [--key-file FILE | --key K] --protocol P
+                usage: netcode-cli server --bind ADDR [--public ADDR] [--key-file FILE | --key-env NAME | --key K] --protocol P
                                           --max-clients N --seconds T [--warm-up MS] [--transport T] [--shards N]
                                           [--receive-coalescing US] [--reliable | --channels]
                                           [--directory redis://HOST:PORT [--key-prefix P] [--region R]
@@ -117,6 +125,10 @@ final class EchoServerCommand implements Command {
                   --server-id ID     its id in the fleet, 1..%5$d of A-Z a-z 0-9 . _ : - (default netcode-cli-<8 hex>)
                 prints: listening addr=ADDR rcvbuf=BYTES sndbuf=BYTES transport=native|epoll|nio | fleet id=ID directory=URI listed=true|false
                         | connect index=I id=ID addr=ADDR | disconnect index=I id=ID reason=R
+                        | drops total=N REASON=N [(+N)] ... (at most once a second, when datagrams were dropped:
+                          token_decrypt_failed is a wrong key, wrong_protocol_id a wrong --protocol,
+                          token_already_used a token used twice, client_id_already_connected a client id
+                          already playing; then once more, without the (+N), before the summary)
                         | summary connected=N payloads_in=N payloads_out=N [reliable_delivered=N reliable_echoed=N]
                           [messages_in=N messages_out=N messages_refused=N]""".formatted(ServerConfig.MAX_CLIENTS_LIMIT,
                 Args.keyUsage("the private key shared with the token minter", 19), EchoChannels.names(),
@@ -217,12 +229,16 @@ final class EchoServerCommand implements Command {
         }, "netcode-cli-server-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         boolean interrupted = false;
+        DropReport drops = new DropReport(runtime.statistics().drops());
         try {
-            if (seconds == 0) {
-                stop.await();
-            }
-            else {
-                stop.await(seconds, TimeUnit.SECONDS);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+            while (!stop.await(seconds == 0 ? DROP_REPORT_NANOS
+                    : Math.min(DROP_REPORT_NANOS, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)
+                    && (seconds == 0 || System.nanoTime() < deadline)) {
+                String changed = drops.lineIfChanged();
+                if (changed != null) {
+                    echo.line(changed);
+                }
             }
         }
         catch (InterruptedException ex) {
@@ -238,6 +254,7 @@ final class EchoServerCommand implements Command {
             // a 'disconnect ... reason=server_disconnect' line each, before the summary. Closing
             // also wipes the key in the server's config.
             runtime.close();
+            echo.line(drops.totals());
             echo.line("summary connected=" + echo.connected.get() + " payloads_in=" + echo.payloadsIn.get()
                     + " payloads_out=" + echo.payloadsOut.get() + (echo.reliable ? " reliable_delivered="
                     + echo.reliableEcho.packetsDelivered.get() + " reliable_echoed=" + echo.reliableEcho.packetsEchoed.get() : "")

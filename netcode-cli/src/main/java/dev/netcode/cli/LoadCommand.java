@@ -19,6 +19,8 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import dev.netcode.Bytes;
 import dev.netcode.NetcodeProtocol;
@@ -87,6 +89,9 @@ import dev.netcode.transport.Transport;
 final class LoadCommand implements Command {
 
     static final int HEADER_BYTES = 16;
+
+    /** {@code --payload-bytes} when not given: a small game update, as in most games. */
+    static final int DEFAULT_PAYLOAD_BYTES = 100;
     static final long DRAIN_MILLIS = 1_000;
     /** The longest drain on a reliable channel, which ends as soon as every message is back; re-sends need time. */
     static final long RELIABLE_DRAIN_MILLIS = 5_000;
@@ -101,8 +106,9 @@ final class LoadCommand implements Command {
      */
     static final int TOKEN_EXPIRE_SECONDS = 30;
 
-    private static final Set<String> ONCE = Set.of("server", "key", "key-file", "protocol", "clients", "rate",
-            "seconds", "payload-bytes", "channel", "drop-percent", "drop-seed");
+    private static final Set<String> ONCE = Stream.concat(Stream.of("server", "protocol", "clients", "rate", "seconds",
+            "payload-bytes", "channel", "drop-percent", "drop-seed"), Args.KEY_FLAGS.stream())
+            .collect(Collectors.toUnmodifiableSet());
 
     @Override
     public String name() {
@@ -117,17 +123,17 @@ final class LoadCommand implements Command {
     @Override
     public String usage() {
         return """
-                usage: netcode-cli load --server ADDR [--key-file FILE | --key K] --protocol P --clients M --rate R
-                                        --seconds T --payload-bytes B [--channel MODE] [--drop-percent P [--drop-seed S]]
+                usage: netcode-cli load --server ADDR [--key-file FILE | --key-env NAME | --key K] --protocol P --clients M --rate R
+                                        --seconds T [--payload-bytes B] [--channel MODE] [--drop-percent P [--drop-seed S]]
                   --server ADDR       echo server address (the tokens minted in-process list it)
                 %4$s
                   --protocol P        protocol id (hex, optional 0x)
                   --clients M         clients, with ids 1..M, 1..%d (the server needs M free slots)
                   --rate R            payloads per second per client, 1..1000
                   --seconds T         length of the sending phase
-                  --payload-bytes B   payload size, %d..%d
+                  --payload-bytes B   payload size, %d..%d (default %6$d)
                   --channel MODE      send each payload as a message on this channel of the server's --channels
-                                      set: %s
+                                      set: %5$s
                   --drop-percent P    drop P %% (0..100) of the datagrams each client sends and receives, at random,
                                       from the sending phase on
                   --drop-seed S       seed of the drop choices, default 1
@@ -136,7 +142,7 @@ final class LoadCommand implements Command {
                 exit 0 if every client connected and echoes came back (on a reliable channel: every message, and
                 in order on reliable-ordered), 1 otherwise"""
                 .formatted(ServerConfig.MAX_CLIENTS_LIMIT, HEADER_BYTES, NetcodeProtocol.MAX_PAYLOAD_BYTES,
-                        Args.keyUsage("the server's private key", 20), EchoChannels.names());
+                        Args.keyUsage("the server's private key", 20), EchoChannels.names(), DEFAULT_PAYLOAD_BYTES);
     }
 
     @Override
@@ -152,7 +158,8 @@ final class LoadCommand implements Command {
         int clients = args.intIn("clients", 1, ServerConfig.MAX_CLIENTS_LIMIT);
         int rate = args.intIn("rate", 1, 1000);
         int seconds = args.intIn("seconds", 1, 86_400);
-        int payloadBytes = args.intIn("payload-bytes", HEADER_BYTES, NetcodeProtocol.MAX_PAYLOAD_BYTES);
+        int payloadBytes = args.intIn("payload-bytes", HEADER_BYTES, NetcodeProtocol.MAX_PAYLOAD_BYTES,
+                DEFAULT_PAYLOAD_BYTES);
         if ((long) rate * seconds > Integer.MAX_VALUE / 2) {
             throw new UsageException("--rate times --seconds is too large");
         }

@@ -93,8 +93,9 @@ public final class NetcodeCli {
             sb.append(String.format("  %-8s %s%n", command.name(), command.summary()));
         }
         sb.append("\n'netcode-cli <command> --help' shows a command's flags. Keys are 64 hex digits, read from\n")
-                .append("--key-file FILE, from $").append(Args.KEY_ENVIRONMENT_VARIABLE)
-                .append(" or from --key K (which other users see in the process list).\n")
+                .append("--key-file FILE, from the environment variable --key-env NAME names, from --key K (which\n")
+                .append("other users see in the process list) or, with none of them, from $")
+                .append(Args.KEY_ENVIRONMENT_VARIABLE).append(".\n")
                 .append("Protocol ids are hex (optional 0x), addresses a.b.c.d:port or [ipv6]:port.\n")
                 .append("Fleet directories are redis://HOST:PORT (server, token and fleet --directory).\n")
                 .append("Exit codes: 0 success, 1 runtime failure, 2 bad or missing arguments, 3 the fleet is full,\n")

@@ -37,9 +37,9 @@ import dev.netcode.token.ConnectTokenGenerator;
  */
 final class TokenCommand implements Command {
 
-    private static final Set<String> ONCE = Stream.concat(Stream.of("key", "key-file", "protocol", "client-id",
-            "expire", "timeout", "user-data", "out", "region", "policy", "fallback-servers"),
-            DirectoryFlags.FLAGS.stream()).collect(Collectors.toUnmodifiableSet());
+    private static final Set<String> ONCE = Stream.of(Stream.of("protocol", "client-id", "expire", "timeout", "user-data",
+            "out", "region", "policy", "fallback-servers"), Args.KEY_FLAGS.stream(), DirectoryFlags.FLAGS.stream())
+            .flatMap(flags -> flags).collect(Collectors.toUnmodifiableSet());
     /** The flags that shape the request to the directory, only valid with {@code --directory}. */
     private static final List<String> REQUEST_FLAGS = List.of("region", "policy", "fallback-servers");
     private static final Set<String> REPEATABLE = Set.of("server", "internal");
@@ -59,10 +59,10 @@ final class TokenCommand implements Command {
     @Override
     public String usage() {
         return """
-                usage: netcode-cli token [--key-file FILE | --key K] --protocol P --client-id N --server ADDR
+                usage: netcode-cli token [--key-file FILE | --key-env NAME | --key K] --protocol P --client-id N --server ADDR
                                          [--server ADDR ...] [--internal ADDR ...] --expire SECONDS
                                          --timeout SECONDS [--user-data HEX] --out FILE
-                       netcode-cli token [--key-file FILE | --key K] --protocol P --client-id N
+                       netcode-cli token [--key-file FILE | --key-env NAME | --key K] --protocol P --client-id N
                                          --directory redis://HOST:PORT [--key-prefix P] [--region R]
                                          [--policy pack|spread] [--fallback-servers N] --expire SECONDS
                                          --timeout SECONDS [--user-data HEX] --out FILE

@@ -87,7 +87,8 @@ class CliJarIT {
             server.toHandle().destroy();
             assertThat(server.waitFor(PROCESS_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
             pump.join(PROCESS_TIMEOUT.toMillis());
-            List<String> lines = serverOut.lines();
+            // The client's disconnect packets after the first may show in 'drops' lines (no_key).
+            List<String> lines = serverOut.lines().stream().filter(line -> !line.startsWith("drops ")).toList();
             assertThat(lines).hasSize(4);
             assertThat(lines.get(1)).matches("connect index=0 id=1001 addr=127\\.0\\.0\\.1:\\d+");
             assertThat(lines.subList(2, 4)).containsExactly("disconnect index=0 id=1001 reason=client_disconnect",

@@ -3,6 +3,7 @@ package dev.netcode.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -12,7 +13,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.netcode.Bytes;
 import dev.netcode.address.NetcodeAddress;
+import dev.netcode.crypto.SecureRandomBytes;
 import dev.netcode.transport.NativeUdpTransport;
 import dev.netcode.transport.UdpTransport;
 import dev.netcode.transport.epoll.EpollTransport;
@@ -34,8 +37,9 @@ class EndToEndTest {
         try (EchoServerProcess server = new EchoServerProcess(4, 30)) {
             Path token = mintToken(server, 42, server.address);
 
-            CliRun client = CliRun.of("client", "--token", token.toString(), "--payloads", "20", "--payload-bytes",
-                    "100", "--seconds", "10", "--hold", "1");
+            // --payload-bytes left at its default.
+            CliRun client = CliRun.of("client", "--token", token.toString(), "--payloads", "20", "--seconds", "10",
+                    "--hold", "1");
 
             assertThat(client.exitCode()).as(client.errText()).isZero();
             assertThat(client.outLines()).containsExactly(
@@ -47,7 +51,10 @@ class EndToEndTest {
 
             server.out.await(line -> line.startsWith("disconnect "), Duration.ofSeconds(5));
             assertThat(server.stop()).isZero();
-            assertThat(server.out.lines()).hasSize(4);
+            // Datagrams the client sends after its disconnect may show in 'drops' lines; the others are these.
+            List<String> lines = server.out.lines().stream().filter(line -> !line.startsWith("drops ")).toList();
+            assertThat(lines).hasSize(4);
+            assertThat(server.out.lines().get(server.out.lines().size() - 2)).startsWith("drops total=");
             assertThat(server.out.lines().get(0))
                     .matches("listening addr=127\\.0\\.0\\.1:\\d+ rcvbuf=\\d+ sndbuf=\\d+ transport=(native|epoll|nio)");
             // The CLI carries netcode-transport-epoll too, but auto prefers core's native transport where it loaded.
@@ -60,8 +67,8 @@ class EndToEndTest {
                 assertThat(EchoServerProcess.field(server.out.lines().get(0), "sndbuf"))
                         .isEqualTo(Integer.toString(probe.sendBufferBytes()));
             }
-            assertThat(server.out.lines().get(1)).matches("connect index=0 id=42 addr=127\\.0\\.0\\.1:\\d+");
-            assertThat(server.out.lines().subList(2, 4)).containsExactly(
+            assertThat(lines.get(1)).matches("connect index=0 id=42 addr=127\\.0\\.0\\.1:\\d+");
+            assertThat(lines.subList(2, 4)).containsExactly(
                     "disconnect index=0 id=42 reason=client_disconnect",
                     "summary connected=1 payloads_in=20 payloads_out=20");
         }
@@ -114,6 +121,48 @@ class EndToEndTest {
         assertThat(client.outLines()).containsExactly("state disconnected -> sending_connection_request",
                 "state sending_connection_request -> disconnected",
                 "summary state=sending_connection_request sent=0 echoed=0");
+        assertThat(client.errText()).contains("no server answered the connection request", "no server running at");
+    }
+
+    @Test
+    void aTokenSealedWithAnotherKeyShowsAsDropsOnTheServerAndTheClientNamesTheLikelyCauses() throws Exception {
+        try (EchoServerProcess server = new EchoServerProcess(4, 30)) {
+            String otherKey = Bytes.toHex(SecureRandomBytes.key());
+            Path token = mintToken(otherKey, EchoServerProcess.PROTOCOL, 9, server.address);
+
+            CliRun client = CliRun.of("client", "--token", token.toString(), "--payloads", "1", "--seconds", "2");
+
+            assertThat(client.exitCode()).isEqualTo(1);
+            assertThat(client.errText()).contains("no server answered the connection request", "another key or protocol id",
+                    "already used", "already connected", "expired", server.address, "'drops' lines");
+            // The client sent a request every 0.1 s for 2 s: the per-second lines show them as they come.
+            String drops = server.out.await(line -> line.matches("drops total=\\d+ token_decrypt_failed=\\d+ \\(\\+\\d+\\)"),
+                    Duration.ofSeconds(5));
+            assertThat(server.stop()).isZero();
+            List<String> lines = server.out.lines();
+            // The final tally, just before the summary, counts at least what the last per-second line did.
+            String tally = lines.get(lines.size() - 2);
+            // no_key: the client's disconnect packets, sealed with keys the server never agreed to.
+            assertThat(tally).matches("drops total=\\d+ token_decrypt_failed=\\d+( no_key=\\d+)?");
+            assertThat(Long.parseLong(EchoServerProcess.field(tally, "total")))
+                    .isGreaterThanOrEqualTo(Long.parseLong(EchoServerProcess.field(drops, "total")));
+            long reports = lines.stream().filter(line -> line.contains("(+")).count();
+            // One line a second at most, only while the count grows: never more lines than seconds the client sent.
+            assertThat(reports).isBetween(1L, 3L);
+        }
+    }
+
+    @Test
+    void aTokenForAnotherProtocolIdShowsAsWrongProtocolIdDrops() throws Exception {
+        try (EchoServerProcess server = new EchoServerProcess(4, 30)) {
+            Path token = mintToken(server.key, "0x99", 9, server.address);
+
+            CliRun client = CliRun.of("client", "--token", token.toString(), "--payloads", "1", "--seconds", "1");
+
+            assertThat(client.exitCode()).isEqualTo(1);
+            server.out.await(line -> line.startsWith("drops total=") && line.contains(" wrong_protocol_id="),
+                    Duration.ofSeconds(5));
+        }
     }
 
     @Test
@@ -128,8 +177,12 @@ class EndToEndTest {
     }
 
     private Path mintToken(EchoServerProcess server, long clientId, String address) {
+        return mintToken(server.key, EchoServerProcess.PROTOCOL, clientId, address);
+    }
+
+    private Path mintToken(String key, String protocol, long clientId, String address) {
         Path file = dir.resolve("client-" + Long.toUnsignedString(clientId) + ".token");
-        CliRun run = CliRun.of("token", "--key", server.key, "--protocol", EchoServerProcess.PROTOCOL, "--client-id",
+        CliRun run = CliRun.of("token", "--key", key, "--protocol", protocol, "--client-id",
                 Long.toUnsignedString(clientId), "--server", address, "--expire", "60", "--timeout", "5", "--out",
                 file.toString());
         assertThat(run.exitCode()).as(run.errText()).isZero();

@@ -121,7 +121,11 @@ class NetcodeCliTest {
                 Arguments.of("token no key from any source", without(tokenArgs(), "--key"),
                         "missing the private key: give --key-file FILE, set NETCODE_PRIVATE_KEY"),
                 Arguments.of("token --key and --key-file", with(tokenArgs(), "--key-file", "netcode.key"),
-                        "--key-file FILE or --key K, not both"),
+                        "--key-file FILE, --key-env NAME or --key K, not --key-file and --key"),
+                Arguments.of("token --key-env and --key", with(tokenArgs(), "--key-env", "GAME_KEY"),
+                        "not --key-env and --key"),
+                Arguments.of("token --key-env naming an unset variable", with(without(tokenArgs(), "--key"), "--key-env",
+                        "GAME_KEY"), "--key-env GAME_KEY: the environment variable GAME_KEY is not set"),
                 Arguments.of("token missing key file", with(without(tokenArgs(), "--key"), "--key-file", "no/such.key"),
                         "cannot read --key-file no/such.key: no such file"),
                 Arguments.of("token bad protocol", replace(tokenArgs(), "--protocol", "0xnothex"), "--protocol"),
@@ -153,7 +157,7 @@ class NetcodeCliTest {
                 Arguments.of("server no key from any source", without(serverArgs(), "--key"),
                         "missing the private key"),
                 Arguments.of("server --key and --key-file", with(serverArgs(), "--key-file", "netcode.key"),
-                        "not both"),
+                        "give the key once"),
                 Arguments.of("server positional argument", with(serverArgs(), "extra"), "unexpected argument"),
                 Arguments.of("server negative warm-up", with(serverArgs(), "--warm-up", "-1"), "--warm-up"),
                 Arguments.of("server warm-up too long", with(serverArgs(), "--warm-up", "10001"), "--warm-up"),
@@ -192,7 +196,7 @@ class NetcodeCliTest {
                 Arguments.of("load bad IPv6 address", replace(loadArgs(), "--server", "[::1:4000"), "--server"),
                 Arguments.of("load server port 0", replace(loadArgs(), "--server", "127.0.0.1:0"), "--server"),
                 Arguments.of("load no key from any source", without(loadArgs(), "--key"), "missing the private key"),
-                Arguments.of("load --key and --key-file", with(loadArgs(), "--key-file", "netcode.key"), "not both"),
+                Arguments.of("load --key and --key-file", with(loadArgs(), "--key-file", "netcode.key"), "give the key once"),
                 // the fleet directory
                 Arguments.of("token directory not redis", replace(tokenFleetArgs(), "--directory", "http://127.0.0.1:6379"),
                         "--directory must be redis://HOST:PORT"),
@@ -286,6 +290,39 @@ class NetcodeCliTest {
         assertThat(fromEnvironment.exitCode()).isEqualTo(2);
         assertThat(fromEnvironment.errText()).contains("$NETCODE_PRIVATE_KEY must be hex digits only")
                 .doesNotContain(KEY.substring(0, 20));
+    }
+
+    @Test
+    void keyEnvReadsTheKeyFromTheVariableItNamesInsteadOfTheDefaultOne(@TempDir Path dir) throws Exception {
+        Path viaDefault = dir.resolve("default.token");
+        Path viaKeyEnv = dir.resolve("key-env.token");
+        List<String> withoutKey = without(tokenArgs(), "--key");
+        // The default variable holds a bad key: --key-env must not read it.
+        Map<String, String> environment = Map.of("NETCODE_PRIVATE_KEY", KEY.substring(0, 62) + "zz", "GAME_KEY", KEY);
+
+        CliRun named = CliRun.withEnvironment(environment, replace(with(withoutKey, "--key-env", "GAME_KEY"), "--out",
+                viaKeyEnv.toString()).toArray(String[]::new));
+        CliRun unnamed = CliRun.withEnvironment(Map.of("NETCODE_PRIVATE_KEY", KEY),
+                replace(withoutKey, "--out", viaDefault.toString()).toArray(String[]::new));
+
+        assertThat(named.exitCode()).as(named.errText()).isZero();
+        assertThat(unnamed.exitCode()).as(unnamed.errText()).isZero();
+        try (Aead aead = new Aead()) {
+            for (Path file : List.of(viaKeyEnv, viaDefault)) {
+                ConnectToken parsed = ConnectToken.read(Files.readAllBytes(file));
+                assertThat(ConnectTokenPrivate.decrypt(aead, parsed.sealedPrivate(), 0, parsed.protocolId(),
+                        parsed.expireTimestamp(), parsed.nonce(), Bytes.fromHex(KEY))).as(file.toString()).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void everyCommandThatTakesAKeyDocumentsAllItsSources() {
+        for (String command : List.of("server", "token", "load")) {
+            CliRun help = CliRun.of(command, "--help");
+            assertThat(help.outText()).as(command).contains("--key-file FILE", "--key-env NAME", "--key K",
+                    "NETCODE_PRIVATE_KEY");
+        }
     }
 
     // ---- argument lists that are valid until a test changes them ----------------------------------

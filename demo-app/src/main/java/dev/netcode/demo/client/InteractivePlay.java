@@ -49,6 +49,7 @@ final class InteractivePlay {
         AtomicReference<String> prompt = new AtomicReference<>();
         CountDownLatch quit = new CountDownLatch(1);
         ClientState last;
+        boolean everConnected;
         try (RawTerminal terminal = RawTerminal.enter();
                 GameSession session = new GameSession(token, (a, b) -> { }, event -> { })) {
             startKeyReader(in, session, wanted, prompt, quit);
@@ -70,11 +71,13 @@ final class InteractivePlay {
                 out.flush();
             }
             last = session.state();
+            everConnected = session.everConnected();
         }
         if (quit.getCount() == 0) {
             return 0;
         }
-        err.println("connection ended: " + last);
+        err.println(everConnected ? "connection ended: " + last
+                : "could not connect: " + TerminalClient.whyNotConnected(last));
         return 1;
     }
 

@@ -76,7 +76,7 @@ final class ScriptedPlay {
                 + session.eventsReceived() + " rtt_ms=" + session.rttText());
         if (!session.everConnected() || session.snapshotsReceived() == 0) {
             err.println("error: " + (session.everConnected() ? "connected but received no snapshots"
-                    : "could not connect (" + reached + ")"));
+                    : "could not connect: " + TerminalClient.whyNotConnected(reached)));
             return 1;
         }
         return 0;

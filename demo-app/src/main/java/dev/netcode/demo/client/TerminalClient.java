@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.URI;
+import java.util.Arrays;
+import java.util.Locale;
 
+import dev.netcode.client.ClientState;
 import dev.netcode.demo.game.ChatLine;
 import dev.netcode.token.InvalidConnectTokenException;
 
@@ -22,6 +25,7 @@ public final class TerminalClient {
 
     static final String USAGE = """
             usage: java -jar demo-app.jar --client --user NAME --password PASSWORD [--url URL] [--scripted SECONDS] [--say TEXT]
+                   java -jar demo-app.jar --client --help
               Plays the demo arena from this terminal: arrow keys or WASD move, space stops,
               t then a line and Enter chats, q quits. The last match events show under the arena.
               --url URL           where the demo runs (default http://localhost:8080)
@@ -33,6 +37,10 @@ public final class TerminalClient {
     }
 
     public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
+        if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
+            out.println(USAGE);
+            return 0;
+        }
         Options options;
         try {
             options = Options.parse(args);
@@ -72,6 +80,26 @@ public final class TerminalClient {
         }
     }
 
+    /**
+     * Why a client that logged in never got connected, judged by the state it ended in. The game
+     * server answers nothing to a request it drops, so an unanswered request has several causes.
+     */
+    static String whyNotConnected(ClientState state) {
+        String name = state.name().toLowerCase(Locale.ROOT);
+        return switch (state) {
+            case SENDING_CONNECTION_REQUEST, CONNECTION_REQUEST_TIMED_OUT -> "the game server did not answer (" + name
+                    + "). Likely: it stopped or is unreachable from here (a firewall, or the demo bound to 127.0.0.1"
+                    + " on another machine); the demo restarted with another netcode.private-key or protocol id than"
+                    + " the one that issued the token; this account still connected from another client (after a"
+                    + " crash its old slot frees itself within about 5-10 s: log in again then); or the token expired."
+                    + " The demo's /actuator/netcode lists what its server dropped and why";
+            case CONNECTION_DENIED -> "the game server is full (" + name + "): try again when a player leaves";
+            case CONNECT_TOKEN_EXPIRED -> "the token expired before the connection was made (" + name
+                    + "): log in again";
+            default -> "the connection was not made (" + name + "): packets lost, or the game server stopped";
+        };
+    }
+
     /** The connect token, or {@code null} after telling the user why there is none. */
     private static byte[] login(TokenClient tokens, Options options, PrintStream err) {
         try {
@@ -81,6 +109,9 @@ public final class TerminalClient {
             err.println("login failed: " + switch (ex.status()) {
                 case 401 -> "wrong user or password";
                 case 403 -> options.user() + " may not play";
+                case 409 -> options.user() + " is already playing (connected from another client); if that client"
+                        + " crashed, the game server frees its slot when the connection times out (netcode.token.timeout,"
+                        + " 10 s in the demo): log in again then";
                 case 429 -> "too many logins for " + options.user() + " in the last minute; try again shortly";
                 default -> "the demo answered HTTP " + ex.status();
             });

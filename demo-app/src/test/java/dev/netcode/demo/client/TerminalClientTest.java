@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.netcode.client.ClientState;
 import dev.netcode.demo.game.Arena;
 import dev.netcode.demo.game.ChatLine;
 import dev.netcode.demo.game.GameEvent;
@@ -36,6 +37,28 @@ class TerminalClientTest {
 
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("error: ").contains("usage: ");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "--client --help", "--client -h", "--client --user alice --help" })
+    void helpPrintsTheUsageToStdoutWithoutAnError(String commandLine) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+        int exit = TerminalClient.run(commandLine.split(" "), new ByteArrayInputStream(new byte[0]),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        assertThat(exit).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("usage: java -jar demo-app.jar --client");
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
+    }
+
+    @Test
+    void aRequestNobodyAnsweredNamesTheLikelyCauses() {
+        assertThat(TerminalClient.whyNotConnected(ClientState.CONNECTION_REQUEST_TIMED_OUT))
+            .contains("connection_request_timed_out", "stopped or is unreachable", "netcode.private-key",
+                    "still connected from another client", "5-10 s", "expired");
+        assertThat(TerminalClient.whyNotConnected(ClientState.CONNECTION_DENIED)).contains("full");
     }
 
     @Test

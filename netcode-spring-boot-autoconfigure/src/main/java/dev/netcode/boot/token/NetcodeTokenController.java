@@ -4,6 +4,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.LongPredicate;
 import java.util.function.UnaryOperator;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -29,6 +33,7 @@ import dev.netcode.boot.fleet.FleetRequestCustomizer;
 import dev.netcode.boot.fleet.NetcodeFleetFullException;
 import dev.netcode.fleet.FleetRequest;
 import dev.netcode.fleet.ServerDirectoryUnavailableException;
+import dev.netcode.server.NetcodeServer;
 
 /**
  * Issues a fresh connect token to the authenticated caller: {@code POST} to
@@ -59,6 +64,12 @@ import dev.netcode.fleet.ServerDirectoryUnavailableException;
  * {@code netcode.fleet.retry-after} and a problem whose {@code reason} is {@code fleet-full}; when
  * the fleet's directory cannot be reached, 503 with a short {@code Retry-After} and
  * {@code reason} {@code directory-unavailable}. Never a token for a server without room.
+ *
+ * <p>For a client id that is connected to the game server in this application right now the
+ * answer is 409 Conflict with a problem whose {@code reason} is {@code already-connected}: the
+ * server takes one connection per client id and drops every request for one that is connected, so
+ * a second client would only time out. A client that crashed holds its slot until the connection
+ * times out (the token's timeout); the problem says so, and a request after that gets a token.
  */
 @RestController
 public class NetcodeTokenController {
@@ -75,6 +86,9 @@ public class NetcodeTokenController {
      */
     static final long DIRECTORY_UNAVAILABLE_RETRY_AFTER_SECONDS = 2;
 
+    /** How long a token request waits for the game server to say whether a client id is connected. */
+    private static final long CONNECTED_QUERY_TIMEOUT_SECONDS = 2;
+
     /** The problem property that says why a token was refused, for clients to act on. */
     static final String REASON = "reason";
 
@@ -86,6 +100,7 @@ public class NetcodeTokenController {
     private final @Nullable ConnectTokenRateLimiter rateLimiter;
     private final List<FleetRequestCustomizer> fleetRequestCustomizers;
     private final long fleetFullRetryAfterSeconds;
+    private final LongPredicate connected;
 
     /**
      * @param userDataProvider supplies user data, or {@code null} for none
@@ -105,6 +120,22 @@ public class NetcodeTokenController {
     public NetcodeTokenController(ConnectTokenIssuer issuer, ClientIdResolver clientIdResolver,
             @Nullable UserDataProvider userDataProvider, @Nullable ConnectTokenRateLimiter rateLimiter,
             List<FleetRequestCustomizer> fleetRequestCustomizers, Duration fleetFullRetryAfter) {
+        this(issuer, clientIdResolver, userDataProvider, rateLimiter, fleetRequestCustomizers, fleetFullRetryAfter,
+                (clientId) -> false);
+    }
+
+    /**
+     * @param userDataProvider supplies user data, or {@code null} for none
+     * @param rateLimiter limits tokens per principal, or {@code null} for no limit
+     * @param fleetRequestCustomizers shape each request in a fleet, applied in this order
+     * @param fleetFullRetryAfter the {@code Retry-After} of a refusal because the fleet is full (whole seconds)
+     * @param connected whether a client id is connected to the game server right now (see
+     *        {@link #clientsConnectedTo}): no token is issued for it, 409 instead
+     */
+    public NetcodeTokenController(ConnectTokenIssuer issuer, ClientIdResolver clientIdResolver,
+            @Nullable UserDataProvider userDataProvider, @Nullable ConnectTokenRateLimiter rateLimiter,
+            List<FleetRequestCustomizer> fleetRequestCustomizers, Duration fleetFullRetryAfter, LongPredicate connected) {
+        this.connected = Objects.requireNonNull(connected, "connected");
         this.issuer = Objects.requireNonNull(issuer, "issuer");
         this.clientIdResolver = Objects.requireNonNull(clientIdResolver, "clientIdResolver");
         this.userDataProvider = userDataProvider;
@@ -138,6 +169,9 @@ public class NetcodeTokenController {
             }
         }
         long clientId = clientIdResolver.resolve(authentication);
+        if (connected.test(clientId)) {
+            return alreadyConnected(clientId);
+        }
         IssuedConnectToken issued = issuer.issue(clientId, userData(authentication, clientId),
                 fleetRequest(request, authentication));
         log.debug("Issued a connect token for client id {}, expiring at {}{}", Long.toUnsignedString(clientId),
@@ -191,6 +225,54 @@ public class NetcodeTokenController {
         problem.setTitle("Fleet directory unavailable");
         problem.setProperty(REASON, "directory-unavailable");
         return serviceUnavailable(problem, DIRECTORY_UNAVAILABLE_RETRY_AFTER_SECONDS);
+    }
+
+    /**
+     * 409 for a client id that is connected right now: its server would drop every connection
+     * request for it (one client id, one slot), so the new client would only time out. After a crash
+     * the old slot frees itself when the connection times out, the token's timeout.
+     */
+    private ResponseEntity<ProblemDetail> alreadyConnected(long clientId) {
+        log.debug("Refused a connect token: client id {} is connected right now", Long.toUnsignedString(clientId));
+        String timeout = issuer.timeoutSeconds() < 0 ? "when it disconnects (timeouts are disabled)"
+                : "within " + issuer.timeoutSeconds() + " seconds of its last packet";
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT,
+                "This account is playing right now (connected from another client), and the game server takes one"
+                        + " connection per account. If that client crashed, its slot frees itself " + timeout
+                        + ": ask again then.");
+        problem.setTitle("Already connected");
+        problem.setProperty(REASON, "already-connected");
+        problem.setProperty("timeoutSeconds", issuer.timeoutSeconds());
+        return ResponseEntity.status(HttpStatus.CONFLICT)
+                .cacheControl(CacheControl.noStore())
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(problem);
+    }
+
+    /**
+     * Whether a client id holds a slot of {@code server} right now, asked on the server's threads
+     * (every shard's). {@code false} while the server is not running: then no token is issued anyway.
+     */
+    public static LongPredicate clientsConnectedTo(NetcodeServer server) {
+        Objects.requireNonNull(server, "server");
+        return (clientId) -> {
+            if (!server.isRunning()) {
+                return false;
+            }
+            try {
+                return server.callEach((machine) -> machine.findClientIndex(clientId) >= 0)
+                    .get(CONNECTED_QUERY_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                    .contains(true);
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            catch (ExecutionException | TimeoutException ex) {
+                // Stopping meanwhile: the issuer answers that the server is not running.
+                return false;
+            }
+        };
     }
 
     private static ResponseEntity<ProblemDetail> serviceUnavailable(ProblemDetail problem, long retryAfterSeconds) {

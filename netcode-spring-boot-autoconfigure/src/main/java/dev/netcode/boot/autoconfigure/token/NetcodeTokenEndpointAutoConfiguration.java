@@ -26,13 +26,16 @@ import dev.netcode.boot.token.ConnectTokenRateLimiter;
 import dev.netcode.boot.token.NetcodeTokenController;
 import dev.netcode.boot.token.PrincipalNameClientIdResolver;
 import dev.netcode.boot.token.UserDataProvider;
+import dev.netcode.server.NetcodeServer;
 
 /**
  * The connect token endpoint, {@link NetcodeTokenController}, at {@code netcode.token.path}, in
  * a servlet web application with Spring MVC and a {@link ConnectTokenIssuer}. Spring Security must
  * be on the classpath too: without it no endpoint is registered, so a token-minting endpoint is
  * never open by accident. {@code NetcodeTokenSecurityAutoConfiguration} secures it. In a fleet,
- * the {@link FleetRequestCustomizer} beans shape each token's request, in order.
+ * the {@link FleetRequestCustomizer} beans shape each token's request, in order. With the
+ * application's game server (a {@link NetcodeServer} bean) no token is issued for a client id that
+ * is connected to it right now: 409 instead.
  */
 @AutoConfiguration(after = NetcodeAutoConfiguration.class)
 @ConditionalOnWebApplication(type = Type.SERVLET)
@@ -59,15 +62,17 @@ public final class NetcodeTokenEndpointAutoConfiguration {
     NetcodeTokenController netcodeTokenController(NetcodeProperties properties, ConnectTokenIssuer issuer,
             ClientIdResolver clientIdResolver, ObjectProvider<UserDataProvider> userDataProvider,
             ObjectProvider<ConnectTokenRateLimiter> rateLimiter,
-            ObjectProvider<FleetRequestCustomizer> fleetRequestCustomizers) {
+            ObjectProvider<FleetRequestCustomizer> fleetRequestCustomizers, ObjectProvider<NetcodeServer> server) {
         String path = properties.getToken().getPath();
         if (path == null || !path.startsWith("/")) {
             throw new IllegalStateException("netcode.token.path must start with '/', got '" + path + "'");
         }
         NetcodeProperties.Token.RateLimit rateLimit = properties.getToken().getRateLimit();
+        NetcodeServer gameServer = server.getIfUnique();
         return new NetcodeTokenController(issuer, clientIdResolver, userDataProvider.getIfUnique(),
                 rateLimit.isEnabled() ? rateLimiter.getIfUnique() : null,
-                fleetRequestCustomizers.orderedStream().toList(), fleetRetryAfter(properties));
+                fleetRequestCustomizers.orderedStream().toList(), fleetRetryAfter(properties),
+                (gameServer != null) ? NetcodeTokenController.clientsConnectedTo(gameServer) : (clientId) -> false);
     }
 
     /** {@code netcode.fleet.retry-after}: whole seconds, as the header carries them, at least 1. */

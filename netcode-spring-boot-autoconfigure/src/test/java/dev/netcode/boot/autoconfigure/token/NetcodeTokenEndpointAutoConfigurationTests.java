@@ -41,6 +41,7 @@ import org.springframework.test.web.servlet.assertj.MockMvcTester;
 import org.springframework.test.web.servlet.assertj.MvcTestResult;
 import org.springframework.web.servlet.DispatcherServlet;
 
+import dev.netcode.address.NetcodeAddress;
 import dev.netcode.boot.NetcodePrivateKey;
 import dev.netcode.boot.autoconfigure.NetcodeAutoConfiguration;
 import dev.netcode.boot.autoconfigure.NetcodeServerAutoConfiguration;
@@ -52,6 +53,9 @@ import dev.netcode.boot.token.NetcodeTokenController;
 import dev.netcode.boot.token.TestClock;
 import dev.netcode.boot.token.PrincipalNameClientIdResolver;
 import dev.netcode.boot.token.UserDataProvider;
+import dev.netcode.client.ClientEventHandler;
+import dev.netcode.client.ClientState;
+import dev.netcode.client.NetcodeClient;
 import dev.netcode.crypto.Aead;
 import dev.netcode.server.NetcodeServer;
 import dev.netcode.token.ConnectToken;
@@ -177,6 +181,51 @@ class NetcodeTokenEndpointAutoConfigurationTests {
 
                 server.stop();
                 assertServerNotRunning(post(context, "/netcode/token", "alice", null));
+            });
+    }
+
+    @Test
+    void refusesATokenWithConflictWhileTheClientIdIsConnectedAndIssuesOneOnceItLeft() {
+        this.contextRunner.withConfiguration(AutoConfigurations.of(NetcodeServerAutoConfiguration.class))
+            .withPropertyValues("netcode.server.enabled=true", "netcode.server.bind-address=127.0.0.1:0",
+                    "netcode.token.rate-limit.enabled=false")
+            .run((context) -> {
+                NetcodeServer server = context.getBean(NetcodeServer.class);
+                byte[] token = post(context, "/netcode/token", "alice", MediaType.APPLICATION_OCTET_STREAM_VALUE)
+                    .getResponse()
+                    .getContentAsByteArray();
+                try (NetcodeClient client = NetcodeClient.start(NetcodeAddress.parse("127.0.0.1:0"),
+                        new ClientEventHandler() {
+                        })) {
+                    client.connect(token);
+                    // connect() runs on the client's thread: first see it leave the initial state.
+                    client.awaitState((state) -> state != ClientState.DISCONNECTED, 10_000);
+                    assertThat(client.awaitState((state) -> state == ClientState.CONNECTED || !state.isActive(), 10_000))
+                        .isEqualTo(ClientState.CONNECTED);
+
+                    for (String accept : new String[] { MediaType.APPLICATION_JSON_VALUE,
+                            MediaType.APPLICATION_OCTET_STREAM_VALUE }) {
+                        MvcTestResult second = post(context, "/netcode/token", "alice", accept);
+                        assertThat(second).hasStatus(HttpStatus.CONFLICT)
+                            .hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+                        assertThat(second.getResponse().getHeader(HttpHeaders.CACHE_CONTROL)).contains("no-store");
+                        String json = second.getResponse().getContentAsString();
+                        assertThat(JsonPath.<String>read(json, "$.reason")).isEqualTo("already-connected");
+                        assertThat(JsonPath.<String>read(json, "$.detail")).contains("playing right now",
+                                "If that client crashed, its slot frees itself within "
+                                        + context.getBean(ConnectTokenIssuer.class).timeoutSeconds() + " seconds");
+                    }
+                    // Another account is not affected.
+                    assertThat(post(context, "/netcode/token", "bob", null)).hasStatusOk();
+
+                    client.disconnect();
+                    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                    while (server.connectedClientCount() > 0 && System.nanoTime() < deadline) {
+                        Thread.sleep(10);
+                    }
+                    assertThat(server.connectedClientCount()).isZero();
+                }
+                assertThat(post(context, "/netcode/token", "alice", null)).hasStatusOk();
             });
     }
 

@@ -1,11 +1,17 @@
 package dev.netcode.demo.web;
 
 import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -18,6 +24,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
@@ -35,23 +42,28 @@ import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.TestPropertySource;
 
 import dev.netcode.address.NetcodeAddress;
+import dev.netcode.boot.actuate.endpoint.NetcodeEndpoint;
 import dev.netcode.demo.game.Arena;
 import dev.netcode.demo.game.EventFeed;
 import dev.netcode.demo.game.FleetArenas;
 import dev.netcode.fleet.FleetServer;
 import dev.netcode.fleet.ServerDirectory;
 import dev.netcode.server.NetcodeServer;
+import dev.netcode.server.ServerSnapshot;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The dashboard in a real (headless) Chromium: the slot table lists the bots the application
- * starts ({@code demo.bots=3}) with each connection's round-trip time and packet loss, the arena
- * canvas is drawn from the spectator stream, and the event feed next to it shows the match events
- * (the bots joining and greeting); without the fleet profile there is no fleet table. In the fleet
+ * starts ({@code demo.bots=3}) by name with each connection's round-trip time and packet loss, the
+ * charts fill from the samples, the arena canvas is drawn from the spectator stream, and the event
+ * feed next to it shows the match events (the bots joining and greeting); without the fleet profile
+ * there is no fleet table. An admin kicks a real bot from the page; at phone width nothing scrolls
+ * sideways. In the fleet
  * profile ({@link InTheFleetProfile}) the fleet table shows every arena with its occupancy and
- * players. Skipped when Chromium is not installed. Leaves screenshots in {@code target/dashboard.png}
- * and {@code target/dashboard-fleet.png}.
+ * players. Skipped when Chromium is not installed. Leaves screenshots in {@code target/dashboard.png},
+ * {@code target/dashboard-phone.png} and {@code target/dashboard-fleet.png}.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
         properties = { "netcode.server.bind-address=127.0.0.1:0", "demo.bots=3" })
@@ -72,6 +84,12 @@ class DashboardBrowserTest {
 
     @Autowired
     private EventFeed feed;
+
+    @Autowired
+    private Arena arena;
+
+    @Autowired
+    private NetcodeEndpoint endpoint;
 
     @Test
     void slotTableListsTheBotsWithTheirRoundTripAndTheArenaAndEventFeedAreDrawn(@TempDir Path profile)
@@ -98,7 +116,32 @@ class DashboardBrowserTest {
                 .until(d -> {
                     List<List<String>> rows = slotCells(d);
                     return rows.size() == BOTS && rows.stream()
-                        .allMatch(cells -> cells.get(5).matches("\\d+\\.\\d ms") && cells.get(6).matches("\\d+\\.\\d %"));
+                        .allMatch(cells -> cells.get(6).matches("\\d+\\.\\d ms") && cells.get(7).matches("\\d+\\.\\d %"));
+                });
+
+            // Each row is named after the player in that slot (the name in the token's user data).
+            wait.withMessage("every slot row to carry the name of the player in that slot")
+                .until(d -> {
+                    Map<String, String> expected = namesBySlot();
+                    Map<String, String> shown = new HashMap<>();
+                    slotCells(d).forEach(cells -> shown.put(cells.get(0), cells.get(1)));
+                    return expected.size() == BOTS && expected.equals(shown);
+                });
+
+            // The charts: packets and bytes in and out, players, drops by reason, and one line per
+            // player for round-trip time and packet loss, drawn by uPlot from a few seconds of samples.
+            wait.withMessage("the six charts drawn by uPlot with a few seconds of samples and a line per player")
+                .until(d -> {
+                    Map<String, Map<String, String>> charts = charts(d);
+                    Set<String> names = new HashSet<>(namesBySlot().values());
+                    return charts.size() == 6 && charts.values().stream()
+                        .allMatch(chart -> "true".equals(chart.get("drawn")) && Integer.parseInt(chart.get("points")) >= 3)
+                            && charts.get("chart-packets").get("series").equals("in,out")
+                            && charts.get("chart-bytes").get("series").equals("in,out")
+                            && charts.get("chart-players").get("series").equals("connected")
+                            && Set.of(charts.get("chart-drops").get("series").split(",")).containsAll(dropReasons())
+                            && Set.of(charts.get("chart-rtt").get("series").split(",")).containsAll(names)
+                            && Set.of(charts.get("chart-loss").get("series").split(",")).containsAll(names);
                 });
 
             // The context may be shared with other tests, so compare with what the server's feed holds
@@ -129,6 +172,126 @@ class DashboardBrowserTest {
         finally {
             driver.quit();
         }
+    }
+
+    /**
+     * An admin signs in on the page and kicks a connected bot: the page's DELETE carries the CSRF
+     * token, the server disconnects that client and its row leaves the table.
+     */
+    @Test
+    void anAdminKicksAConnectedPlayerFromTheSlotTable(@TempDir Path profile) throws Exception {
+        assumeTrue(CHROMIUM.canExecute() && CHROMEDRIVER.canExecute(),
+                "Chromium not installed: apt-get install chromium chromium-driver");
+        WebDriver driver = startChromium(profile);
+        try {
+            driver.get("http://127.0.0.1:" + port + "/");
+            WebDriverWait wait = new WebDriverWait(driver, WAIT);
+            wait.ignoring(StaleElementReferenceException.class);
+            wait.withMessage("no kick buttons before an admin signs in, and the bots in the table")
+                .until(d -> slotCells(d).size() == BOTS && d.findElements(By.cssSelector("#slots button.kick")).isEmpty());
+
+            driver.findElement(By.id("admin-password")).sendKeys("admin-pass");
+            driver.findElement(By.id("admin-sign-in")).click();
+            ServerSnapshot.Client victim = server.snapshot().clients().get(0);
+            String victimId = Long.toUnsignedString(victim.clientId());
+            By kick = By.cssSelector("#slots tr[data-client-id='" + victimId + "'] button.kick");
+            wait.withMessage("a kick button in the row of client " + victimId).until(d -> !d.findElements(kick).isEmpty());
+            driver.findElement(kick).click();
+
+            wait.withMessage("the server to have disconnected client " + victimId + " and the page to say so")
+                .until(d -> !connectedClientIds().contains(victimId)
+                        && d.findElement(By.id("admin-message")).getText().equals("disconnected slot " + victim.index()));
+            wait.withMessage("the row of client " + victimId + " to leave the slot table")
+                .until(d -> !clientIdCells(d).contains(victimId));
+        }
+        finally {
+            driver.quit();
+        }
+    }
+
+    /** At phone width the page does not scroll sideways: the arena, charts and tables fit. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void atPhoneWidthNothingScrollsSideways(@TempDir Path profile) throws Exception {
+        assumeTrue(CHROMIUM.canExecute() && CHROMEDRIVER.canExecute(),
+                "Chromium not installed: apt-get install chromium chromium-driver");
+        WebDriver driver = startChromium(profile);
+        try {
+            driver.manage().window().setSize(new Dimension(390, 844));
+            driver.get("http://127.0.0.1:" + port + "/");
+            WebDriverWait wait = new WebDriverWait(driver, WAIT);
+            wait.withMessage("the arena drawn, its placeholder gone, the charts and the bots' rows in")
+                .until(d -> ((Number) canvasPixels(d).get("frames")).longValue() > 0
+                        && !d.findElement(By.id("arena-placeholder")).isDisplayed()
+                        && charts(d).values().stream().allMatch(chart -> Integer.parseInt(chart.get("points")) >= 2)
+                        && slotCells(d).size() == BOTS);
+            Map<String, Object> widths = (Map<String, Object>) ((JavascriptExecutor) driver).executeScript("""
+                    return { viewport: document.documentElement.clientWidth,
+                             page: document.documentElement.scrollWidth,
+                             arena: document.getElementById('arena').getBoundingClientRect().right,
+                             charts: Math.max(...Array.from(document.querySelectorAll('.uplot'))
+                                 .map(e => e.getBoundingClientRect().right)) };""");
+            long viewport = ((Number) widths.get("viewport")).longValue();
+            assertThat(viewport).isLessThanOrEqualTo(390);
+            assertThat(((Number) widths.get("page")).longValue()).as("page width %s", widths).isLessThanOrEqualTo(viewport);
+            assertThat(((Number) widths.get("arena")).doubleValue()).as("arena %s", widths).isLessThanOrEqualTo(viewport);
+            assertThat(((Number) widths.get("charts")).doubleValue()).as("charts %s", widths).isLessThanOrEqualTo(viewport);
+            saveScreenshot(driver, "dashboard-phone.png");
+        }
+        finally {
+            driver.quit();
+        }
+    }
+
+    /**
+     * A browser's DELETE must carry the CSRF token (the page sends it from the XSRF-TOKEN cookie):
+     * without it an admin's credentials are refused, with it they are taken. A script's DELETE (no
+     * Origin, no Sec-Fetch-Site) needs none; DemoApplicationIntegrationTest kicks that way.
+     */
+    @Test
+    void aBrowsersDeleteNeedsTheCsrfToken() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        String base = "http://127.0.0.1:" + port;
+        String admin = "Basic " + Base64.getEncoder().encodeToString("admin:admin-pass".getBytes(StandardCharsets.UTF_8));
+        // Slot 0 with a client id no one has: a kick that is allowed answers 409 (nothing to disconnect).
+        URI kick = URI.create(base + "/actuator/netcode/0?clientId=1");
+        HttpResponse<String> withoutToken = http.send(HttpRequest.newBuilder(kick).header("Authorization", admin)
+            .header("Origin", base).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(withoutToken.statusCode()).isEqualTo(403);
+
+        HttpResponse<String> read = http.send(HttpRequest.newBuilder(URI.create(base + "/actuator/netcode")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        String token = read.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("XSRF-TOKEN="))
+            .map(c -> c.substring("XSRF-TOKEN=".length(), c.indexOf(';'))).findFirst().orElseThrow();
+        HttpResponse<String> withToken = http.send(HttpRequest.newBuilder(kick).header("Authorization", admin)
+            .header("Origin", base).header("Cookie", "XSRF-TOKEN=" + token).header("X-XSRF-TOKEN", token)
+            .DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(withToken.statusCode()).isEqualTo(409);
+    }
+
+    /** The name of the player in each connected slot, as the server's slots and the game have them. */
+    private Map<String, String> namesBySlot() {
+        Map<Long, String> names = arena.snapshot().players().stream()
+            .collect(Collectors.toMap(Arena.PlayerView::clientId, Arena.PlayerView::name));
+        Map<String, String> bySlot = new HashMap<>();
+        for (ServerSnapshot.Client client : server.snapshot().clients()) {
+            bySlot.put(String.valueOf(client.index()), names.getOrDefault(client.clientId(), "–"));
+        }
+        return bySlot;
+    }
+
+    /** The drop reasons /actuator/netcode counts. */
+    private Set<String> dropReasons() {
+        return endpoint.server().getTotals().getDrops().keySet();
+    }
+
+    /** Per chart element id: its series names, its number of samples and whether uPlot drew it. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Map<String, String>> charts(WebDriver driver) {
+        return (Map<String, Map<String, String>>) ((JavascriptExecutor) driver).executeScript(
+                "return Object.fromEntries(Array.from(document.querySelectorAll('#charts .chart')).map(c => [c.id,"
+                        + " { series: c.dataset.series || '', points: c.dataset.points || '0',"
+                        + " drawn: String(c.querySelector('.uplot canvas') !== null) }]));");
     }
 
     /**
@@ -262,7 +425,7 @@ class DashboardBrowserTest {
     private static Set<String> clientIdCells(WebDriver driver) {
         List<String> ids = (List<String>) ((JavascriptExecutor) driver).executeScript(
                 "return Array.from(document.querySelectorAll('#slots tbody tr[data-client-id]'))"
-                        + ".filter(row => row.cells.length > 1).map(row => row.cells[1].textContent.trim());");
+                        + ".filter(row => row.cells.length > 1).map(row => row.cells[2].textContent.trim());");
         return new HashSet<>(ids);
     }
 
@@ -276,7 +439,14 @@ class DashboardBrowserTest {
                 const canvas = document.getElementById('arena');
                 const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
                 const background = [0x0b, 0x11, 0x20]; // #0b1120, as app.js paints it
-                const playerColors = new Set(COLORS.map((hex) => parseInt(hex.slice(1), 16)));
+                // Each player's colour as this browser paints playerColor(n), read back from a 1x1 canvas.
+                const probe = document.createElement('canvas').getContext('2d', { willReadFrequently: true });
+                const playerColors = new Set(((latest && latest.players) || []).map((p) => {
+                  probe.fillStyle = playerColor(p.color);
+                  probe.fillRect(0, 0, 1, 1);
+                  const [r, g, b] = probe.getImageData(0, 0, 1, 1).data;
+                  return (r << 16) | (g << 8) | b;
+                }));
                 let drawn = 0;
                 let playerColored = 0;
                 for (let i = 0; i < data.length; i += 4) {

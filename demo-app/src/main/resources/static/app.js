@@ -143,13 +143,15 @@ function drawPlayer(player, x, y, unit) {
   ctx.lineWidth = 2;
   ctx.stroke();
 
+  // Labels stay readable where the canvas is drawn small (a phone): at least 11 CSS pixels high.
+  const minimum = (11 * canvas.width) / Math.max(1, canvas.clientWidth);
   ctx.textAlign = 'center';
   ctx.fillStyle = '#e2e8f0';
-  ctx.font = `600 ${Math.round(unit * 0.75)}px system-ui, sans-serif`;
+  ctx.font = `600 ${Math.round(Math.max(unit * 0.75, minimum))}px system-ui, sans-serif`;
   ctx.textBaseline = 'bottom';
   ctx.fillText(player.name, x, y - radius - 4);
   ctx.fillStyle = '#facc15';
-  ctx.font = `${Math.round(unit * 0.65)}px system-ui, sans-serif`;
+  ctx.font = `${Math.round(Math.max(unit * 0.65, minimum))}px system-ui, sans-serif`;
   ctx.textBaseline = 'top';
   ctx.fillText(String(player.score), x, y + radius + 3);
 }

@@ -461,7 +461,11 @@ class DashboardBrowserTest {
                 """);
     }
 
+    /** Of the whole page: the window grows to the page's height first. */
     private static void saveScreenshot(WebDriver driver, String name) throws Exception {
+        long height = ((Number) ((JavascriptExecutor) driver)
+            .executeScript("return document.documentElement.scrollHeight;")).longValue();
+        driver.manage().window().setSize(new Dimension(driver.manage().window().getSize().getWidth(), (int) height + 100));
         File screenshot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
         Path target = Path.of("target", name);
         Files.createDirectories(target.getParent());

@@ -195,8 +195,11 @@ class DashboardBrowserTest {
             ServerSnapshot.Client victim = server.snapshot().clients().get(0);
             String victimId = Long.toUnsignedString(victim.clientId());
             By kick = By.cssSelector("#slots tr[data-client-id='" + victimId + "'] button.kick");
-            wait.withMessage("a kick button in the row of client " + victimId).until(d -> !d.findElements(kick).isEmpty());
-            driver.findElement(kick).click();
+            // The table is rendered anew every second: a button found may be replaced before the click lands.
+            wait.withMessage("to click the kick button in the row of client " + victimId).until(d -> {
+                d.findElement(kick).click();
+                return true;
+            });
 
             wait.withMessage("the server to have disconnected client " + victimId + " and the page to say so")
                 .until(d -> !connectedClientIds().contains(victimId)

@@ -338,18 +338,21 @@ async function disconnect(client) {
 // ---- charts: the last five minutes, one sample a second ---------------------------------------
 
 const HISTORY_SECONDS = 300;
+/** Whole numbers as such, fractions (a rate below ten a second) with one decimal. */
+const count = (v) => (Number.isInteger(v) || Math.abs(v) >= 10 ? v.toFixed(0) : v.toFixed(1));
 const samples = [];    // { t (epoch seconds), packets, bytes, players, drops, rtt, loss }: each a map of series to value
 let previousTotals = null;
 
 const CHARTS = [
-  { id: 'chart-packets', key: 'packets', title: 'Packets / s', format: (v) => v.toFixed(0) },
+  { id: 'chart-packets', key: 'packets', title: 'Packets / s', format: count },
   { id: 'chart-bytes', key: 'bytes', title: 'Bytes / s', format: (v) => bytes(Math.round(v)) },
-  { id: 'chart-players', key: 'players', title: 'Connected players', format: (v) => v.toFixed(0) },
-  { id: 'chart-drops', key: 'drops', title: 'Drops / s by reason', format: (v) => v.toFixed(0) },
-  { id: 'chart-rtt', key: 'rtt', title: 'Round-trip time per player (ms)', format: (v) => v.toFixed(1) },
-  { id: 'chart-loss', key: 'loss', title: 'Packet loss per player (%)', format: (v) => v.toFixed(1) },
+  { id: 'chart-players', key: 'players', title: 'Connected players', format: count },
+  { id: 'chart-drops', key: 'drops', title: 'Drops / s by reason', format: count },
+  { id: 'chart-rtt', key: 'rtt', title: 'Round-trip time per player (ms)', format: (v) => v.toFixed(1), perPlayer: true },
+  { id: 'chart-loss', key: 'loss', title: 'Packet loss per player (%)', format: (v) => v.toFixed(1), perPlayer: true },
 ];
-const plots = new Map(); // chart id -> { plot, names }
+const plots = new Map(); // chart id -> { plot, labels }
+const playerNames = new Map(); // client id -> the stream's player in its slot, for the per-player series' labels and colours
 
 function sample(server) {
   const now = Date.now();
@@ -383,11 +386,15 @@ function sample(server) {
     }
   }
   for (const c of clients) {
+    // Per player series are keyed by client id (a player who reconnects is a new line) and labelled
+    // with the name once the arena stream has shown it.
+    const player = playersBySlot.get(c.index);
+    if (player) {
+      playerNames.set(c.clientId, player);
+    }
     if (c.connection) {
-      const player = playersBySlot.get(c.index);
-      const name = player ? player.name : `slot ${c.index}`;
-      point.rtt[name] = c.connection.rttMillis;
-      point.loss[name] = c.connection.packetLossPercent;
+      point.rtt[c.clientId] = c.connection.rttMillis;
+      point.loss[c.clientId] = c.connection.packetLossPercent;
     }
   }
   previousTotals = totals;
@@ -398,47 +405,48 @@ function sample(server) {
   renderCharts();
 }
 
-function seriesColor(key, name, index) {
-  if (key === 'rtt' || key === 'loss') {
-    const player = [...playersBySlot.values()].find((p) => p.name === name);
-    if (player) {
-      return playerColor(player.color);
-    }
+/** Each series' label and colour: players by name and in their arena colour, the rest by key. */
+function seriesStyle(chart, key, index) {
+  if (chart.perPlayer) {
+    const player = playerNames.get(key);
+    return player ? { label: player.name, stroke: playerColor(player.color) } : { label: `client ${key}`, stroke: '#94a3b8' };
   }
-  return { in: '#38bdf8', out: '#f59e0b', connected: '#22c55e' }[name] || playerColor(index + 3);
+  return { label: key, stroke: { in: '#38bdf8', out: '#f59e0b', connected: '#22c55e' }[key] || playerColor(index + 3) };
 }
 
 function renderCharts() {
   const times = samples.map((s) => s.t);
   for (const chart of CHARTS) {
-    const names = [];
+    const keys = [];
     for (const s of samples) {
-      for (const name of Object.keys(s[chart.key])) {
-        if (!names.includes(name)) {
-          names.push(name);
+      for (const key of Object.keys(s[chart.key])) {
+        if (!keys.includes(key)) {
+          keys.push(key);
         }
       }
     }
-    const data = [times, ...names.map((name) => samples.map((s) => (name in s[chart.key] ? s[chart.key][name] : null)))];
+    const data = [times, ...keys.map((key) => samples.map((s) => (key in s[chart.key] ? s[chart.key][key] : null)))];
+    const styles = keys.map((key, i) => seriesStyle(chart, key, i));
+    const labels = styles.map((style) => style.label);
     const element = document.getElementById(chart.id);
     let current = plots.get(chart.id);
-    if (!current || current.names.join('\n') !== names.join('\n')) {
-      // A new series (a player joined, a new drop reason): uPlot's series are fixed, so start again.
+    if (!current || current.labels.join('\n') !== labels.join('\n')) {
+      // A new series or name (a player joined, a new drop reason): uPlot's series are fixed, so start again.
       if (current) {
         current.plot.destroy();
       }
-      current = { names, plot: new uPlot(chartOptions(chart, names, element), data, element) };
+      current = { labels, plot: new uPlot(chartOptions(chart, styles, element), data, element) };
       plots.set(chart.id, current);
     }
     else {
       current.plot.setData(data);
     }
-    element.dataset.series = names.join(',');
+    element.dataset.series = labels.join(',');
     element.dataset.points = String(times.length);
   }
 }
 
-function chartOptions(chart, names, element) {
+function chartOptions(chart, styles, element) {
   const axis = { stroke: '#94a3b8', grid: { stroke: '#1e293b' }, ticks: { stroke: '#1e293b' } };
   return {
     title: chart.title,
@@ -446,9 +454,8 @@ function chartOptions(chart, names, element) {
     height: 170,
     scales: { x: { time: true }, y: { range: (u, min, max) => [0, Math.max(1, max * 1.1)] } },
     axes: [axis, { ...axis, size: 60, values: (u, values) => values.map(chart.format) }],
-    series: [{}, ...names.map((name, i) => ({
-      label: name,
-      stroke: seriesColor(chart.key, name, i),
+    series: [{}, ...styles.map((style) => ({
+      ...style,
       width: 1.5,
       value: (u, v) => (v == null ? '–' : chart.format(v)),
     }))],

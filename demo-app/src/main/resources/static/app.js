@@ -286,7 +286,6 @@ const adminForm = document.getElementById('admin');
 
 function setAdmin(authorization, message) {
   adminAuthorization = authorization;
-  adminForm.dataset.signedIn = String(authorization !== null);
   for (const id of ['admin-user', 'admin-password', 'admin-sign-in']) {
     document.getElementById(id).hidden = authorization !== null;
   }
@@ -381,8 +380,8 @@ function sample(server) {
       }
     }
     point.bytes = { in: bytesIn, out: bytesOut };
-    for (const [reason, count] of Object.entries(totals.drops)) {
-      point.drops[reason] = rate(count, previousTotals.drops[reason] || 0);
+    for (const [reason, dropped] of Object.entries(totals.drops)) {
+      point.drops[reason] = rate(dropped, previousTotals.drops[reason] || 0);
     }
   }
   for (const c of clients) {

@@ -73,6 +73,7 @@ class DashboardBrowserTest {
     private static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
     private static final int BOTS = 3;
     private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final Dimension DESKTOP = new Dimension(1400, 1200);
     /** As app.js shows at most. */
     private static final int FEED_LINES = 12;
 
@@ -94,15 +95,7 @@ class DashboardBrowserTest {
     @Test
     void slotTableListsTheBotsWithTheirRoundTripAndTheArenaAndEventFeedAreDrawn(@TempDir Path profile)
             throws Exception {
-        assumeTrue(CHROMIUM.canExecute() && CHROMEDRIVER.canExecute(),
-                "Chromium not installed: apt-get install chromium chromium-driver");
-        WebDriver driver = startChromium(profile);
-        try {
-            driver.get("http://127.0.0.1:" + port + "/");
-            // The page re-renders the table every second, so an element found may be replaced before it is read.
-            WebDriverWait wait = new WebDriverWait(driver, WAIT);
-            wait.ignoring(StaleElementReferenceException.class);
-
+        onDashboard(profile, port, DESKTOP, (driver, wait) -> {
             // The bots log in, fetch tokens and connect once the application is ready: wait for them.
             wait.withMessage("the slot table to list the " + BOTS + " bots the server has connected")
                 .until(d -> {
@@ -168,10 +161,7 @@ class DashboardBrowserTest {
                         && !d.findElement(By.id("fleet-section")).isDisplayed());
 
             saveScreenshot(driver, "dashboard.png");
-        }
-        finally {
-            driver.quit();
-        }
+        });
     }
 
     /**
@@ -180,13 +170,7 @@ class DashboardBrowserTest {
      */
     @Test
     void anAdminKicksAConnectedPlayerFromTheSlotTable(@TempDir Path profile) throws Exception {
-        assumeTrue(CHROMIUM.canExecute() && CHROMEDRIVER.canExecute(),
-                "Chromium not installed: apt-get install chromium chromium-driver");
-        WebDriver driver = startChromium(profile);
-        try {
-            driver.get("http://127.0.0.1:" + port + "/");
-            WebDriverWait wait = new WebDriverWait(driver, WAIT);
-            wait.ignoring(StaleElementReferenceException.class);
+        onDashboard(profile, port, DESKTOP, (driver, wait) -> {
             wait.withMessage("no kick buttons before an admin signs in, and the bots in the table")
                 .until(d -> slotCells(d).size() == BOTS && d.findElements(By.cssSelector("#slots button.kick")).isEmpty());
 
@@ -194,35 +178,26 @@ class DashboardBrowserTest {
             driver.findElement(By.id("admin-sign-in")).click();
             ServerSnapshot.Client victim = server.snapshot().clients().get(0);
             String victimId = Long.toUnsignedString(victim.clientId());
-            By kick = By.cssSelector("#slots tr[data-client-id='" + victimId + "'] button.kick");
-            // The table is rendered anew every second: a button found may be replaced before the click lands.
-            wait.withMessage("to click the kick button in the row of client " + victimId).until(d -> {
-                d.findElement(kick).click();
-                return true;
-            });
+            String kick = "#slots tr[data-client-id='" + victimId + "'] button.kick";
+            // The table is rendered anew every second, so a button found by the driver may be replaced
+            // before its click lands: find and click it in one script, in the page.
+            wait.withMessage("to click the kick button in the row of client " + victimId).until(d -> (Boolean)
+                    ((JavascriptExecutor) d).executeScript("const button = document.querySelector(arguments[0]);"
+                            + " if (button) { button.click(); } return button !== null;", kick));
 
             wait.withMessage("the server to have disconnected client " + victimId + " and the page to say so")
                 .until(d -> !connectedClientIds().contains(victimId)
                         && d.findElement(By.id("admin-message")).getText().equals("disconnected slot " + victim.index()));
             wait.withMessage("the row of client " + victimId + " to leave the slot table")
                 .until(d -> !clientIdCells(d).contains(victimId));
-        }
-        finally {
-            driver.quit();
-        }
+        });
     }
 
     /** At phone width the page does not scroll sideways: the arena, charts and tables fit. */
     @Test
     @SuppressWarnings("unchecked")
     void atPhoneWidthNothingScrollsSideways(@TempDir Path profile) throws Exception {
-        assumeTrue(CHROMIUM.canExecute() && CHROMEDRIVER.canExecute(),
-                "Chromium not installed: apt-get install chromium chromium-driver");
-        WebDriver driver = startChromium(profile);
-        try {
-            driver.manage().window().setSize(new Dimension(390, 844));
-            driver.get("http://127.0.0.1:" + port + "/");
-            WebDriverWait wait = new WebDriverWait(driver, WAIT);
+        onDashboard(profile, port, new Dimension(390, 844), (driver, wait) -> {
             wait.withMessage("the arena drawn, its placeholder gone, the charts and the bots' rows in")
                 .until(d -> ((Number) canvasPixels(d).get("frames")).longValue() > 0
                         && !d.findElement(By.id("arena-placeholder")).isDisplayed()
@@ -240,10 +215,7 @@ class DashboardBrowserTest {
             assertThat(((Number) widths.get("arena")).doubleValue()).as("arena %s", widths).isLessThanOrEqualTo(viewport);
             assertThat(((Number) widths.get("charts")).doubleValue()).as("charts %s", widths).isLessThanOrEqualTo(viewport);
             saveScreenshot(driver, "dashboard-phone.png");
-        }
-        finally {
-            driver.quit();
-        }
+        });
     }
 
     /**
@@ -325,13 +297,7 @@ class DashboardBrowserTest {
 
         @Test
         void theFleetTableListsEveryArenaWithItsOccupancyAndPlayers(@TempDir Path profile) throws Exception {
-            assumeTrue(CHROMIUM.canExecute() && CHROMEDRIVER.canExecute(),
-                    "Chromium not installed: apt-get install chromium chromium-driver");
-            WebDriver driver = startChromium(profile);
-            try {
-                driver.get("http://127.0.0.1:" + fleetPort + "/");
-                WebDriverWait wait = new WebDriverWait(driver, WAIT);
-                wait.ignoring(StaleElementReferenceException.class);
+            onDashboard(profile, fleetPort, DESKTOP, (driver, wait) -> {
 
                 // What the server side says: each arena's connected count from the directory and its
                 // players from its game, one bot in each once the bots are all in.
@@ -346,10 +312,7 @@ class DashboardBrowserTest {
                         && "3".equals(d.findElement(By.id("fleet")).getDomAttribute("data-rows")));
 
                 saveScreenshot(driver, "dashboard-fleet.png");
-            }
-            finally {
-                driver.quit();
-            }
+            });
         }
 
         /** Per server id: its address, "connected / slots", and its players as the dashboard lists them. */
@@ -384,6 +347,32 @@ class DashboardBrowserTest {
             .collect(Collectors.toSet());
     }
 
+    /** What a test does with the dashboard open in a browser, waiting with {@code wait}. */
+    interface DashboardCheck {
+        void run(WebDriver driver, WebDriverWait wait) throws Exception;
+    }
+
+    /**
+     * Opens the dashboard on {@code port} in a window of {@code size}, runs {@code check} and closes
+     * the browser. The page re-renders its tables every second, so an element found may be replaced
+     * before it is read: {@code wait} retries then. Skipped when Chromium is not installed.
+     */
+    private static void onDashboard(Path profile, int port, Dimension size, DashboardCheck check) throws Exception {
+        assumeTrue(CHROMIUM.canExecute() && CHROMEDRIVER.canExecute(),
+                "Chromium not installed: apt-get install chromium chromium-driver");
+        WebDriver driver = startChromium(profile);
+        try {
+            driver.manage().window().setSize(size);
+            driver.get("http://127.0.0.1:" + port + "/");
+            WebDriverWait wait = new WebDriverWait(driver, WAIT);
+            wait.ignoring(StaleElementReferenceException.class);
+            check.run(driver, wait);
+        }
+        finally {
+            driver.quit();
+        }
+    }
+
     /**
      * Headless Chromium from the Debian packages. Both paths are given, so Selenium Manager (which
      * would try to download a browser and a driver) is never asked: with the driver's executable set
@@ -397,7 +386,7 @@ class DashboardBrowserTest {
         options.setBinary(CHROMIUM);
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-dev-shm-usage", "--disable-quic", "--no-first-run", "--disable-component-update",
-                "--disable-sync", "--window-size=1400,1200", "--user-data-dir=" + profile.toAbsolutePath());
+                "--disable-sync", "--user-data-dir=" + profile.toAbsolutePath());
         return new ChromeDriver(service, options);
     }
 

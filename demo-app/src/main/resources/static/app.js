@@ -1,10 +1,15 @@
-// The netcode demo dashboard: plain JavaScript, no build step, no dependencies.
+// The netcode demo dashboard: plain JavaScript, no build step; uPlot (a WebJar) draws the charts.
 // The arena and the match events come from a server-sent event stream (/arena/stream), the slot
-// table (with each connection's round-trip time and packet loss) from /actuator/netcode, and in the
-// fleet profile the fleet table (every game server with its occupancy and players) from /arena/fleet.
+// table (with each connection's round-trip time and packet loss) and the charts from
+// /actuator/netcode, and in the fleet profile the fleet table (every game server with its occupancy
+// and players) from /arena/fleet.
 'use strict';
 
-const COLORS = ['#ef4444', '#3b82f6', '#22c55e', '#eab308', '#a855f7', '#06b6d4', '#f97316', '#ec4899'];
+/** Player n's colour: hues a golden angle apart never repeat and stay far apart for any number of players. */
+function playerColor(n) {
+  return `hsl(${(n * 137.508) % 360}, 75%, 60%)`;
+}
+
 const FRAME_MILLIS = 100; // the server sends about ten frames a second; we draw in between
 const MARGIN = 2.2;       // arena units around the arena, so players on the edge keep their labels
 const FEED_LINES = 12;    // match events shown, newest first
@@ -19,6 +24,8 @@ let latestAt = 0;      // when it arrived (performance.now())
 let frames = 0;        // draws so far, exposed as canvas[data-frames] for tests
 let drawPending = false;
 let lastEvent = 0;     // sequence of the newest match event shown; a reconnected stream may repeat older ones
+let playersBySlot = new Map(); // the stream's players by server slot, to name the slot table's rows
+let adminAuthorization = null; // 'Basic …' once an admin has signed in; in memory only, never stored
 
 // ---- arena stream ------------------------------------------------------------------------------
 
@@ -34,6 +41,8 @@ function connectStream() {
     previous = latest;
     latest = JSON.parse(event.data);
     latestAt = performance.now();
+    document.getElementById('arena-placeholder').hidden = true;
+    playersBySlot = new Map(latest.players.filter((p) => p.slot != null).map((p) => [p.slot, p]));
     document.getElementById('tick').textContent = latest.tick;
     document.getElementById('player-count').textContent = latest.players.length;
     renderScores(latest.players);
@@ -126,7 +135,7 @@ function drawCoin(x, y, unit) {
 
 function drawPlayer(player, x, y, unit) {
   const radius = unit * 0.9;
-  ctx.fillStyle = COLORS[player.color % COLORS.length];
+  ctx.fillStyle = playerColor(player.color);
   ctx.beginPath();
   ctx.arc(x, y, radius, 0, Math.PI * 2);
   ctx.fill();
@@ -134,13 +143,15 @@ function drawPlayer(player, x, y, unit) {
   ctx.lineWidth = 2;
   ctx.stroke();
 
+  // Labels stay readable where the canvas is drawn small (a phone): at least 11 CSS pixels high.
+  const minimum = (11 * canvas.width) / Math.max(1, canvas.clientWidth);
   ctx.textAlign = 'center';
   ctx.fillStyle = '#e2e8f0';
-  ctx.font = `600 ${Math.round(unit * 0.75)}px system-ui, sans-serif`;
+  ctx.font = `600 ${Math.round(Math.max(unit * 0.75, minimum))}px system-ui, sans-serif`;
   ctx.textBaseline = 'bottom';
   ctx.fillText(player.name, x, y - radius - 4);
   ctx.fillStyle = '#facc15';
-  ctx.font = `${Math.round(unit * 0.65)}px system-ui, sans-serif`;
+  ctx.font = `${Math.round(Math.max(unit * 0.65, minimum))}px system-ui, sans-serif`;
   ctx.textBaseline = 'top';
   ctx.fillText(String(player.score), x, y + radius + 3);
 }
@@ -150,15 +161,12 @@ function renderScores(players) {
   const rows = [...players].sort((a, b) => b.score - a.score || a.name.localeCompare(b.name));
   list.replaceChildren(...rows.map((p) => {
     const item = document.createElement('li');
-    const swatch = document.createElement('span');
-    swatch.className = 'swatch';
-    swatch.style.background = COLORS[p.color % COLORS.length];
     const name = document.createElement('span');
     name.className = 'name';
     name.textContent = p.name;
     const score = document.createElement('b');
     score.textContent = p.score;
-    item.append(swatch, name, score);
+    item.append(swatch(p.color), name, score);
     return item;
   }));
 }
@@ -194,7 +202,9 @@ async function pollSlots() {
     if (!response.ok) {
       throw new Error(`HTTP ${response.status}`);
     }
-    renderSlots(await response.json());
+    const server = await response.json();
+    renderSlots(server);
+    sample(server);
   }
   catch (error) {
     document.getElementById('server-summary').textContent = `slot table unavailable (${error.message}), retrying…`;
@@ -215,13 +225,16 @@ function renderSlots(server) {
   const body = table.tBodies[0];
   const clients = server.clients || [];
   if (clients.length === 0) {
-    body.replaceChildren(row(['no clients connected'], 'empty', 9));
+    body.replaceChildren(row(['no clients connected'], 'empty', 12));
   }
   else {
     const now = Date.now();
     body.replaceChildren(...clients.map((c) => {
+      const player = playersBySlot.get(c.index);
+      const channels = c.connection ? c.connection.channels : [];
       const tr = row([
         c.index,
+        player ? player.name : '–',
         c.clientId,
         c.address || 'loopback',
         clock(c.connectedSince) + ' (' + duration(now - Date.parse(c.connectedSince)) + ')',
@@ -230,18 +243,236 @@ function renderSlots(server) {
         c.connection ? fixed(c.connection.packetLossPercent, ' %') : '–',
         `${c.packetsReceived} / ${c.packetsSent}`,
         `${bytes(c.bytesReceived)} / ${bytes(c.bytesSent)}`,
+        c.connection ? channels.reduce((sum, ch) => sum + ch.messagesDropped, c.connection.packetsInvalid) : '–',
+        '',
       ]);
       tr.dataset.clientId = c.clientId;
-      tr.cells[1].className = 'mono';
+      tr.dataset.slot = c.index;
+      if (player) {
+        tr.cells[1].prepend(swatch(player.color));
+      }
       tr.cells[2].className = 'mono';
-      for (let i = 5; i < tr.cells.length; i++) {
+      tr.cells[3].className = 'mono';
+      for (let i = 6; i < tr.cells.length; i++) {
         tr.cells[i].className = 'num';
+      }
+      tr.cells[10].title = c.connection
+        ? `invalid packets ${c.connection.packetsInvalid}; messages dropped: `
+          + channels.map((ch) => `${ch.name} ${ch.messagesDropped}`).join(', ')
+        : '';
+      if (adminAuthorization && !c.loopback) {
+        const kick = document.createElement('button');
+        kick.className = 'kick';
+        kick.textContent = 'kick';
+        kick.addEventListener('click', () => disconnect(c));
+        tr.cells[11].append(kick);
       }
       return tr;
     }));
   }
   table.dataset.rows = String(clients.length);
 }
+
+function swatch(color) {
+  const dot = document.createElement('span');
+  dot.className = 'swatch';
+  dot.style.background = playerColor(color);
+  return dot;
+}
+
+// ---- admin: disconnect a player (DELETE /actuator/netcode/{slot}?clientId={id}, role ADMIN) -----
+
+const adminForm = document.getElementById('admin');
+
+function setAdmin(authorization, message) {
+  adminAuthorization = authorization;
+  for (const id of ['admin-user', 'admin-password', 'admin-sign-in']) {
+    document.getElementById(id).hidden = authorization !== null;
+  }
+  document.getElementById('admin-sign-out').hidden = authorization === null;
+  document.getElementById('admin-state').textContent = authorization === null
+    ? 'Admins may disconnect players:' : 'Signed in: kick disconnects a player.';
+  document.getElementById('admin-message').textContent = message || '';
+}
+
+adminForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const user = document.getElementById('admin-user').value;
+  const password = document.getElementById('admin-password');
+  setAdmin('Basic ' + btoa(unescape(encodeURIComponent(`${user}:${password.value}`))));
+  password.value = '';
+});
+document.getElementById('admin-sign-out').addEventListener('click', () => setAdmin(null));
+
+/** The token the server set in the XSRF-TOKEN cookie; a DELETE from the browser must echo it in a header. */
+function csrfToken() {
+  const cookie = document.cookie.split('; ').find((c) => c.startsWith('XSRF-TOKEN='));
+  return cookie ? decodeURIComponent(cookie.slice('XSRF-TOKEN='.length)) : '';
+}
+
+async function disconnect(client) {
+  const message = document.getElementById('admin-message');
+  try {
+    const response = await fetch(`/actuator/netcode/${client.index}?clientId=${client.clientId}`, {
+      method: 'DELETE',
+      headers: { Accept: 'application/json', Authorization: adminAuthorization, 'X-XSRF-TOKEN': csrfToken() },
+    });
+    if (response.status === 401) {
+      setAdmin(null, 'wrong user or password');
+    }
+    else if (response.status === 403) {
+      message.textContent = 'not allowed (HTTP 403: not an admin, or no CSRF token yet)';
+    }
+    else {
+      const outcome = await response.json();
+      message.textContent = outcome.disconnected
+        ? `disconnected slot ${outcome.slot}` : `slot ${outcome.slot} not disconnected: ${outcome.reason}`;
+    }
+  }
+  catch (error) {
+    message.textContent = `disconnect failed (${error.message})`;
+  }
+}
+
+// ---- charts: the last five minutes, one sample a second ---------------------------------------
+
+const HISTORY_SECONDS = 300;
+/** Whole numbers as such, fractions (a rate below ten a second) with one decimal. */
+const count = (v) => (Number.isInteger(v) || Math.abs(v) >= 10 ? v.toFixed(0) : v.toFixed(1));
+const samples = [];    // { t (epoch seconds), packets, bytes, players, drops, rtt, loss }: each a map of series to value
+let previousTotals = null;
+
+const CHARTS = [
+  { id: 'chart-packets', key: 'packets', title: 'Packets / s', format: count },
+  { id: 'chart-bytes', key: 'bytes', title: 'Bytes / s', format: (v) => bytes(Math.round(v)) },
+  { id: 'chart-players', key: 'players', title: 'Connected players', format: count },
+  { id: 'chart-drops', key: 'drops', title: 'Drops / s by reason', format: count },
+  { id: 'chart-rtt', key: 'rtt', title: 'Round-trip time per player (ms)', format: (v) => v.toFixed(1), perPlayer: true },
+  { id: 'chart-loss', key: 'loss', title: 'Packet loss per player (%)', format: (v) => v.toFixed(1), perPlayer: true },
+];
+const plots = new Map(); // chart id -> { plot, labels }
+const playerNames = new Map(); // client id -> the stream's player in its slot, for the per-player series' labels and colours
+
+function sample(server) {
+  const now = Date.now();
+  const clients = server.clients || [];
+  const totals = {
+    at: now,
+    packetsIn: server.totals ? server.totals.packetsReceived : 0,
+    packetsOut: server.totals ? server.totals.packetsSent : 0,
+    drops: server.totals ? server.totals.drops : {},
+    // Bytes are counted per connection: only clients present in both samples give a rate.
+    clients: new Map(clients.map((c) => [c.clientId, c])),
+  };
+  const point = { t: now / 1000, packets: {}, bytes: {}, players: { connected: server.connectedClients },
+    drops: {}, rtt: {}, loss: {} };
+  if (previousTotals) {
+    const seconds = Math.max(0.001, (now - previousTotals.at) / 1000);
+    const rate = (a, b) => Math.max(0, a - b) / seconds;
+    point.packets = { in: rate(totals.packetsIn, previousTotals.packetsIn), out: rate(totals.packetsOut, previousTotals.packetsOut) };
+    let bytesIn = 0;
+    let bytesOut = 0;
+    for (const [id, c] of totals.clients) {
+      const before = previousTotals.clients.get(id);
+      if (before) {
+        bytesIn += rate(c.bytesReceived, before.bytesReceived);
+        bytesOut += rate(c.bytesSent, before.bytesSent);
+      }
+    }
+    point.bytes = { in: bytesIn, out: bytesOut };
+    for (const [reason, dropped] of Object.entries(totals.drops)) {
+      point.drops[reason] = rate(dropped, previousTotals.drops[reason] || 0);
+    }
+  }
+  for (const c of clients) {
+    // Per player series are keyed by client id (a player who reconnects is a new line) and labelled
+    // with the name once the arena stream has shown it.
+    const player = playersBySlot.get(c.index);
+    if (player) {
+      playerNames.set(c.clientId, player);
+    }
+    if (c.connection) {
+      point.rtt[c.clientId] = c.connection.rttMillis;
+      point.loss[c.clientId] = c.connection.packetLossPercent;
+    }
+  }
+  previousTotals = totals;
+  samples.push(point);
+  while (samples.length > 0 && samples[0].t < point.t - HISTORY_SECONDS) {
+    samples.shift();
+  }
+  renderCharts();
+}
+
+/** Each series' label and colour: players by name and in their arena colour, the rest by key. */
+function seriesStyle(chart, key, index) {
+  if (chart.perPlayer) {
+    const player = playerNames.get(key);
+    return player ? { label: player.name, stroke: playerColor(player.color) } : { label: `client ${key}`, stroke: '#94a3b8' };
+  }
+  return { label: key, stroke: { in: '#38bdf8', out: '#f59e0b', connected: '#22c55e' }[key] || playerColor(index + 3) };
+}
+
+function renderCharts() {
+  const times = samples.map((s) => s.t);
+  for (const chart of CHARTS) {
+    const keys = [];
+    for (const s of samples) {
+      for (const key of Object.keys(s[chart.key])) {
+        if (!keys.includes(key)) {
+          keys.push(key);
+        }
+      }
+    }
+    const data = [times, ...keys.map((key) => samples.map((s) => (key in s[chart.key] ? s[chart.key][key] : null)))];
+    const styles = keys.map((key, i) => seriesStyle(chart, key, i));
+    const labels = styles.map((style) => style.label);
+    const element = document.getElementById(chart.id);
+    let current = plots.get(chart.id);
+    if (!current || current.labels.join('\n') !== labels.join('\n')) {
+      // A new series or name (a player joined, a new drop reason): uPlot's series are fixed, so start again.
+      if (current) {
+        current.plot.destroy();
+      }
+      current = { labels, plot: new uPlot(chartOptions(chart, styles, element), data, element) };
+      plots.set(chart.id, current);
+    }
+    else {
+      current.plot.setData(data);
+    }
+    element.dataset.series = labels.join(',');
+    element.dataset.points = String(times.length);
+  }
+}
+
+function chartOptions(chart, styles, element) {
+  const axis = { stroke: '#94a3b8', grid: { stroke: '#1e293b' }, ticks: { stroke: '#1e293b' } };
+  return {
+    title: chart.title,
+    width: chartWidth(element),
+    height: 170,
+    scales: { x: { time: true }, y: { range: (u, min, max) => [0, Math.max(1, max * 1.1)] } },
+    axes: [axis, { ...axis, size: 60, values: (u, values) => values.map(chart.format) }],
+    series: [{}, ...styles.map((style) => ({
+      ...style,
+      width: 1.5,
+      value: (u, v) => (v == null ? '–' : chart.format(v)),
+    }))],
+  };
+}
+
+function chartWidth(element) {
+  return Math.max(200, Math.floor(element.clientWidth));
+}
+
+new ResizeObserver(() => {
+  for (const chart of CHARTS) {
+    const current = plots.get(chart.id);
+    if (current) {
+      current.plot.setSize({ width: chartWidth(document.getElementById(chart.id)), height: 170 });
+    }
+  }
+}).observe(document.getElementById('charts'));
 
 // ---- fleet table (fleet profile only: elsewhere /arena/fleet is 404 and the section stays hidden) ---
 

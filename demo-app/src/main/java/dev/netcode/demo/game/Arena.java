@@ -1,10 +1,12 @@
 package dev.netcode.demo.game;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 
 /**
  * The whole game: players move across a bounded arena in the direction they last asked for and
@@ -35,10 +37,24 @@ public final class Arena {
         }
     }
 
-    /** A player enters at a random spot; joining twice keeps the existing player. */
+    /**
+     * A player enters at a random spot with the lowest colour number no other player has (the
+     * dashboard spaces colour numbers a golden angle apart in hue); joining twice keeps the
+     * existing player.
+     */
     public synchronized void join(long clientId, String name) {
         players.computeIfAbsent(clientId, id -> new Player(id, name, random.nextDouble() * WIDTH,
-                random.nextDouble() * HEIGHT, players.size() % 8));
+                random.nextDouble() * HEIGHT, freeColor()));
+    }
+
+    private int freeColor() {
+        Set<Integer> taken = new HashSet<>();
+        players.values().forEach(p -> taken.add(p.color));
+        int color = 0;
+        while (taken.contains(color)) {
+            color++;
+        }
+        return color;
     }
 
     public synchronized void leave(long clientId) {

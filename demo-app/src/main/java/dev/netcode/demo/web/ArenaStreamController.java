@@ -9,9 +9,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -24,6 +28,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 import dev.netcode.demo.game.Arena;
 import dev.netcode.demo.game.EventFeed;
+import dev.netcode.server.NetcodeServer;
+import dev.netcode.server.ServerSnapshot;
 
 /**
  * The spectator view behind the dashboard: {@code GET /arena/stream} is a server-sent event stream
@@ -31,7 +37,8 @@ import dev.netcode.demo.game.EventFeed;
  * with the {@link EventFeed} entries a viewer has not had yet (all those retained when it
  * connects), each once. One scheduled task takes a snapshot, encodes it once and sends it to every
  * viewer, so a viewer costs a connection, not a thread. The stream is public, so it carries names,
- * positions, scores and the events' text only: no client ids, no addresses.
+ * positions, scores, each player's server slot (so the dashboard can name the rows of the slot
+ * table) and the events' text only: no client ids, no addresses.
  */
 @RestController
 class ArenaStreamController implements SmartLifecycle {
@@ -46,14 +53,23 @@ class ArenaStreamController implements SmartLifecycle {
     private final Arena arena;
     private final EventFeed feed;
     private final JsonMapper json;
+    /** Each connected client's slot index, by client id. */
+    private final Supplier<Map<Long, Integer>> slots;
     /** Each viewer with the sequence of the last event it was sent (read and written by the stream's thread only). */
     private final Map<SseEmitter, long[]> viewers = new ConcurrentHashMap<>();
     private volatile ScheduledExecutorService scheduler;
 
-    ArenaStreamController(Arena arena, EventFeed feed, JsonMapper json) {
+    @Autowired
+    ArenaStreamController(Arena arena, EventFeed feed, JsonMapper json, NetcodeServer server) {
+        this(arena, feed, json, () -> server.snapshot().clients().stream()
+            .collect(Collectors.toMap(ServerSnapshot.Client::clientId, ServerSnapshot.Client::index, (a, b) -> a)));
+    }
+
+    ArenaStreamController(Arena arena, EventFeed feed, JsonMapper json, Supplier<Map<Long, Integer>> slots) {
         this.arena = arena;
         this.feed = feed;
         this.json = json;
+        this.slots = slots;
     }
 
     @GetMapping(path = "/arena/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
@@ -83,7 +99,7 @@ class ArenaStreamController implements SmartLifecycle {
         String frame;
         List<EventFeed.Entry> events;
         try {
-            frame = json.writeValueAsString(Frame.of(arena.snapshot()));
+            frame = json.writeValueAsString(Frame.of(arena.snapshot(), slots.get()));
             events = feed.since(0);
         }
         catch (RuntimeException ex) {
@@ -148,10 +164,11 @@ class ArenaStreamController implements SmartLifecycle {
     /** What spectators see of one tick; coordinates in arena units, rounded to hundredths. */
     record Frame(long tick, double width, double height, List<Player> players, List<Coin> coins) {
 
-        static Frame of(Arena.World world) {
+        static Frame of(Arena.World world, Map<Long, Integer> slots) {
             return new Frame(world.tick(), Arena.WIDTH, Arena.HEIGHT,
                     world.players().stream()
-                        .map(p -> new Player(p.name(), round(p.x()), round(p.y()), p.score(), p.color()))
+                        .map(p -> new Player(p.name(), round(p.x()), round(p.y()), p.score(), p.color(),
+                                slots.get(p.clientId())))
                         .toList(),
                     world.coins().stream().map(c -> new Coin(round(c.x()), round(c.y()))).toList());
         }
@@ -161,7 +178,8 @@ class ArenaStreamController implements SmartLifecycle {
         }
     }
 
-    record Player(String name, double x, double y, int score, int color) {
+    /** A player; {@code slot} is null for the moment between leaving the server and the arena. */
+    record Player(String name, double x, double y, int score, int color, @Nullable Integer slot) {
     }
 
     /**

@@ -3,11 +3,14 @@ package dev.netcode.demo.web;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
+import jakarta.servlet.http.HttpServletRequest;
+
 import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
 import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -15,6 +18,8 @@ import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.csrf.CsrfFilter;
+import org.springframework.security.web.util.matcher.AndRequestMatcher;
 
 import dev.netcode.boot.actuate.endpoint.NetcodeEndpoint;
 import dev.netcode.boot.token.UserDataProvider;
@@ -23,7 +28,8 @@ import dev.netcode.demo.DemoProperties;
 /**
  * Who may do what in the demo. Anyone may watch: the dashboard, the arena stream and the slot
  * table ({@code GET /actuator/netcode}). Players (HTTP Basic) get connect tokens from the starter's
- * endpoint, which the starter secures itself. Only ADMIN may disconnect a slot.
+ * endpoint, which the starter secures itself. Only ADMIN may disconnect a slot, and a browser only
+ * with the CSRF token.
  */
 @Configuration(proxyBeanMethods = false)
 class DemoSecurityConfiguration {
@@ -41,14 +47,25 @@ class DemoSecurityConfiguration {
                     .anyRequest().hasRole("ADMIN"))
             .httpBasic(Customizer.withDefaults())
             .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-            .csrf(csrf -> csrf.disable());
+            // The dashboard's kick button is a DELETE from a browser: it must echo the XSRF-TOKEN
+            // cookie (set on every answer of this chain) in an X-XSRF-TOKEN header. Scripts (curl, the
+            // tests' HTTP client) send neither Origin nor Sec-Fetch-Site and carry their credentials
+            // explicitly, so no page can make them act: they need no token.
+            .csrf(csrf -> csrf.spa()
+                .requireCsrfProtectionMatcher(new AndRequestMatcher(CsrfFilter.DEFAULT_CSRF_MATCHER,
+                        DemoSecurityConfiguration::fromABrowser)));
         return http.build();
+    }
+
+    /** Browsers send Origin with every DELETE and Sec-Fetch-Site with every request they make. */
+    static boolean fromABrowser(HttpServletRequest request) {
+        return request.getHeader(HttpHeaders.ORIGIN) != null || request.getHeader("Sec-Fetch-Site") != null;
     }
 
     @Bean
     SecurityFilterChain demoSecurityFilterChain(HttpSecurity http) throws Exception {
         http.authorizeHttpRequests(requests -> requests
-                .requestMatchers(HttpMethod.GET, "/", "/index.html", "/app.js", "/style.css", "/favicon.ico", "/arena/**",
+                .requestMatchers(HttpMethod.GET, "/", "/index.html", "/app.js", "/style.css", "/webjars/**", "/favicon.ico", "/arena/**",
                         "/actuator/health", "/actuator/health/**", "/error")
                 .permitAll()
                 .anyRequest().hasRole("ADMIN"))

@@ -29,6 +29,21 @@ class ArenaTest {
     }
 
     @Test
+    void everyPlayerHasAColourNoOtherPlayerHasEvenAfterOthersLeave() {
+        for (long id = 1; id <= 10; id++) {
+            arena.join(id, "p" + id);
+        }
+        arena.leave(3);
+        arena.leave(4);
+        arena.join(11, "p11");
+        arena.join(12, "p12");
+        arena.join(13, "p13");
+
+        List<Integer> colors = arena.snapshot().players().stream().map(Arena.PlayerView::color).toList();
+        assertThat(colors).hasSize(11).doesNotHaveDuplicates().contains(2, 3, 10);
+    }
+
+    @Test
     void playersStandStillUntilTheyAskToMove() {
         arena.join(ALICE, "alice");
         Arena.PlayerView before = alice();

@@ -2,6 +2,7 @@ package dev.netcode.demo.web;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpStatus;
@@ -21,16 +22,17 @@ class ArenaStreamControllerTest {
     private final JsonMapper json = JsonMapper.builder().build();
 
     @Test
-    void framesCarryNamesPositionsAndScoresButNoClientIds() {
+    void framesCarryNamesPositionsScoresAndSlotsButNoClientIds() {
         Arena arena = new Arena(42);
         arena.join(0xFEDCBA9876543210L, "alice");
         arena.input(0xFEDCBA9876543210L, Direction.RIGHT, 0x1234567L);
         arena.step(0.05);
 
-        String frame = json.writeValueAsString(ArenaStreamController.Frame.of(arena.snapshot()));
+        String frame = json.writeValueAsString(ArenaStreamController.Frame.of(arena.snapshot(),
+                Map.of(0xFEDCBA9876543210L, 5)));
 
         assertThat(frame).startsWith("{\"tick\":1,\"width\":64.0,\"height\":36.0,\"players\":[{\"name\":\"alice\",")
-            .contains("\"score\":0", "\"color\":0", "\"coins\":[{\"x\":")
+            .contains("\"score\":0", "\"color\":0,\"slot\":5}", "\"coins\":[{\"x\":")
             .doesNotContain("clientId", "echo", Long.toUnsignedString(0xFEDCBA9876543210L), "19088743");
     }
 
@@ -50,7 +52,7 @@ class ArenaStreamControllerTest {
 
     @Test
     void refusesViewersBeyondTheLimitAndAllWhenStopped() {
-        ArenaStreamController controller = new ArenaStreamController(new Arena(1), new EventFeed(), json);
+        ArenaStreamController controller = new ArenaStreamController(new Arena(1), new EventFeed(), json, Map::of);
         assertThat(controller.stream().getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
 
         controller.start();

@@ -315,7 +315,12 @@ async function disconnect(client) {
   try {
     const response = await fetch(`/actuator/netcode/${client.index}?clientId=${client.clientId}`, {
       method: 'DELETE',
-      headers: { Accept: 'application/json', Authorization: adminAuthorization, 'X-XSRF-TOKEN': csrfToken() },
+      // X-Requested-With: a wrong password then gets a bare 401, not the browser's own login dialog, whose
+      // credentials the browser would keep sending by itself.
+      headers: {
+        Accept: 'application/json', Authorization: adminAuthorization, 'X-Requested-With': 'XMLHttpRequest',
+        'X-XSRF-TOKEN': csrfToken(),
+      },
     });
     if (response.status === 401) {
       setAdmin(null, 'wrong user or password');

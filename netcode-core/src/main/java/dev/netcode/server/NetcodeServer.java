@@ -465,7 +465,7 @@ public final class NetcodeServer implements AutoCloseable {
             return;
         }
         byte[] copy = Arrays.copyOfRange(payload, offset, offset + length);
-        shard.execute(target -> target.sendPayload(clientIndex, copy, 0, copy.length));
+        shard.executeAfterPause(target -> target.sendPayload(clientIndex, copy, 0, copy.length));
     }
 
     public void send(int clientIndex, byte[] payload) {
@@ -487,7 +487,7 @@ public final class NetcodeServer implements AutoCloseable {
             return;
         }
         byte[] copy = Arrays.copyOfRange(payload, offset, offset + length);
-        shard.execute(target -> target.sendPayload(clientIndex, clientId, copy, 0, copy.length));
+        shard.executeAfterPause(target -> target.sendPayload(clientIndex, clientId, copy, 0, copy.length));
     }
 
     /** Sends {@code payload} to every connected client. */
@@ -501,7 +501,7 @@ public final class NetcodeServer implements AutoCloseable {
             }
             // One copy for every shard: they only read it.
             byte[] shared = copy != null ? copy : (copy = Arrays.copyOfRange(payload, offset, offset + length));
-            shard.execute(target -> target.broadcastPayload(shared, 0, shared.length));
+            shard.executeAfterPause(target -> target.broadcastPayload(shared, 0, shared.length));
         }
     }
 
@@ -673,11 +673,23 @@ public final class NetcodeServer implements AutoCloseable {
 
         /** Runs {@code command} with the machine on its thread: at once on that thread, else queued; ignored when stopped. */
         void execute(Consumer<ServerStateMachine> command) {
+            submit(command, false);
+        }
+
+        /** As {@link #execute}, but queued with {@link UpdateLoop#executeAfterPause}: for sends. */
+        void executeAfterPause(Consumer<ServerStateMachine> command) {
+            submit(command, true);
+        }
+
+        private void submit(Consumer<ServerStateMachine> command, boolean afterPause) {
             if (!loop.isAlive()) {
                 return;
             }
             if (loop.isLoopThread()) {
                 command.accept(machine);
+            }
+            else if (afterPause) {
+                loop.executeAfterPause(() -> command.accept(machine));
             }
             else {
                 loop.execute(() -> command.accept(machine));

@@ -226,6 +226,7 @@ public final class NativeUdpTransport implements Transport {
             int received;
             synchronized (lifecycle) {
                 if (closed) {
+                    coalescing.afterReceive(count, false);
                     return count;
                 }
                 received = NativeUdp.receive(fd, receiveSlots, asked);
@@ -238,6 +239,7 @@ public final class NativeUdpTransport implements Transport {
                     log.debug("netcode native UDP receive on {} failed: {}", localAddress, NativeUdp.errorText(-received));
                 }
                 if (++errors >= UdpTransport.MAX_RECEIVE_ERRORS_PER_CALL) {
+                    coalescing.afterReceive(count, false);
                     return count;
                 }
                 continue;
@@ -295,6 +297,13 @@ public final class NativeUdpTransport implements Transport {
         }
         if (Thread.interrupted()) {
             throw new InterruptedException();
+        }
+    }
+
+    @Override
+    public void wakeupAfterPause() {
+        if (!coalescing.isPausing()) {
+            wakeup();
         }
     }
 

@@ -20,41 +20,53 @@ import java.util.concurrent.locks.LockSupport;
  * timer wake-up more than without coalescing, an idle socket nothing. {@link #wakeup} (a command for the loop, or
  * closing) ends a window at once.
  *
- * <p>Threads: the loop thread calls {@link #afterReceive} and {@link #pause}; any thread may call {@link #wakeup}.
+ * <p>Threads: the loop thread calls {@link #afterReceive} and {@link #pause}; any thread may call {@link #wakeup} and
+ * {@link #isPausing}.
  */
 final class ReceiveCoalescing {
 
     private final long windowNanos;
-    /** Whether the next wait is a pause (loop thread only). */
+    /** Whether the next wait is a pause, and when the receive that made it one ended (loop thread only). */
     private boolean pauseDue;
+    private long receivedAtNanos;
     /** The loop thread while it pauses, else {@code null}. */
     private volatile Thread pausing;
     /**
      * Set by {@link #wakeup} before it looks for a pausing thread, read by {@link #pause} after it has published itself:
      * whichever of the two comes second sees the other, so a wake-up is never lost between the check and the park.
+     * Cleared by each receive: a command submitted before it runs right after that update anyway, so its wake-up must
+     * not cut the next pause short.
      */
     private volatile boolean wakeupPending;
 
-    /** @param windowNanos the pause after a busy receive; 0 turns coalescing off */
+    /** @param windowNanos the pause after a busy receive (not negative); 0 turns coalescing off */
     ReceiveCoalescing(long windowNanos) {
-        if (windowNanos < 0) {
-            throw new IllegalArgumentException("receive coalescing window must be 0 or more nanoseconds, got " + windowNanos);
-        }
         this.windowNanos = windowNanos;
     }
 
     /**
-     * Records how a receive ended.
+     * Records how a receive ended. Every exit of a transport's receive calls it, once.
      *
      * @param taken datagrams it took
-     * @param drained whether it stopped because the socket had no more (not because it reached its limit)
+     * @param drained whether it stopped because the socket had no more (not because it reached its limit or an error)
      */
     void afterReceive(int taken, boolean drained) {
+        wakeupPending = false;
         pauseDue = windowNanos > 0 && taken > 0 && drained;
+        if (pauseDue) {
+            receivedAtNanos = System.nanoTime();
+        }
+    }
+
+    /** Whether the loop thread is in a pause now: work that may wait for its end need not wake it. */
+    boolean isPausing() {
+        return pausing != null;
     }
 
     /**
-     * Pauses for the window (at most {@code timeoutMillis}) if the last receive was busy.
+     * If the last receive was busy, pauses until the window from its end is over (or {@code timeoutMillis} from now,
+     * if sooner): the time the loop spent handling what it received counts against the window, so a loop that fell
+     * behind meanwhile does not sleep.
      *
      * @return whether it paused; if so the transport's wait is over and the caller returns at once
      */
@@ -63,7 +75,12 @@ final class ReceiveCoalescing {
             return false;
         }
         pauseDue = false;
-        long deadline = System.nanoTime() + Math.min(windowNanos, TimeUnit.MILLISECONDS.toNanos(Math.max(timeoutMillis, 0)));
+        long now = System.nanoTime();
+        long deadline = Math.min(receivedAtNanos + windowNanos,
+                now + TimeUnit.MILLISECONDS.toNanos(Math.max(timeoutMillis, 0)));
+        if (deadline - now <= 0) {
+            return false;
+        }
         Thread self = Thread.currentThread();
         pausing = self;
         try {

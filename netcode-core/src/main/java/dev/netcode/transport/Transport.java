@@ -53,6 +53,15 @@ public interface Transport extends AutoCloseable {
     }
 
     /**
+     * As {@link #wakeup}, except that a receive-coalescing pause is left to run out (it ends within its window): for
+     * work that may wait that long, such as a payload to send, which then leaves in the batch after the pause instead
+     * of cutting it short.
+     */
+    default void wakeupAfterPause() {
+        wakeup();
+    }
+
+    /**
      * The loop that will drive a state machine over this transport: by default a
      * {@link TransportLoop}, a thread of its own; a transport with an event loop of its own returns
      * one that runs there. Arguments as for {@link TransportLoop#TransportLoop TransportLoop}.

@@ -126,6 +126,12 @@ public final class TransportLoop implements UpdateLoop {
     }
 
     @Override
+    public void executeAfterPause(Runnable command) {
+        commands.add(Objects.requireNonNull(command, "command"));
+        transport.wakeupAfterPause();
+    }
+
+    @Override
     public boolean isAlive() {
         return running && thread.isAlive();
     }

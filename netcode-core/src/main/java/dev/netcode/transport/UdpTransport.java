@@ -303,6 +303,7 @@ public final class UdpTransport implements Transport {
                 source = channel.receive(receiveBuffer.clear());
             }
             catch (ClosedChannelException ex) {
+                coalescing.afterReceive(count, false);
                 return count;
             }
             catch (IOException ex) {
@@ -311,6 +312,7 @@ public final class UdpTransport implements Transport {
                 receiveErrors++;
                 log.debug("netcode UDP receive on {} failed: {}", localAddress, ex.toString());
                 if (++errors >= MAX_RECEIVE_ERRORS_PER_CALL) {
+                    coalescing.afterReceive(count, false);
                     return count;
                 }
                 continue;
@@ -354,6 +356,13 @@ public final class UdpTransport implements Transport {
         // An interrupt ends select() early without an exception; report it the usual way.
         if (Thread.interrupted()) {
             throw new InterruptedException();
+        }
+    }
+
+    @Override
+    public void wakeupAfterPause() {
+        if (!coalescing.isPausing()) {
+            wakeup();
         }
     }
 

@@ -19,6 +19,14 @@ public interface UpdateLoop {
     /** Runs {@code command} on the loop's thread, soon (and before the loop exits, if it is stopping). */
     void execute(Runnable command);
 
+    /**
+     * As {@link #execute}, but a loop in a receive-coalescing pause finishes it first (at most its window, a fraction
+     * of a millisecond by default): for sends, so that replies other threads make under load do not end every pause.
+     */
+    default void executeAfterPause(Runnable command) {
+        execute(command);
+    }
+
     boolean isAlive();
 
     /** Whether the caller is the loop's own thread. */

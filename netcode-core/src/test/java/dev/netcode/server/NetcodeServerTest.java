@@ -1,5 +1,6 @@
 package dev.netcode.server;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -10,6 +11,8 @@ import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.netcode.NetcodeProtocol;
 import dev.netcode.address.NetcodeAddress;
@@ -21,6 +24,7 @@ import dev.netcode.crypto.SecureRandomBytes;
 import dev.netcode.packet.DropReason;
 import dev.netcode.packet.PacketCodec;
 import dev.netcode.token.ConnectTokenGenerator;
+import dev.netcode.transport.NioTransportProvider;
 import dev.netcode.transport.SimulatedNetwork;
 import dev.netcode.transport.TestTransports;
 import dev.netcode.transport.Transport;
@@ -198,6 +202,31 @@ class NetcodeServerTest {
                     .as("the server holds its address on the simulated network")
                     .hasMessageContaining("already in use");
             probe.close();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = { 1, 2 })
+    void everySocketOfTheServerIsBoundWithTheConfigsReceiveCoalescing(int shards) {
+        List<TransportOptions> bound = new CopyOnWriteArrayList<>();
+        TransportProvider recording = new TransportProvider() {
+            @Override
+            public String name() {
+                return "recording-nio";
+            }
+
+            @Override
+            public Transport bind(NetcodeAddress address, TransportOptions options) {
+                bound.add(options);
+                return new NioTransportProvider().bind(address, options);
+            }
+        };
+        Duration window = Duration.ofNanos(123_000);
+        ServerConfig config = ServerConfig.builder(PROTOCOL_ID, key).transportProvider(recording).shards(shards)
+                .receiveCoalescing(window).warmUp(Duration.ZERO).build();
+        try (NetcodeServer server = NetcodeServer.start(config, LOCALHOST_ANY_PORT, 4)) {
+            assertThat(bound).hasSize(shards)
+                    .allSatisfy(options -> assertThat(options.receiveCoalescing()).isEqualTo(window));
         }
     }
 

@@ -36,6 +36,9 @@ class ReceiveCoalescingTest {
 
     private final List<Transport> opened = new ArrayList<>();
 
+    /** When {@link #takeOne} last returned (on its thread): the window of the pause after it counts from about then. */
+    private static volatile long lastReceiveEnded;
+
     static Stream<String> transports() {
         return Stream.of(NioTransportProvider.NAME, NativeTransportProvider.NAME);
     }
@@ -132,6 +135,52 @@ class ReceiveCoalescingTest {
 
     @ParameterizedTest
     @MethodSource("transports")
+    void workThatMayWaitForThePausesEndDoesNotEndIt(String name) throws Exception {
+        Duration window = Duration.ofMillis(500);
+        Transport transport = bind(name, window);
+        Transport peer = bind(NioTransportProvider.NAME, Duration.ZERO);
+        long[] paused = new long[1];
+        Thread waiter = pauseInAnotherThread(transport, peer, t -> { }, paused);
+        transport.wakeupAfterPause();
+        waiter.join(10_000);
+        assertThat(waiter.isAlive()).isFalse();
+        // (Counted from just after the receive, a hair after the pause's own start: hence not the whole window.)
+        assertThat(paused[0]).as("the pause ran out its window").isGreaterThanOrEqualTo(window.toNanos() * 8 / 10);
+    }
+
+    @ParameterizedTest
+    @MethodSource("transports")
+    void aWakeupForACommandThatRanBeforeTheReceiveDoesNotCutTheNextPauseShort(String name) throws Exception {
+        Duration window = Duration.ofMillis(300);
+        Transport transport = bind(name, window);
+        transport.wakeup();
+        takeOne(transport, bind(NioTransportProvider.NAME, Duration.ZERO));
+        long started = System.nanoTime();
+        transport.awaitDatagram(5_000);
+        // Had the stale wake-up cut it, the wait would have ended at once.
+        assertThat(System.nanoTime() - started).isGreaterThanOrEqualTo(window.toNanos() / 2);
+    }
+
+    @ParameterizedTest
+    @MethodSource("transports")
+    void theTimeSinceTheBusyReceiveCountsAgainstTheWindow(String name) throws Exception {
+        Duration window = Duration.ofSeconds(1);
+        Transport transport = bind(name, window);
+        Transport peer = bind(NioTransportProvider.NAME, Duration.ZERO);
+        takeOne(transport, peer);
+        // The loop took longer than the window to handle what it received: it is behind and must not sleep.
+        long behind = lastReceiveEnded + window.toNanos() + TimeUnit.MILLISECONDS.toNanos(50);
+        while (System.nanoTime() - behind < 0) {
+            LockSupport.parkNanos(behind - System.nanoTime());
+        }
+        peer.send(transport.localAddress(), new byte[] { 2 }, 0, 1);
+        long started = System.nanoTime();
+        transport.awaitDatagram(2 * LONG_WINDOW_MILLIS);
+        assertThat(System.nanoTime() - started).as("an ordinary wait, ended by the datagram").isLessThan(window.toNanos());
+    }
+
+    @ParameterizedTest
+    @MethodSource("transports")
     void anInterruptEndsAPauseWithInterruptedException(String name) throws Exception {
         Transport transport = bind(name, LONG_WINDOW);
         AtomicReference<Throwable> ended = new AtomicReference<>();
@@ -184,6 +233,7 @@ class ReceiveCoalescingTest {
             taken = transport.receive((from, buf, offset, length) -> { }, 10);
         }
         assertThat(taken).as("the peer's datagram arrived").isEqualTo(1);
+        lastReceiveEnded = System.nanoTime();
     }
 
     private static void awaitReturnsLongBeforeTheWindow(Transport transport) throws InterruptedException {
@@ -198,6 +248,12 @@ class ReceiveCoalescingTest {
      */
     private static Thread pauseInAnotherThread(Transport transport, Transport peer, Consumer<Throwable> ended)
             throws InterruptedException {
+        return pauseInAnotherThread(transport, peer, ended, new long[1]);
+    }
+
+    /** As above; {@code paused[0]} gets how long the wait lasted, from the end of the receive before it. */
+    private static Thread pauseInAnotherThread(Transport transport, Transport peer, Consumer<Throwable> ended,
+            long[] paused) throws InterruptedException {
         CountDownLatch pausing = new CountDownLatch(1);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread waiter = new Thread(() -> {
@@ -205,6 +261,7 @@ class ReceiveCoalescingTest {
                 takeOne(transport, peer);
                 pausing.countDown();
                 transport.awaitDatagram(2 * LONG_WINDOW_MILLIS);
+                paused[0] = System.nanoTime() - lastReceiveEnded;
             }
             catch (Throwable ex) {
                 failure.set(ex);

@@ -61,7 +61,8 @@ class ArenaStreamController implements SmartLifecycle {
 
     @Autowired
     ArenaStreamController(Arena arena, EventFeed feed, JsonMapper json, NetcodeServer server) {
-        this(arena, feed, json, () -> server.snapshot().clients().stream()
+        // While the game server is stopped (shutting down, restarting) spectators still get the arena, without slots.
+        this(arena, feed, json, () -> !server.isRunning() ? Map.of() : server.snapshot().clients().stream()
             .collect(Collectors.toMap(ServerSnapshot.Client::clientId, ServerSnapshot.Client::index, (a, b) -> a)));
     }
 

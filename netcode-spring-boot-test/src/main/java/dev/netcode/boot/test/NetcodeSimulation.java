@@ -9,6 +9,9 @@ import java.util.function.BooleanSupplier;
 import java.util.function.DoubleConsumer;
 import java.util.function.DoubleSupplier;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import dev.netcode.address.NetcodeAddress;
 import dev.netcode.transport.SimulatedNetwork;
 import dev.netcode.transport.Transport;
@@ -34,6 +37,8 @@ import dev.netcode.transport.UpdateLoop;
  * runs the loops.
  */
 public final class NetcodeSimulation {
+
+    private static final Logger log = LoggerFactory.getLogger(NetcodeSimulation.class);
 
     /** The clock moves in steps of this much, every party updated at each step. */
     public static final Duration STEP = Duration.ofMillis(10);
@@ -219,7 +224,13 @@ public final class NetcodeSimulation {
         private void runCommands() {
             Runnable command;
             while ((command = commands.poll()) != null) {
-                command.run();
+                try {
+                    command.run();
+                }
+                catch (RuntimeException | Error ex) {
+                    // As on a real loop (TransportLoop): one caller's failing command must not stop the step for all.
+                    log.warn("netcode simulation: a command failed", ex);
+                }
             }
         }
 

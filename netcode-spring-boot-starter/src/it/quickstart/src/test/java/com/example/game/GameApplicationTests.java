@@ -28,7 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The README's quick-start application as it is (its application.yml, users and listener), on a free
  * port instead of 40000: alice gets a token over HTTP and plays over real UDP on 127.0.0.1.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "netcode.server.bind-address=127.0.0.1:0")
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+        properties = { "server.address=127.0.0.1", "netcode.server.bind-address=127.0.0.1:0" })
 class GameApplicationTests {
 
     private final HttpClient http = HttpClient.newHttpClient();

@@ -135,7 +135,7 @@ public final class MessageServer implements ServerEventHandler {
         }
         session.connection.reserve(channel, length);
         byte[] copy = Arrays.copyOfRange(message, offset, offset + length);
-        server.execute(machine -> {
+        server.executeAfterPause(machine -> {
             if (sessions.get(slot) == session) {
                 session.connection.sendReserved(channel, copy, 0, copy.length);
             }
@@ -186,7 +186,7 @@ public final class MessageServer implements ServerEventHandler {
         }
         byte[] copy = Arrays.copyOfRange(message, offset, offset + length);
         int count = queued;
-        server.execute(machine -> {
+        server.executeAfterPause(machine -> {
             for (int i = 0; i < count; i++) {
                 if (sessions.get(targets[i].slot) == targets[i]) {
                     targets[i].connection.sendReserved(channel, copy, 0, copy.length);

@@ -375,6 +375,17 @@ public final class NetcodeServer implements AutoCloseable {
     }
 
     /**
+     * As {@link #execute(Consumer)}, but a loop in a receive-coalescing pause finishes it first (at most
+     * {@link ServerConfig#receiveCoalescing()}): for sends, so that replies made on other threads under load leave in
+     * the batch after the pause instead of ending every pause.
+     */
+    public void executeAfterPause(Consumer<ServerStateMachine> command) {
+        for (Shard shard : shards) {
+            shard.executeAfterPause(command);
+        }
+    }
+
+    /**
      * Runs {@code command} on the thread of the state machine that holds client index {@code clientIndex}: the
      * server's, or with shards the shard's that holds the client (nothing runs when no shard does). Ignored when
      * stopped.

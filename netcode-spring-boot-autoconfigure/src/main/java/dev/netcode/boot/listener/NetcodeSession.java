@@ -222,7 +222,7 @@ public final class NetcodeSession {
 
     /** Sends a checked {@code payload} that nobody else holds. */
     private void sendOwned(byte[] payload) {
-        server.execute(machine -> {
+        server.executeAfterPause(machine -> {
             if (connected) {
                 machine.sendPayload(index, clientId, payload, 0, payload.length);
             }

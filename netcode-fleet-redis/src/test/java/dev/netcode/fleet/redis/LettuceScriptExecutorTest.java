@@ -2,6 +2,7 @@ package dev.netcode.fleet.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.InstanceOfAssertFactories.LIST;
 
 import java.time.Duration;
 import java.util.Arrays;
@@ -94,7 +95,7 @@ class LettuceScriptExecutorTest {
         assertThat(Duration.ofNanos(System.nanoTime() - again)).as("Netty warmed up: refused at once")
             .isLessThan(TIMEOUT);
         redis.restart();
-        assertThat(replies()).asList().hasSize(4);
+        assertThat(replies()).asInstanceOf(LIST).hasSize(4);
     }
 
     @Test
@@ -127,7 +128,7 @@ class LettuceScriptExecutorTest {
         }
         executor.close();
         executor = LettuceScriptExecutor.connect("redis://:correct-horse@127.0.0.1:" + redis.port(), TIMEOUT);
-        assertThat(replies()).asList().hasSize(4);
+        assertThat(replies()).asInstanceOf(LIST).hasSize(4);
         assertThatThrownBy(() -> LettuceScriptExecutor.connect("http://:correct-horse@127.0.0.1:1", TIMEOUT))
             .isInstanceOf(IllegalArgumentException.class)
             .hasMessageNotContaining("correct-horse");
@@ -138,7 +139,7 @@ class LettuceScriptExecutorTest {
         RedisClient client = RedisClient.create(redis.uri());
         try (StatefulRedisConnection<String, String> connection = client.connect()) {
             executor = new LettuceScriptExecutor(connection);
-            assertThat(replies()).asList().hasSize(4);
+            assertThat(replies()).asInstanceOf(LIST).hasSize(4);
             executor.close();
             assertThat(connection.isOpen()).isTrue();
             assertThat(connection.sync().ping()).isEqualTo("PONG");

@@ -3,6 +3,7 @@ package dev.netcode.fleet.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+import static org.assertj.core.api.InstanceOfAssertFactories.LIST;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -240,7 +241,7 @@ class RedisServerDirectoryTest extends ServerDirectoryContractTest {
         Await.until("the unused reservations to lapse", Duration.ofSeconds(5),
                 () -> directory.servers().stream().allMatch(s -> s.reservedSlots() == 0));
         assertThat(directory.statistics().reservationsExpired()).isEqualTo(12 - 3);
-        assertThat(redis.command("KEYS", prefix + "reserved:*")).asList().isEmpty();
+        assertThat(redis.command("KEYS", prefix + "reserved:*")).asInstanceOf(LIST).isEmpty();
         assertThat(number(redis.command("HLEN", prefix + "clients"))).isZero();
     }
 
@@ -254,11 +255,11 @@ class RedisServerDirectoryTest extends ServerDirectoryContractTest {
         directory.reserve(request(Long.MIN_VALUE)).orElseThrow();
         directory.reserve(request(Long.MIN_VALUE + 1)).orElseThrow();
         assertThat(redis.command("HGET", prefix + "server:a", "protocol")).isEqualTo("f122334455667788");
-        assertThat(redis.command("ZRANGE", prefix + "reserved:a", "0", "-1")).asList()
+        assertThat(redis.command("ZRANGE", prefix + "reserved:a", "0", "-1")).asInstanceOf(LIST)
             .containsExactlyInAnyOrder("18446744073709551615", "9223372036854775808", "9223372036854775809");
         assertThat(redis.command("HGET", prefix + "clients", "9223372036854775809")).isEqualTo("a");
         directory.announce(server("a", 4, Set.of(Long.MIN_VALUE)));
-        assertThat(redis.command("ZRANGE", prefix + "reserved:a", "0", "-1")).asList()
+        assertThat(redis.command("ZRANGE", prefix + "reserved:a", "0", "-1")).asInstanceOf(LIST)
             .as("only that client's reservation consumed").containsExactlyInAnyOrder("18446744073709551615", "9223372036854775809");
     }
 
@@ -272,7 +273,7 @@ class RedisServerDirectoryTest extends ServerDirectoryContractTest {
         directory.announce(server("big", 4096, ids(1, 4096)));
         assertThat(directory.servers()).extracting(FleetServer::reservedSlots)
             .as("ids in every chunk consumed; client 5000 is not connected").containsExactly(1);
-        assertThat(redis.command("HKEYS", prefix + "clients")).asList().containsExactly("5000");
+        assertThat(redis.command("HKEYS", prefix + "clients")).asInstanceOf(LIST).containsExactly("5000");
     }
 
     // ---- entries that something else wrote ---------------------------------------------------------

@@ -12,7 +12,6 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.io.ClassPathResource;
 
 import dev.netcode.address.NetcodeAddress;
@@ -384,7 +383,7 @@ class NetcodeServerAutoConfigurationTests {
             lifecycle.stop(stopped::countDown);
             assertThat(stopped.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
             assertThat(lifecycle.isRunning()).isFalse();
-            assertThat(((ConfigurableApplicationContext) context.getSourceApplicationContext()).isActive()).isTrue();
+            assertThat(context.getSourceApplicationContext().isActive()).isTrue();
         });
     }
 

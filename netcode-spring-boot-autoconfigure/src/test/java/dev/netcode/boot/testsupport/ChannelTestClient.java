@@ -30,7 +30,7 @@ public final class ChannelTestClient implements AutoCloseable {
     @SuppressWarnings("unchecked")
     private ChannelTestClient(MessageConfig config) {
         this.config = config;
-        this.received = new BlockingQueue[config.channels().size()];
+        this.received = (BlockingQueue<byte[]>[]) new BlockingQueue<?>[config.channels().size()];
         for (int i = 0; i < this.received.length; i++) {
             this.received[i] = new LinkedBlockingQueue<>();
         }

@@ -69,7 +69,7 @@ class EpollTransportSendTest {
                 return received;
             }
             byte[] got = Arrays.copyOf(buffer, packet.getLength());
-            int sequence = (int) Bytes.readU32(got, 1);
+            int sequence = Bytes.readU32(got, 1);
             assertThat(got[0]).as("datagram %d arrived at receiver %d", sequence, target).isEqualTo((byte) target);
             int expectedLength = sequence >= 1_000_000 ? 2_000 : lengthOf(sequence);
             assertThat(got).as("datagram %d", sequence).isEqualTo(datagram(target, sequence, expectedLength));

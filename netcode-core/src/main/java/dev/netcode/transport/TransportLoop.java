@@ -1,7 +1,6 @@
 package dev.netcode.transport;
 
 import java.util.Objects;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.DoubleConsumer;
 import java.util.function.DoubleSupplier;
 
@@ -32,7 +31,7 @@ public final class TransportLoop implements UpdateLoop {
     private final DoubleConsumer update;
     private final DoubleSupplier nextUpdateTime;
     private final Runnable onExit;
-    private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
+    private final LoopCommands commands;
     private final Thread thread;
     private final long startNanos = System.nanoTime();
     private final double startTime;
@@ -52,6 +51,7 @@ public final class TransportLoop implements UpdateLoop {
         this.nextUpdateTime = Objects.requireNonNull(nextUpdateTime, "nextUpdateTime");
         this.onExit = Objects.requireNonNull(onExit, "onExit");
         this.startTime = startTime;
+        this.commands = new LoopCommands(threadName);
         this.thread = new Thread(this::run, threadName);
         this.thread.setDaemon(true);
     }
@@ -74,7 +74,7 @@ public final class TransportLoop implements UpdateLoop {
                 // (the loop may have slept up to MAX_WAIT_MILLIS); whatever they change is picked
                 // up by the deadline read below.
                 update.accept(now());
-                runCommands();
+                commands.runAll();
                 transport.flush();
                 try {
                     transport.awaitDatagram(waitMillis(nextUpdateTime.getAsDouble() - now(), MAX_WAIT_MILLIS));
@@ -89,7 +89,7 @@ public final class TransportLoop implements UpdateLoop {
             log.error("netcode loop {} failed and is stopping", thread.getName(), ex);
         }
         finally {
-            runCommands();
+            commands.runAll();
             transport.flush();
             onExit.run();
         }
@@ -105,29 +105,16 @@ public final class TransportLoop implements UpdateLoop {
         return millis >= max ? max : Math.max(1, (long) millis);
     }
 
-    private void runCommands() {
-        Runnable command;
-        while ((command = commands.poll()) != null) {
-            try {
-                command.run();
-            }
-            catch (RuntimeException | Error ex) {
-                // As for event handlers: one caller's failing command must not end the loop for everyone.
-                log.warn("netcode loop {}: a command failed", thread.getName(), ex);
-            }
-        }
-    }
-
     /** Runs {@code command} on the loop's thread, soon (and before the loop exits, if it is stopping). */
     @Override
     public void execute(Runnable command) {
-        commands.add(Objects.requireNonNull(command, "command"));
+        commands.add(command);
         transport.wakeup();
     }
 
     @Override
     public void executeAfterPause(Runnable command) {
-        commands.add(Objects.requireNonNull(command, "command"));
+        commands.add(command);
         transport.wakeupAfterPause();
     }
 

@@ -2,17 +2,13 @@ package dev.netcode.boot.test;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import java.util.function.DoubleConsumer;
 import java.util.function.DoubleSupplier;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import dev.netcode.address.NetcodeAddress;
+import dev.netcode.transport.LoopCommands;
 import dev.netcode.transport.SimulatedNetwork;
 import dev.netcode.transport.Transport;
 import dev.netcode.transport.TransportOptions;
@@ -37,8 +33,6 @@ import dev.netcode.transport.UpdateLoop;
  * runs the loops.
  */
 public final class NetcodeSimulation {
-
-    private static final Logger log = LoggerFactory.getLogger(NetcodeSimulation.class);
 
     /** The clock moves in steps of this much, every party updated at each step. */
     public static final Duration STEP = Duration.ofMillis(10);
@@ -181,7 +175,7 @@ public final class NetcodeSimulation {
 
         private final Runnable onExit;
 
-        private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
+        private final LoopCommands commands = new LoopCommands("netcode-simulation");
 
         private volatile boolean alive;
 
@@ -203,7 +197,7 @@ public final class NetcodeSimulation {
 
         @Override
         public void execute(Runnable command) {
-            commands.add(Objects.requireNonNull(command, "command"));
+            commands.add(command);
         }
 
         @Override
@@ -218,21 +212,9 @@ public final class NetcodeSimulation {
 
         void runOnce(double time) {
             update.accept(time);
-            runCommands();
+            commands.runAll();
         }
 
-        private void runCommands() {
-            Runnable command;
-            while ((command = commands.poll()) != null) {
-                try {
-                    command.run();
-                }
-                catch (RuntimeException | Error ex) {
-                    // As on a real loop (TransportLoop): one caller's failing command must not stop the step for all.
-                    log.warn("netcode simulation: a command failed", ex);
-                }
-            }
-        }
 
         @Override
         public void stop(long timeoutMillis) {
@@ -245,7 +227,7 @@ public final class NetcodeSimulation {
                 Thread previous = driver;
                 driver = Thread.currentThread();
                 try {
-                    runCommands();
+                    commands.runAll();
                     onExit.run();
                 }
                 finally {

@@ -1,7 +1,6 @@
 package dev.netcode.transport.epoll;
 
 import java.util.Objects;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -14,6 +13,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.netcode.transport.LoopCommands;
 import dev.netcode.transport.TransportLoop;
 import dev.netcode.transport.UpdateLoop;
 
@@ -54,7 +54,7 @@ final class EpollUpdateLoop implements UpdateLoop {
         commandUpdateQueued.set(false);
         update();
     };
-    private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
+    private final LoopCommands commands;
     private final CountDownLatch exited = new CountDownLatch(1);
     private final long startNanos = System.nanoTime();
     private final double startTime;
@@ -70,6 +70,7 @@ final class EpollUpdateLoop implements UpdateLoop {
     EpollUpdateLoop(String threadName, EpollTransport transport, EventLoop eventLoop, double startTime, DoubleConsumer update,
             DoubleSupplier nextUpdateTime, Runnable onExit) {
         this.threadName = Objects.requireNonNull(threadName, "threadName");
+        this.commands = new LoopCommands(threadName);
         this.transport = Objects.requireNonNull(transport, "transport");
         this.eventLoop = Objects.requireNonNull(eventLoop, "eventLoop");
         this.update = Objects.requireNonNull(update, "update");
@@ -101,7 +102,7 @@ final class EpollUpdateLoop implements UpdateLoop {
         try {
             // As in TransportLoop, commands run right after an update, so they see a fresh clock.
             update.accept(now());
-            runCommands();
+            commands.runAll();
             transport.flush();
             if (transport.hasPending()) {
                 // The update took its maximum; the rest waits for the next one, not for the next read.
@@ -131,18 +132,6 @@ final class EpollUpdateLoop implements UpdateLoop {
         timer = eventLoop.schedule(timerTask, delayMillis, TimeUnit.MILLISECONDS);
     }
 
-    private void runCommands() {
-        Runnable command;
-        while ((command = commands.poll()) != null) {
-            try {
-                command.run();
-            }
-            catch (RuntimeException | Error ex) {
-                log.warn("netcode loop {}: a command failed", threadName, ex);
-            }
-        }
-    }
-
     /** Runs the last commands, flushes, and lets the owner close what it drives (the transport among it). */
     private void exit() {
         if (exitDone) {
@@ -153,7 +142,7 @@ final class EpollUpdateLoop implements UpdateLoop {
             if (timer != null) {
                 timer.cancel(false);
             }
-            runCommands();
+            commands.runAll();
             transport.flush();
             onExit.run();
         }
@@ -165,7 +154,7 @@ final class EpollUpdateLoop implements UpdateLoop {
 
     @Override
     public void execute(Runnable command) {
-        commands.add(Objects.requireNonNull(command, "command"));
+        commands.add(command);
         if (!commandUpdateQueued.compareAndSet(false, true)) {
             return;
         }

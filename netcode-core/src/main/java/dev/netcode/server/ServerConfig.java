@@ -73,7 +73,8 @@ public final class ServerConfig implements Destroyable {
 
     /**
      * Receive coalescing of a config that does not set one: a quarter of a millisecond, against which a 60 Hz game
-     * tick is 67 times longer; it roughly halved the CPU per echoed packet at 64 k packets a second (BENCHMARKS.md).
+     * tick is 67 times longer; it cut the CPU per echoed packet at 64 k packets a second by about a third
+     * (BENCHMARKS.md, run D).
      */
     public static final Duration DEFAULT_RECEIVE_COALESCING = Duration.ofNanos(250_000);
 

@@ -11,8 +11,8 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Why: under a steady stream of datagrams a loop that waits for "the next datagram" wakes for almost each one. A
  * server echoing 64 k datagrams per second over the native transport woke 48 k times a second, 1.3 datagrams per
  * wake-up, and every wake-up cost a {@code poll}, a context switch, a {@code recvmmsg} and a {@code sendmmsg}; with a
- * 250 µs window its CPU per echoed datagram fell from 11 µs to under 6 µs (BENCHMARKS.md). The price: a datagram that
- * arrives during a window waits for the window's end, at most the window; what the last receive took has been
+ * 250 µs window its CPU per echoed datagram fell from 10.1 µs to 7.0 µs (BENCHMARKS.md, run D). The price: a datagram
+ * that arrives during a window waits for the window's end, at most the window; what the last receive took has been
  * answered before the window starts.
  *
  * <p>Only a busy socket is paused on: when the last receive took nothing, or stopped before the queue was empty (the

@@ -6,9 +6,11 @@ usage: busy_summary.py busy.csv
 
 
 Rows of kind 'equal' are the equal-load runs (one per server), 'syscalls' the run at the same load that counted the
-server's syscalls; 'warm' and 'fresh' are the capacity sweeps, one row per
-offered rate, in order, ending at the first rate that failed (loss above 1 %, a client not connected, or the
-generator sending less than 99 % of the rate). Capacity is the highest offered rate that passed.
+server's syscalls; 'warm' and 'fresh' are the interleaved capacity runs, one per server, offered rate and round.
+A capacity run passed when loss was at most 1 %, every client connected and the generator sent at least 99 % of the
+rate; it failed on the server when more was lost or a client did not connect; when the generator sent less with at
+most 1 % lost, it says nothing about the server (the generator's own ceiling). A server's capacity is the highest
+offered rate at which it passed in every round, every lower rate too.
 """
 import csv
 import sys
@@ -21,38 +23,47 @@ def number(text):
         return None
 
 
-def passed(row):
+def verdict(row):
+    """'pass', 'lost' (the server failed) or 'generator' (the generator could not offer the rate)."""
     loss, sent_pps, offered = number(row["loss_pct"]), number(row["send_pps"]), number(row["offered_pps"])
-    return (loss is not None and loss <= 1.0 and row["connected"] == row["clients"]
-            and sent_pps is not None and sent_pps >= 0.99 * offered)
+    if loss is None or loss > 1.0 or row["connected"] != row["clients"]:
+        return "lost"
+    return "pass" if sent_pps is not None and sent_pps >= 0.99 * offered else "generator"
 
 
-def why_failed(row):
-    offered, sent_pps = number(row["offered_pps"]), number(row["send_pps"])
-    if row["connected"] != row["clients"]:
-        return f"{row['connected']}/{row['clients']} clients connected"
-    if sent_pps is None or sent_pps < 0.99 * offered:
-        return f"generator sent only {sent_pps or 0:,.0f} pps (up to {row['max_behind_ms']} ms late)"
-    return f"loss {row['loss_pct']} % ({int(row['udp_rcvbuf_errors']):,} UDP receive-buffer drops on the machine)"
+def span(values, pattern):
+    low, high = min(values), max(values)
+    return pattern.format(low) if low == high else pattern.format(low) + "–" + pattern.format(high)
 
 
-def capacity(rows):
-    """(highest passing row or None, first failing row or None)."""
+def cell(runs):
+    """One server, kind and rate over its rounds: how many passed, and what the others did."""
+    if not runs:
+        return ""
+    verdicts = [verdict(r) for r in runs]
+    text = f"{verdicts.count('pass')}/{len(runs)}"
+    lost = [float(r["loss_pct"]) if number(r["loss_pct"]) is not None else 100.0
+            for r, v in zip(runs, verdicts) if v == "lost"]
+    short = [float(r["send_pps"]) / 1000 for r, v in zip(runs, verdicts) if v == "generator"]
+    notes = []
+    if lost:
+        notes.append(f"lost {span(lost, '{:.1f}')} %")
+    if short:
+        notes.append(f"generator sent only {span(short, '{:.0f}')} k")
+    worst = max(float(r["loss_pct"]) for r in runs if number(r["loss_pct"]) is not None) if not lost else None
+    if worst is not None and not short:
+        notes.append(f"worst loss {worst:.2f} %")
+    return text + (" (" + "; ".join(notes) + ")" if notes else "")
+
+
+def capacity(by_rate):
+    """(highest rate passed in every round, every lower rate too, or None; the first rate that was not)."""
     best = None
-    for row in rows:
-        if not passed(row):
-            return best, row
-        best = row
+    for rate in sorted(by_rate):
+        if any(verdict(r) != "pass" for r in by_rate[rate]):
+            return best, rate
+        best = rate
     return best, None
-
-
-def capacity_cell(rows):
-    if not rows:
-        return "not run", ""
-    best, failure = capacity(rows)
-    cell = "none passed" if best is None else f"{int(best['offered_pps']):,} ({float(best['echoed_pps']):,.0f} echoed)"
-    limit = why_failed(failure) + f" at {int(failure['offered_pps']):,}" if failure else "passed every rate tried"
-    return cell, limit
 
 
 def fmt(value, pattern):
@@ -65,48 +76,62 @@ def main(path):
     servers = list(dict.fromkeys(r["server"] for r in rows))
     equal = {r["server"]: r for r in rows if r["kind"] == "equal"}
     syscalls = {r["server"]: r for r in rows if r["kind"] == "syscalls"}
-
-    print("| server | offered pps | sent pps | echoed pps | loss | RTT p50 | RTT p99 | server CPU per echoed packet"
-          " | syscalls per echo | capacity, warm (≤ 1 % loss) | capacity, fresh | what limited the capacity runs"
-          " (warm; fresh) |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
-    capacities = {}
-    for server in servers:
-        e = equal.get(server)
-        warm_cell, warm_limit = capacity_cell([r for r in rows if r["server"] == server and r["kind"] == "warm"])
-        fresh_cell, fresh_limit = capacity_cell([r for r in rows if r["server"] == server and r["kind"] == "fresh"])
-        capacities[server] = tuple(capacity([r for r in rows if r["server"] == server and r["kind"] == k])[0]
-                                   for k in ("warm", "fresh"))
-        if e is None:
-            cells = [""] * 8
-        else:
-            cells = [f"{int(e['offered_pps']):,}", f"{float(e['send_pps']):,.0f}", f"{float(e['echoed_pps']):,.0f}",
-                     f"{e['loss_pct']} %",
-                     f"{float(e['rtt_p50_ms']):.2f} ms", f"{float(e['rtt_p99_ms']):.1f} ms",
-                     fmt(number(e["server_cpu_us_per_echo"]), "{:.2f} µs"),
-                     fmt(number(syscalls[server]["syscalls_per_echo"]) if server in syscalls else None, "{:.2f}")]
-        print(f"| {server} | " + " | ".join(cells + [warm_cell, fresh_cell, f"{warm_limit}; {fresh_limit}"]) + " |")
+    sweeps = {}  # (server, kind) -> rate -> rows
+    for r in rows:
+        if r["kind"] in ("warm", "fresh"):
+            sweeps.setdefault((r["server"], r["kind"]), {}).setdefault(int(r["offered_pps"]), []).append(r)
 
     c = equal.get("c")
     c_cpu = number(c["server_cpu_us_per_echo"]) if c else None
-    print()
-    print("| ours | C ÷ ours, CPU per echoed packet (target ≥ 1.3) | ours ÷ C, capacity warm | ours ÷ C, capacity fresh |")
-    print("|---|---:|---:|---:|")
-    for server in servers:
-        if server == "c":
-            continue
-        e = equal.get(server)
-        cpu = number(e["server_cpu_us_per_echo"]) if e else None
-        ratio = fmt(c_cpu / cpu if c_cpu and cpu else None, "{:.2f}")
-        cells = []
-        for i in range(2):
-            ours, theirs = capacities[server][i], capacities.get("c", (None, None))[i]
-            cells.append(fmt(float(ours["offered_pps"]) / float(theirs["offered_pps"]) if ours and theirs else None,
-                             "{:.2f}"))
-        print(f"| {server} | {ratio} | {cells[0]} | {cells[1]} |")
+    if equal:
+        print("| server | offered pps | sent pps | echoed pps | loss | RTT p50 | RTT p99 | server CPU per echoed packet"
+              " | C ÷ ours | syscalls per echo |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for server in servers:
+            e = equal.get(server)
+            if e is None:
+                continue
+            cpu = number(e["server_cpu_us_per_echo"])
+            cells = [f"{int(e['offered_pps']):,}", f"{float(e['send_pps']):,.0f}", f"{float(e['echoed_pps']):,.0f}",
+                     f"{e['loss_pct']} %", f"{float(e['rtt_p50_ms']):.2f} ms", f"{float(e['rtt_p99_ms']):.1f} ms",
+                     fmt(cpu, "{:.2f} µs"),
+                     fmt(c_cpu / cpu if c_cpu and cpu and server != "c" else None, "{:.2f}"),
+                     fmt(number(syscalls[server]["syscalls_per_echo"]) if server in syscalls else None, "{:.2f}")]
+            print(f"| {server} | " + " | ".join(cells) + " |")
+        print()
+
+    columns = [key for key in ((s, k) for k in ("warm", "fresh") for s in servers) if key in sweeps]
+    if columns:
+        rounds = len({r["round"] for r in rows if r["kind"] in ("warm", "fresh")})
+        rates = sorted({rate for key in columns for rate in sweeps[key]})
+        print(f"Capacity, interleaved over {rounds} rounds: rounds passed (≤ 1 % lost, every client connected, the"
+              " generator sent ≥ 99 % of the rate).")
+        print()
+        print("| offered pps | " + " | ".join(f"{s}, {k}" for s, k in columns) + " |")
+        print("|---:|" + "---|" * len(columns))
+        for rate in rates:
+            print(f"| {rate:,} | " + " | ".join(cell(sweeps[key].get(rate, [])) for key in columns) + " |")
+        print()
+        print("| server | capacity, warm | capacity, fresh |")
+        print("|---|---:|---:|")
+        for server in servers:
+            cells = []
+            for kind in ("warm", "fresh"):
+                if (server, kind) not in sweeps:
+                    cells.append("not run")
+                    continue
+                best, first_not = capacity(sweeps[(server, kind)])
+                text = "none passed" if best is None else f"{best:,}"
+                if first_not is not None:
+                    runs = sweeps[(server, kind)][first_not]
+                    failed = any(verdict(r) == "lost" for r in runs)
+                    text += f" (at {first_not:,}: " + ("the server lost packets" if failed else "the generator's ceiling") + ")"
+                cells.append(text)
+            print(f"| {server} | " + " | ".join(cells) + " |")
+        print()
+
     methods = {r["syscall_method"] for r in rows if r["syscall_method"]}
     loads = [number(r["load_average"]) for r in rows if number(r["load_average"]) is not None]
-    print()
     print(f"Syscalls counted with: {', '.join(sorted(methods)) or 'nothing (neither perf nor strace worked)'}."
           + (f" 1-minute load average during the runs: {min(loads):.1f}–{max(loads):.1f}." if loads else ""))
 

@@ -18,8 +18,9 @@
 #   7. busy (issue 13): our echo server on each transport against the C reference at its best (benchmarks/
 #      c_busy_server.c: netcode_server_update in a tight loop, no 60 Hz sleep), all driven by the C load generator
 #      benchmarks/c_load.c (the reference's client API, a fixed total rate): at equal load (BUSY_RATE) server CPU per
-#      echoed packet, syscalls per echo (perf, else strace), RTT p50/p99 and loss; then capacity, the highest offered
-#      rate with <= 1 % loss, on one warm server and on a fresh server per rate. Both C programs are compiled here
+#      echoed packet, syscalls per echo (perf, else strace), RTT p50/p99 and loss; interleaved rounds of the same;
+#      then capacity, the highest offered rate with <= 1 % loss in every round, on warm servers and on a fresh server
+#      per run, interleaved. Servers on one core, the generator on the other(s). Both C programs are compiled here
 #      against the reference's own source. Writes busy.txt, busy.csv and busy.md (benchmarks/busy_summary.py).
 # Only 127.0.0.1 is ever used. Output goes to $OUT (default netcode-benchmarks/target/results/<time>).
 #
@@ -45,8 +46,12 @@
 #   BUSY_CLIENTS, BUSY_PAYLOAD  clients and payload bytes of every busy run (default 128, 200)
 #   BUSY_RATE     the equal load in payloads per second, all clients together (default 64000); BUSY_SECONDS its length
 #                 (default 10); BUSY_WARM_SECONDS the warm-up run before it at half the rate (default 5)
-#   CAP_RATES     offered rates of the capacity sweeps (default 64000 80000 ... 160000), CAP_SECONDS each run's length
-#                 (default 5); SKIP_CAP_WARM, SKIP_CAP_FRESH leave a sweep out
+#   CAP_RATES     offered rates of the capacity sweeps (default 80000 96000 112000 128000), CAP_SECONDS each run's
+#                 length (default 5), CAP_ROUNDS how many times each (default 3; 0 leaves capacity out): interleaved,
+#                 every rate to every server warm and fresh in turn, round after round; SKIP_CAP_WARM, SKIP_CAP_FRESH
+#                 leave a kind out
+#   BUSY_SERVER_CPUS, BUSY_LOAD_CPUS  the CPUs of the servers and of the generator (taskset lists; default 0 and the
+#                 rest on a machine with 2 or more, so neither takes the other's core); BUSY_PIN=0 pins nothing
 #   BUSY_AB_ROUNDS interleaved rounds after the sequential runs (default 5; 0 leaves them out; SKIP_BUSY_RUNS=1 runs
 #                 only them): every server up at
 #                 once, each loaded in turn at BUSY_RATE for BUSY_AB_SECONDS (default 5), CPU per echo as a median
@@ -246,9 +251,17 @@ busy_build() {
     mkdir -p "$BUSY_BIN"
     gcc "${flags[@]}" -w -c "$NETCODE_C_SRC/sodium/sodium.c" -o "$BUSY_BIN/sodium.o"
     gcc "${flags[@]}" -w -c "$NETCODE_C_SRC/netcode.c" -o "$BUSY_BIN/netcode.o"
-    for tool in c_busy_server c_load; do
-        gcc "${flags[@]}" -Wall "benchmarks/$tool.c" "$BUSY_BIN/netcode.o" "$BUSY_BIN/sodium.o" -lm -o "$BUSY_BIN/$tool"
-    done
+    gcc "${flags[@]}" -Wall benchmarks/c_busy_server.c "$BUSY_BIN/netcode.o" "$BUSY_BIN/sodium.o" -lm \
+        -o "$BUSY_BIN/c_busy_server"
+    # c_load includes netcode.c itself (it reads each client's socket).
+    gcc "${flags[@]}" -Wall benchmarks/c_load.c "$BUSY_BIN/sodium.o" -lm -o "$BUSY_BIN/c_load"
+}
+
+# c_load PORT RATE SECONDS [SERVER_PID]: the generator against 127.0.0.1:PORT with BUSY_CLIENTS x BUSY_PAYLOAD, on
+# the generator's CPUs; its line on stdout, its notes (connect time, sent/echoed by second) to busy-stderr.txt.
+c_load() {
+    "${ON_LOAD_CPUS[@]}" "$BUSY_BIN/c_load" "127.0.0.1:$1" "$BUSY_CLIENTS" "$2" "$3" "$BUSY_PAYLOAD" ${4:+"$4"} \
+        2>>"$OUT/busy-stderr.txt"
 }
 
 # busy_start SERVER LOG: starts SERVER (c, or a transport of ours) on $BUSY_PORT; sets busy_pid. Returns 1 when that
@@ -260,20 +273,21 @@ busy_start() {
         coalescing=(--receive-coalescing 0)
     fi
     if [[ $server == c ]]; then
-        "$BUSY_BIN/c_busy_server" "127.0.0.1:$BUSY_PORT" 0 "$C_IDLE" >"$log" 2>&1 &
+        "${ON_SERVER_CPUS[@]}" "$BUSY_BIN/c_busy_server" "127.0.0.1:$BUSY_PORT" 0 "$C_IDLE" >"$log" 2>&1 &
         ready=ready
     elif [[ $CLI_HAS_TRANSPORT == 1 ]]; then
         # shellcheck disable=SC2086 # SERVER_JAVA_OPTS is a list of options
-        java ${SERVER_JAVA_OPTS:-} -jar "$SERVER_CLI_JAR" server --bind "127.0.0.1:$BUSY_PORT" --key "$KEY" \
-            --protocol "$PROTOCOL" --max-clients 256 --seconds 0 --transport "$server" "${coalescing[@]}" >"$log" 2>&1 &
+        "${ON_SERVER_CPUS[@]}" java ${SERVER_JAVA_OPTS:-} -jar "$SERVER_CLI_JAR" server --bind "127.0.0.1:$BUSY_PORT" \
+            --key "$KEY" --protocol "$PROTOCOL" --max-clients 256 --seconds 0 --transport "$server" "${coalescing[@]}" \
+            >"$log" 2>&1 &
     elif [[ $server == nio ]]; then
         # This CLI predates 'server --transport': NIO is its only transport.
         # shellcheck disable=SC2086
-        java ${SERVER_JAVA_OPTS:-} -jar "$SERVER_CLI_JAR" server --bind "127.0.0.1:$BUSY_PORT" --key "$KEY" \
-            --protocol "$PROTOCOL" --max-clients 256 --seconds 0 >"$log" 2>&1 &
+        "${ON_SERVER_CPUS[@]}" java ${SERVER_JAVA_OPTS:-} -jar "$SERVER_CLI_JAR" server --bind "127.0.0.1:$BUSY_PORT" \
+            --key "$KEY" --protocol "$PROTOCOL" --max-clients 256 --seconds 0 >"$log" 2>&1 &
     elif [[ -n $EPOLL_CLASSPATH ]]; then
         # shellcheck disable=SC2086
-        java ${SERVER_JAVA_OPTS:-} -cp "$BENCH_JAR:$EPOLL_CLASSPATH" dev.netcode.benchmarks.TransportEchoServer \
+        "${ON_SERVER_CPUS[@]}" java ${SERVER_JAVA_OPTS:-} -cp "$BENCH_JAR:$EPOLL_CLASSPATH" dev.netcode.benchmarks.TransportEchoServer \
             "$server" "127.0.0.1:$BUSY_PORT" 0 >"$log" 2>&1 &
     else
         echo "busy: $server skipped: $SERVER_CLI_JAR has no 'server --transport' and EPOLL_CLASSPATH is empty" >&2
@@ -286,11 +300,10 @@ busy_start() {
     fi
 }
 
-# busy_load SERVER KIND RATE SECONDS [COUNT_SYSCALLS]: one c_load run against the server busy_pid; appends a row to
-# busy.csv. Exit status 0 when the run passed: loss <= 1 %, every client connected, and the generator offered the
-# rate (sent at least 99 % of it).
+# busy_load SERVER KIND RATE SECONDS [COUNT_SYSCALLS] [ROUND]: one c_load run against the server busy_pid on
+# BUSY_PORT; appends a row to busy.csv.
 busy_load() {
-    local server=$1 kind=$2 rate=$3 seconds=$4 count_syscalls=${5:-0} line perf_pid='' syscalls='' method=''
+    local server=$1 kind=$2 rate=$3 seconds=$4 count_syscalls=${5:-0} round=${6:-} line perf_pid='' syscalls='' method=''
     local errors_before errors_after
     errors_before=$(awk '/^Udp:/ { v = $6 } END { print v }' /proc/net/snmp)
     if [[ $count_syscalls == 1 && $SYSCALL_COUNTER == perf ]]; then
@@ -302,8 +315,7 @@ busy_load() {
         (sleep 2 && timeout -s INT "$STRACE_SECONDS" strace -c -f -q -o "$OUT/.strace" -p "$busy_pid") &
         perf_pid=$!
     fi
-    line=$("$BUSY_BIN/c_load" "127.0.0.1:$BUSY_PORT" "$BUSY_CLIENTS" "$rate" "$seconds" "$BUSY_PAYLOAD" "$busy_pid" \
-        2>>"$OUT/busy-stderr.txt" || true)
+    line=$(c_load "$BUSY_PORT" "$rate" "$seconds" "$busy_pid" || true)
     if [[ -n $perf_pid ]]; then
         [[ $SYSCALL_COUNTER == perf ]] && kill -INT "$perf_pid" 2>/dev/null
         wait "$perf_pid" 2>/dev/null || true
@@ -317,12 +329,12 @@ busy_load() {
         fi
     fi
     errors_after=$(awk '/^Udp:/ { v = $6 } END { print v }' /proc/net/snmp)
-    echo "busy $server $kind rate=$rate $line syscalls=${syscalls:-} udp_rcvbuf_errors=$((errors_after - errors_before))" \
+    echo "busy $server $kind${round:+ round=$round} rate=$rate $line syscalls=${syscalls:-} udp_rcvbuf_errors=$((errors_after - errors_before))" \
         "load=$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$OUT/busy.txt" >&2
     # server,kind,clients,payload_bytes,offered_pps,sent,send_pps,echoed,echoed_pps,loss_pct,rtt_p50_ms,rtt_p99_ms,
     # max_behind_ms,connected,server_cpu_s,server_cpu_us_per_echo,load_cpu_s,syscalls,syscalls_per_echo,syscall_method,
-    # udp_rcvbuf_errors,load_average
-    awk -v server="$server" -v kind="$kind" -v c="$BUSY_CLIENTS" -v b="$BUSY_PAYLOAD" -v r="$rate" -v s="$seconds" \
+    # udp_rcvbuf_errors,load_average,round
+    awk -v server="$server" -v kind="$kind" -v round="$round" -v c="$BUSY_CLIENTS" -v b="$BUSY_PAYLOAD" -v r="$rate" -v s="$seconds" \
         -v sys="$syscalls" -v method="$method" -v errors=$((errors_after - errors_before)) \
         -v load="$(cut -d' ' -f1 /proc/loadavg)" -v strace_s="$STRACE_SECONDS" '{
         for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
@@ -331,46 +343,66 @@ busy_load() {
         if (sys != "" && v["echoed"] > 0) {
             per_echo = method ~ /^strace/ ? sprintf("%.3f", sys / (v["echoed_pps"] * strace_s)) : sprintf("%.3f", sys / v["echoed"])
         }
-        printf "%s,%s,%d,%d,%d,%d,%.0f,%d,%.0f,%s,%s,%s,%s,%d,%s,%s,%s,%s,%s,%s,%d,%s\n", server, kind, c, b, r,
+        printf "%s,%s,%d,%d,%d,%d,%.0f,%d,%.0f,%s,%s,%s,%s,%d,%s,%s,%s,%s,%s,%s,%d,%s,%s\n", server, kind, c, b, r,
             v["sent"], v["send_pps"], v["echoed"], v["echoed_pps"], v["loss"], v["rtt_p50_ms"], v["rtt_p99_ms"],
             v["max_behind_ms"], v["connected"], cpu, (v["echoed"] > 0 && cpu != "" ? sprintf("%.2f", 1e6 * cpu / v["echoed"]) : ""),
-            v["load_cpu_s"], sys, per_echo, method, errors, load
+            v["load_cpu_s"], sys, per_echo, method, errors, load, round
     }' <<<"$line" >>"$OUT/busy.csv"
-    awk -v c="$BUSY_CLIENTS" -v r="$rate" '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-        exit !(v["loss"] != "" && v["loss"] <= 1.0 && v["connected"] == c && v["send_pps"] >= 0.99 * r) }' <<<"$line"
 }
 
-# busy_server SERVER: the equal load, then the capacity on a warm and on fresh servers.
+# busy_server SERVER: the equal load and the syscall count, on one warmed server.
 busy_server() {
-    local server=$1 rate
+    local server=$1
     busy_start "$server" "$OUT/busy-$server-server.txt" || return 0
     trap 'stop $busy_pid' EXIT
     # Warm-up: the JIT (ours), the caches and the socket buffers (both), at half the rate.
-    "$BUSY_BIN/c_load" "127.0.0.1:$BUSY_PORT" "$BUSY_CLIENTS" $((BUSY_RATE / 2)) "$BUSY_WARM_SECONDS" "$BUSY_PAYLOAD" \
-        >>"$OUT/busy-warmup.txt" 2>&1 || true
-    busy_load "$server" equal "$BUSY_RATE" "$BUSY_SECONDS" || true
+    c_load "$BUSY_PORT" $((BUSY_RATE / 2)) "$BUSY_WARM_SECONDS" >>"$OUT/busy-warmup.txt" || true
+    busy_load "$server" equal "$BUSY_RATE" "$BUSY_SECONDS"
     # Syscalls in a run of their own: counting them costs the server a little per call, which the CPU figure of the
     # equal-load run should not carry.
-    busy_load "$server" syscalls "$BUSY_RATE" "$SYSCALL_SECONDS" 1 || true
-    if [[ "${SKIP_CAP_WARM:-0}" != 1 ]]; then
-        for rate in $CAP_RATES; do
-            busy_load "$server" warm "$rate" "$CAP_SECONDS" || break
-        done
-    fi
+    busy_load "$server" syscalls "$BUSY_RATE" "$SYSCALL_SECONDS" 1
     stop "$busy_pid"
     trap - EXIT
-    if [[ "${SKIP_CAP_FRESH:-0}" != 1 ]]; then
+}
+
+# busy_capacity: the capacity sweeps, interleaved. Every server of BUSY_SERVERS is up at once (a port each) and warmed;
+# then CAP_ROUNDS rounds, in each of which every rate of CAP_RATES goes, in turn, to each warm server and to a fresh
+# server of each kind (a new process, started for that run and stopped after it). Servers run on BUSY_SERVER_CPUS, the
+# generator on BUSY_LOAD_CPUS, so that neither takes the other's core: the generator does per datagram what a server
+# does, so on shared cores the cheaper server would leave it more CPU and the sweep would measure the generator.
+# Interleaved because this machine's speed drifts over minutes (the same server's capacity moved by a whole step
+# between runs minutes apart): a round puts every server through the same rate within the same minute or two.
+busy_capacity() {
+    busy_cap_pids=()
+    local servers=() ports=() port=$((BUSY_PORT + 20)) fresh_port server i round rate
+    for server in $BUSY_SERVERS; do
+        BUSY_PORT=$port busy_start "$server" "$OUT/busy-cap-$server-server.txt" || continue
+        servers+=("$server") busy_cap_pids+=("$busy_pid") ports+=("$port")
+        c_load "$port" $((BUSY_RATE / 2)) "$BUSY_WARM_SECONDS" >>"$OUT/busy-warmup.txt" || true
+        port=$((port + 1))
+    done
+    fresh_port=$port
+    trap 'for pid in "${busy_cap_pids[@]}"; do stop "$pid"; done' EXIT
+    for round in $(seq "$CAP_ROUNDS"); do
         for rate in $CAP_RATES; do
-            busy_start "$server" "$OUT/busy-$server-fresh-server.txt" || return 0
-            trap 'stop $busy_pid' EXIT
-            if ! busy_load "$server" fresh "$rate" "$CAP_SECONDS"; then
-                stop "$busy_pid"
-                break
-            fi
-            stop "$busy_pid"
+            for i in "${!servers[@]}"; do
+                server=${servers[$i]}
+                if [[ "${SKIP_CAP_WARM:-0}" != 1 ]]; then
+                    BUSY_PORT=${ports[$i]} busy_pid=${busy_cap_pids[$i]} busy_load "$server" warm "$rate" \
+                        "$CAP_SECONDS" 0 "$round"
+                fi
+                if [[ "${SKIP_CAP_FRESH:-0}" != 1 ]]; then
+                    BUSY_PORT=$fresh_port busy_start "$server" "$OUT/busy-cap-$server-fresh-server.txt" || continue
+                    busy_cap_pids+=("$busy_pid")
+                    BUSY_PORT=$fresh_port busy_load "$server" fresh "$rate" "$CAP_SECONDS" 0 "$round"
+                    stop "$busy_pid"
+                    unset 'busy_cap_pids[-1]'
+                fi
+            done
         done
-        trap - EXIT
-    fi
+    done
+    for pid in "${busy_cap_pids[@]}"; do stop "$pid"; done
+    trap - EXIT
 }
 
 # busy_ab: every server of BUSY_SERVERS up at once (a port each) and warmed, then BUSY_AB_ROUNDS rounds in which
@@ -384,8 +416,7 @@ busy_ab() {
     for server in $BUSY_SERVERS; do
         BUSY_PORT=$port busy_start "$server" "$OUT/busy-ab-$server-server.txt" || continue
         servers+=("$server") busy_ab_pids+=("$busy_pid") ports+=("$port")
-        "$BUSY_BIN/c_load" "127.0.0.1:$port" "$BUSY_CLIENTS" $((BUSY_RATE / 2)) "$BUSY_WARM_SECONDS" "$BUSY_PAYLOAD" \
-            "$busy_pid" >/dev/null 2>>"$OUT/busy-stderr.txt" || true
+        c_load "$port" $((BUSY_RATE / 2)) "$BUSY_WARM_SECONDS" >/dev/null || true
         port=$((port + 1))
     done
     trap 'for pid in "${busy_ab_pids[@]}"; do stop "$pid"; done' EXIT
@@ -397,8 +428,7 @@ busy_ab() {
         for i in "${!servers[@]}"; do
             local before after line
             before=$(awk '{ print $14, $15 }' "/proc/${busy_ab_pids[$i]}/stat")
-            line=$("$BUSY_BIN/c_load" "127.0.0.1:${ports[$i]}" "$BUSY_CLIENTS" "$BUSY_RATE" "$BUSY_AB_SECONDS" \
-                "$BUSY_PAYLOAD" "${busy_ab_pids[$i]}" 2>>"$OUT/busy-stderr.txt" || true)
+            line=$(c_load "${ports[$i]}" "$BUSY_RATE" "$BUSY_AB_SECONDS" "${busy_ab_pids[$i]}" || true)
             after=$(awk '{ print $14, $15 }' "/proc/${busy_ab_pids[$i]}/stat")
             awk -v r="$round" -v s="${servers[$i]}" -v b="$before" -v a="$after" -v t="$ticks" \
                 -v load="$(cut -d' ' -f1 /proc/loadavg)" '{
@@ -428,12 +458,24 @@ if [[ "${SKIP_BUSY:-0}" != 1 ]]; then
     BUSY_AB_ROUNDS=${BUSY_AB_ROUNDS:-5}
     BUSY_AB_SECONDS=${BUSY_AB_SECONDS:-5}
     CAP_SECONDS=${CAP_SECONDS:-5}
-    CAP_RATES=${CAP_RATES:-64000 80000 96000 112000 128000 144000 160000}
+    CAP_RATES=${CAP_RATES:-80000 96000 112000 128000}
+    CAP_ROUNDS=${CAP_ROUNDS:-3}
+    # One core for the servers, the rest for the generator (none pinned on a single core, or with BUSY_PIN=0).
+    if [[ ${BUSY_PIN:-1} == 1 && $(nproc) -ge 2 ]]; then
+        BUSY_SERVER_CPUS=${BUSY_SERVER_CPUS-0}
+        BUSY_LOAD_CPUS=${BUSY_LOAD_CPUS-$( (($(nproc) == 2)) && echo 1 || echo "1-$(($(nproc) - 1))")}
+    else
+        BUSY_SERVER_CPUS='' BUSY_LOAD_CPUS=''
+    fi
+    ON_SERVER_CPUS=() ON_LOAD_CPUS=()
+    [[ -n $BUSY_SERVER_CPUS ]] && ON_SERVER_CPUS=(taskset -c "$BUSY_SERVER_CPUS")
+    [[ -n $BUSY_LOAD_CPUS ]] && ON_LOAD_CPUS=(taskset -c "$BUSY_LOAD_CPUS")
     C_IDLE=${C_IDLE:-poll}
     SYSCALL_SECONDS=${SYSCALL_SECONDS:-5}
     STRACE_SECONDS=${STRACE_SECONDS:-3}
     echo "== busy: ours (${BUSY_SERVERS}) against the C reference's busy loop, $BUSY_CLIENTS clients x $BUSY_PAYLOAD B," \
-        "equal load $BUSY_RATE pps for $BUSY_SECONDS s, capacity over $CAP_RATES pps ($CAP_SECONDS s each)"
+        "equal load $BUSY_RATE pps for $BUSY_SECONDS s, capacity over $CAP_RATES pps ($CAP_SECONDS s each," \
+        "$CAP_ROUNDS rounds); servers on CPUs ${BUSY_SERVER_CPUS:-any}, generator on ${BUSY_LOAD_CPUS:-any}"
     if ! busy_build; then
         echo "busy: skipped, no C reference source at $NETCODE_C_SRC (netcode.c, sodium/; BENCHMARKS.md says where from)"
     else
@@ -460,15 +502,16 @@ if [[ "${SKIP_BUSY:-0}" != 1 ]]; then
         fi
         echo "busy: syscalls counted with $SYSCALL_COUNTER; CLI server --transport: $([[ $CLI_HAS_TRANSPORT == 1 ]] && echo yes || echo "no (epoll through TransportEchoServer)")" \
             | tee -a "$OUT/machine.txt"
-        echo "server,kind,clients,payload_bytes,offered_pps,sent,send_pps,echoed,echoed_pps,loss_pct,rtt_p50_ms,rtt_p99_ms,max_behind_ms,connected,server_cpu_s,server_cpu_us_per_echo,load_cpu_s,syscalls,syscalls_per_echo,syscall_method,udp_rcvbuf_errors,load_average" \
+        echo "server,kind,clients,payload_bytes,offered_pps,sent,send_pps,echoed,echoed_pps,loss_pct,rtt_p50_ms,rtt_p99_ms,max_behind_ms,connected,server_cpu_s,server_cpu_us_per_echo,load_cpu_s,syscalls,syscalls_per_echo,syscall_method,udp_rcvbuf_errors,load_average,round" \
             >"$OUT/busy.csv"
         if [[ ${SKIP_BUSY_RUNS:-0} != 1 ]]; then
             for server in $BUSY_SERVERS; do
                 busy_server "$server"
             done
-            python3 benchmarks/busy_summary.py "$OUT/busy.csv" | tee "$OUT/busy.md"
         fi
         [[ $BUSY_AB_ROUNDS -gt 0 ]] && busy_ab
+        [[ $CAP_ROUNDS -gt 0 ]] && busy_capacity
+        python3 benchmarks/busy_summary.py "$OUT/busy.csv" | tee -a "$OUT/busy.md"
     fi
 fi
 

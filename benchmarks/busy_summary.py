@@ -7,10 +7,13 @@ usage: busy_summary.py busy.csv
 
 Rows of kind 'equal' are the equal-load runs (one per server), 'syscalls' the run at the same load that counted the
 server's syscalls; 'warm' and 'fresh' are the interleaved capacity runs, one per server, offered rate and round.
-A capacity run passed when loss was at most 1 %, every client connected and the generator sent at least 99 % of the
-rate; it failed on the server when more was lost or a client did not connect; when the generator sent less with at
-most 1 % lost, it says nothing about the server (the generator's own ceiling). A server's capacity is the highest
-offered rate at which it passed in every round, every lower rate too.
+Each capacity run is one of: passed (at most 1 % lost, every client connected, the generator sent at least 99 % of
+the rate); lost (more than 1 % lost, or a client not connected: the server failed); or generator-limited (at most
+1 % lost, but the generator could not send the whole rate: the server echoed what it got, and the run says only that
+its ceiling is above what was sent). A server holds a rate unless it lost in most rounds there; its capacity is the
+highest rate it held with at least one round passed, and the rates above that it held only generator-limited are
+named too. A majority, not every round, because one round in three on this shared machine can lose a few per cent at
+a rate the same server passes above and below.
 """
 import csv
 import sys
@@ -37,33 +40,38 @@ def span(values, pattern):
 
 
 def cell(runs):
-    """One server, kind and rate over its rounds: how many passed, and what the others did."""
-    if not runs:
-        return ""
-    verdicts = [verdict(r) for r in runs]
-    text = f"{verdicts.count('pass')}/{len(runs)}"
-    lost = [float(r["loss_pct"]) if number(r["loss_pct"]) is not None else 100.0
-            for r, v in zip(runs, verdicts) if v == "lost"]
-    short = [float(r["send_pps"]) / 1000 for r, v in zip(runs, verdicts) if v == "generator"]
-    notes = []
-    if lost:
-        notes.append(f"lost {span(lost, '{:.1f}')} %")
-    if short:
-        notes.append(f"generator sent only {span(short, '{:.0f}')} k")
-    worst = max(float(r["loss_pct"]) for r in runs if number(r["loss_pct"]) is not None) if not lost else None
-    if worst is not None and not short:
-        notes.append(f"worst loss {worst:.2f} %")
-    return text + (" (" + "; ".join(notes) + ")" if notes else "")
+    """One server, kind and rate: each round's loss, with what the generator sent when it fell short; lost in bold."""
+    parts = []
+    for r in runs:
+        kind, loss = verdict(r), number(r["loss_pct"])
+        text = "?" if loss is None else f"{loss:.2f}"
+        if kind == "lost":
+            text = f"**{text}**"
+        elif kind == "generator":
+            text += f" ({float(r['send_pps']) / 1000:.0f} k sent)"
+        parts.append(text)
+    return " · ".join(parts)
+
+
+def holds(runs):
+    return sum(verdict(r) == "lost" for r in runs) * 2 <= len(runs)
 
 
 def capacity(by_rate):
-    """(highest rate passed in every round, every lower rate too, or None; the first rate that was not)."""
+    """(highest rate held with a round passed, or None; the rates right above it held only generator-limited; the
+    rates not held)."""
     best = None
     for rate in sorted(by_rate):
-        if any(verdict(r) != "pass" for r in by_rate[rate]):
-            return best, rate
-        best = rate
-    return best, None
+        if holds(by_rate[rate]) and any(verdict(r) == "pass" for r in by_rate[rate]):
+            best = rate
+    limited = []  # up to the first rate it did not hold: beyond that, a generator-limited run shows nothing
+    for rate in sorted(by_rate):
+        if best is not None and rate > best:
+            if not holds(by_rate[rate]):
+                break
+            limited.append(rate)
+    failed = [rate for rate in sorted(by_rate) if not holds(by_rate[rate])]
+    return best, limited, failed
 
 
 def fmt(value, pattern):
@@ -104,8 +112,8 @@ def main(path):
     if columns:
         rounds = len({r["round"] for r in rows if r["kind"] in ("warm", "fresh")})
         rates = sorted({rate for key in columns for rate in sweeps[key]})
-        print(f"Capacity, interleaved over {rounds} rounds: rounds passed (≤ 1 % lost, every client connected, the"
-              " generator sent ≥ 99 % of the rate).")
+        print(f"Capacity, interleaved over {rounds} rounds: loss per round in %, **bold** where the server lost more"
+              " than 1 %, '(N k sent)' where the generator could not send the whole rate.")
         print()
         print("| offered pps | " + " | ".join(f"{s}, {k}" for s, k in columns) + " |")
         print("|---:|" + "---|" * len(columns))
@@ -113,27 +121,31 @@ def main(path):
             print(f"| {rate:,} | " + " | ".join(cell(sweeps[key].get(rate, [])) for key in columns) + " |")
         print()
         print("| server | capacity, warm | capacity, fresh |")
-        print("|---|---:|---:|")
+        print("|---|---|---|")
         for server in servers:
             cells = []
             for kind in ("warm", "fresh"):
                 if (server, kind) not in sweeps:
                     cells.append("not run")
                     continue
-                best, first_not = capacity(sweeps[(server, kind)])
-                text = "none passed" if best is None else f"{best:,}"
-                if first_not is not None:
-                    runs = sweeps[(server, kind)][first_not]
-                    failed = any(verdict(r) == "lost" for r in runs)
-                    text += f" (at {first_not:,}: " + ("the server lost packets" if failed else "the generator's ceiling") + ")"
+                best, limited, failed = capacity(sweeps[(server, kind)])
+                text = "none held" if best is None else f"{best:,}"
+                if limited:
+                    sent = [float(r["send_pps"]) for rate in limited for r in sweeps[(server, kind)][rate]
+                            if verdict(r) != "lost"]
+                    text += (f"; held {', '.join(f'{rate:,}' for rate in limited)} as far as the generator could send"
+                             f" (up to {max(sent) / 1000:.0f} k)")
+                if failed:
+                    text += f"; lost in most rounds at {', '.join(f'{rate:,}' for rate in failed)}"
                 cells.append(text)
             print(f"| {server} | " + " | ".join(cells) + " |")
         print()
 
     methods = {r["syscall_method"] for r in rows if r["syscall_method"]}
     loads = [number(r["load_average"]) for r in rows if number(r["load_average"]) is not None]
-    print(f"Syscalls counted with: {', '.join(sorted(methods)) or 'nothing (neither perf nor strace worked)'}."
-          + (f" 1-minute load average during the runs: {min(loads):.1f}–{max(loads):.1f}." if loads else ""))
+    counted = (f"Syscalls counted with: {', '.join(sorted(methods)) or 'nothing (neither perf nor strace worked)'}. "
+               if syscalls else "")
+    print(counted + (f"1-minute load average during the runs: {min(loads):.1f}–{max(loads):.1f}." if loads else ""))
 
 
 def main_ab(path):

@@ -19,8 +19,8 @@
 #      c_busy_server.c: netcode_server_update in a tight loop, no 60 Hz sleep), all driven by the C load generator
 #      benchmarks/c_load.c (the reference's client API, a fixed total rate): at equal load (BUSY_RATE) server CPU per
 #      echoed packet, syscalls per echo (perf, else strace), RTT p50/p99 and loss; interleaved rounds of the same;
-#      then capacity, the highest offered rate with <= 1 % loss in every round, on warm servers and on a fresh server
-#      per run, interleaved. Servers on one core, the generator on the other(s). Both C programs are compiled here
+#      then capacity, the highest offered rate held with <= 1 % loss in most rounds, on warm servers and on a fresh
+#      server per run, interleaved. Servers on one core, the generator on the other(s). Both C programs are compiled here
 #      against the reference's own source. Writes busy.txt, busy.csv and busy.md (benchmarks/busy_summary.py).
 # Only 127.0.0.1 is ever used. Output goes to $OUT (default netcode-benchmarks/target/results/<time>).
 #

@@ -110,7 +110,8 @@ def main(path):
 
     columns = [key for key in ((s, k) for k in ("warm", "fresh") for s in servers) if key in sweeps]
     if columns:
-        rounds = len({r["round"] for r in rows if r["kind"] in ("warm", "fresh")})
+        # busy.csv files from before the interleaved sweeps have no round column: one sweep each, one "round".
+        rounds = len({r.get("round") for r in rows if r["kind"] in ("warm", "fresh")})
         rates = sorted({rate for key in columns for rate in sweeps[key]})
         print(f"Capacity, interleaved over {rounds} rounds: loss per round in %, **bold** where the server lost more"
               " than 1 %, '(N k sent)' where the generator could not send the whole rate.")

@@ -23,16 +23,17 @@
  *              starts and when the drain ends, and printed as server_cpu_s (connecting is not in it)
  * prints one line (times from the start of the sending phase; echoes counted until 1 s after it ends):
  *   load offered_pps=R sent=N send_pps=X echoed=N echoed_pps=Y loss=PCT rtt_p50_ms=A rtt_p99_ms=B connected=C
- *        max_behind_ms=M duplicates=D strangers=S load_cpu_s=L [server_cpu_s=X]
+ *        max_behind_ms=M duplicates=D strangers=S skipped=K unconnected=U load_cpu_s=L [server_cpu_s=X]
  *   load_cpu_s is this process's own CPU time (user + system) over the sending phase and the drain.
- *   send_pps and echoed_pps are over the sending phase as it really lasted (longer than SECONDS when the generator
- *   fell behind); send_pps below offered_pps, or a large max_behind_ms (the most any payload went out after its due
- *   time), means the generator, not the server, limited the run. Exit 0 when every client connected, 1 otherwise.
+ *   A payload the generator reaches more than 5 ms after its due time is skipped (K), so a generator that falls
+ *   behind never bursts above the rate; send_pps below offered_pps then means the generator, not the server, limited
+ *   the run (max_behind_ms is the latest any payload went out). A payload due on a client that is no longer connected
+ *   (U) counts as sent and lost. send_pps and echoed_pps are over the sending phase as it really lasted; loss is
+ *   (sent - echoed) / sent. Exit 0 when every client connected, 1 otherwise.
  */
 #define _GNU_SOURCE
 /* The reference's implementation itself, for its client struct (the socket inside it) and its packet processing. */
 #pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wall"
 #pragma GCC diagnostic ignored "-Wunused-function"
 #pragma GCC diagnostic ignored "-Wunused-variable"
 #include "netcode.c"
@@ -62,12 +63,17 @@ static const double HOUSEKEEPING_SECONDS = 0.05;
 static const double DRAIN_SECONDS = 1.0;
 /* Payload layout: sequence (8 bytes), send time in ns since the sending phase began (8 bytes), then filler. */
 enum { HEADER_BYTES = 16 };
+/* A payload the generator reaches later than this after its due time is skipped, not sent: a generator that was held
+ * up (descheduled, or slower than the rate) must not make up for it with a burst above the rate it offers. */
+static const double LATE_LIMIT_SECONDS = 0.005;
 
 struct load {
     struct netcode_client_t *clients[MAX_CLIENTS];
     int client_count;
     uint64_t total; /* payloads to send */
     uint64_t sent, echoed, duplicates, strangers;
+    uint64_t skipped;     /* payloads not sent because the generator reached them too late (LATE_LIMIT_SECONDS) */
+    uint64_t unconnected; /* payloads due on a client no longer connected: counted as sent and lost */
     uint8_t *seen;  /* one byte per sequence */
     float *rtt_ms;  /* per echo */
     uint32_t *sent_by_second, *echoed_by_second; /* by the second of the sending phase each payload went out in */
@@ -75,6 +81,13 @@ struct load {
     struct timespec phase_start;
     int sending; /* the sending phase and the drain: readable sockets are read with recvmmsg */
 };
+
+/* The per-second bucket of a time in ns since the sending phase began; everything late goes into the last. */
+static int second_of(const struct load *load, uint64_t ns)
+{
+    uint64_t second = ns / 1000000000ULL;
+    return second < (uint64_t) load->timeline_seconds ? (int) second : load->timeline_seconds - 1;
+}
 
 static double seconds_since(const struct timespec *start)
 {
@@ -133,8 +146,7 @@ static void take_payloads(struct load *load, int index)
         }
         else {
             load->seen[sequence] = 1;
-            int second = (int) (sent_ns / 1000000000ULL);
-            load->echoed_by_second[second < load->timeline_seconds ? second : load->timeline_seconds - 1]++;
+            load->echoed_by_second[second_of(load, sent_ns)]++;
             double rtt = seconds_since(&load->phase_start) - sent_ns / 1e9;
             load->rtt_ms[load->echoed++] = (float) (rtt * 1e3);
         }
@@ -171,20 +183,13 @@ static void receive_client(struct load *load, int index, double now)
         received = recvmmsg(client->socket_holder.ipv4.handle, messages, RECEIVE_BATCH, MSG_DONTWAIT, NULL);
         for (int i = 0; i < received; i++) {
             struct netcode_address_t sender;
-            memset(&sender, 0, sizeof(sender));
-            if (from[i].sin6_family == AF_INET) {
-                const struct sockaddr_in *v4 = (const struct sockaddr_in *) &from[i];
-                uint32_t ip = ntohl(v4->sin_addr.s_addr);
-                sender.type = NETCODE_ADDRESS_IPV4;
-                for (int b = 0; b < 4; b++) {
-                    sender.data.ipv4[b] = (uint8_t) (ip >> (24 - 8 * b));
-                }
-                sender.port = ntohs(v4->sin_port);
+            if (netcode_sockaddr_to_address((struct sockaddr_storage *) &from[i], &sender) == NETCODE_OK) {
+                netcode_client_process_packet(client, &sender, data[i], (int) messages[i].msg_len);
             }
-            netcode_client_process_packet(client, &sender, data[i], (int) messages[i].msg_len);
         }
+        /* After each batch: the reference's payload queue holds 256 and drops the rest silently. */
+        take_payloads(load, index);
     } while (received == RECEIVE_BATCH);
-    take_payloads(load, index);
 }
 
 static int compare_floats(const void *a, const void *b)
@@ -333,18 +338,22 @@ int main(int argc, char **argv)
         }
         /* At most 64 payloads in a row, so echoes are read while the generator catches up. */
         for (int burst = 0; burst < 64 && next < load.total && next * interval <= now; burst++, next++) {
-            struct netcode_client_t *client = load.clients[next % (uint64_t) clients];
-            if (netcode_client_state(client) != NETCODE_CLIENT_STATE_CONNECTED) {
+            uint64_t sent_ns = (uint64_t) (seconds_since(&load.phase_start) * 1e9);
+            double behind = sent_ns / 1e9 - next * interval;
+            if (behind > LATE_LIMIT_SECONDS) {
+                load.skipped++;
                 continue;
             }
-            uint64_t sent_ns = (uint64_t) (seconds_since(&load.phase_start) * 1e9);
+            struct netcode_client_t *client = load.clients[next % (uint64_t) clients];
+            load.sent++;
+            load.sent_by_second[second_of(&load, sent_ns)]++;
+            if (netcode_client_state(client) != NETCODE_CLIENT_STATE_CONNECTED) {
+                load.unconnected++;
+                continue;
+            }
             memcpy(payload, &next, 8);
             memcpy(payload + 8, &sent_ns, 8);
             netcode_client_send_packet(client, payload, payload_bytes);
-            load.sent++;
-            int second = (int) (sent_ns / 1000000000ULL);
-            load.sent_by_second[second < load.timeline_seconds ? second : load.timeline_seconds - 1]++;
-            double behind = sent_ns / 1e9 - next * interval;
             if (behind > max_behind) {
                 max_behind = behind;
             }
@@ -381,10 +390,10 @@ int main(int argc, char **argv)
     double loss = load.sent == 0 ? 0.0 : 100.0 * (double) (load.sent - load.echoed) / (double) load.sent;
     printf("load offered_pps=%.0f sent=%" PRIu64 " send_pps=%.1f echoed=%" PRIu64 " echoed_pps=%.1f loss=%.2f "
            "rtt_p50_ms=%.3f rtt_p99_ms=%.3f connected=%d max_behind_ms=%.1f duplicates=%" PRIu64 " strangers=%" PRIu64
-           " load_cpu_s=%.2f",
+           " skipped=%" PRIu64 " unconnected=%" PRIu64 " load_cpu_s=%.2f",
            rate, load.sent, load.sent / send_seconds, load.echoed, load.echoed / send_seconds, loss,
            percentile(load.rtt_ms, load.echoed, 0.50), percentile(load.rtt_ms, load.echoed, 0.99), connected,
-           max_behind * 1e3, load.duplicates, load.strangers, load_cpu);
+           max_behind * 1e3, load.duplicates, load.strangers, load.skipped, load.unconnected, load_cpu);
     if (server_cpu_start >= 0 && server_cpu_end >= 0) {
         printf(" server_cpu_s=%.2f", server_cpu_end - server_cpu_start);
     }

@@ -317,14 +317,15 @@ busy_load() {
     fi
     line=$(c_load "$BUSY_PORT" "$rate" "$seconds" "$busy_pid" || true)
     if [[ -n $perf_pid ]]; then
-        [[ $SYSCALL_COUNTER == perf ]] && kill -INT "$perf_pid" 2>/dev/null
+        # (Nothing here may fail the script: perf may have ended already, its output may be missing.)
+        [[ $SYSCALL_COUNTER == perf ]] && { kill -INT "$perf_pid" 2>/dev/null || true; }
         wait "$perf_pid" 2>/dev/null || true
         if [[ $SYSCALL_COUNTER == perf ]]; then
-            syscalls=$(awk -F, '/raw_syscalls:sys_enter/ { print $1 }' "$OUT/.perf")
+            syscalls=$(awk -F, '/raw_syscalls:sys_enter/ { print $1 }' "$OUT/.perf" 2>/dev/null || true)
             method="perf stat raw_syscalls:sys_enter (whole run)"
         else
             # The window's calls; per echo they are divided by the echoes of a window that long at the rate echoed.
-            syscalls=$(awk '$NF == "total" { print $4 }' "$OUT/.strace")
+            syscalls=$(awk '$NF == "total" { print $4 }' "$OUT/.strace" 2>/dev/null || true)
             method="strace -c -f (${STRACE_SECONDS} s window)"
         fi
     fi

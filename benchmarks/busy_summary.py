@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Summarises run.sh's busy part (busy.csv) as the Markdown tables of BENCHMARKS.md's end-to-end section.
 
-usage: busy_summary.py busy.csv
+usage: busy_summary.py busy.csv [more-busy.csv ...]
        busy_summary.py --ab busy-ab.csv
 
 
@@ -78,9 +78,17 @@ def fmt(value, pattern):
     return "" if value is None else pattern.format(value)
 
 
-def main(path):
-    with open(path, newline="") as f:
-        rows = list(csv.DictReader(f))
+def main(paths):
+    """Several files: their capacity rounds are pooled (a round per file and round), the other rows are the first's."""
+    rows = []
+    for index, path in enumerate(paths):
+        with open(path, newline="") as f:
+            for r in csv.DictReader(f):
+                if r["kind"] in ("warm", "fresh"):
+                    r["round"] = f"{index}.{r.get('round')}"
+                    rows.append(r)
+                elif index == 0:
+                    rows.append(r)
     servers = list(dict.fromkeys(r["server"] for r in rows))
     equal = {r["server"]: r for r in rows if r["kind"] == "equal"}
     syscalls = {r["server"]: r for r in rows if r["kind"] == "syscalls"}
@@ -192,4 +200,4 @@ if __name__ == "__main__":
     if sys.argv[1] == "--ab":
         main_ab(sys.argv[2])
     else:
-        main(sys.argv[1])
+        main(sys.argv[1:])

@@ -11,10 +11,11 @@
  * and every datagram received is decrypted, replay-checked and queued by netcode_client_process_packet. Only the
  * reading of a readable socket during the sending phase is the generator's own: one recvmmsg takes what is queued,
  * where netcode_client_update would call recvfrom until it fails (two calls for the one datagram usually waiting)
- * and check every timer. At 64 k pps that took its system calls from 3.5 to 2.5 per echo, and its ceiling on one
- * core, against a server that echoes everything, from about 89 k to 96-106 k payloads a second (BENCHMARKS.md,
- * run F): its work per datagram is a server's (a send, a receive, a seal and an open), so it must be lean to
- * load a server harder than the C reference can be loaded. IPv4 only, as the clients bind 0.0.0.0.
+ * and check every timer. At 64 k pps that took its system calls from 3.5 to 2.5 per echo (perf stat, connecting
+ * included), and what it can send on one core against a server that echoes everything from about 89 k to up to
+ * 106 k payloads a second (BENCHMARKS.md, runs F to H; as little as 75 k when this VM is slow): its work per
+ * datagram is a server's (a send, a receive, a seal and an open), so it must be lean to overload even the C
+ * reference on a core of its own. IPv4 only, as the clients bind 0.0.0.0.
  *
  * usage: c_load SERVER CLIENTS RATE SECONDS PAYLOAD_BYTES [SERVER_PID]
  *   SERVER     e.g. 127.0.0.1:40104; tokens are minted here with the examples' private key and protocol id

@@ -34,11 +34,6 @@ def verdict(row):
     return "pass" if sent_pps is not None and sent_pps >= 0.99 * offered else "generator"
 
 
-def span(values, pattern):
-    low, high = min(values), max(values)
-    return pattern.format(low) if low == high else pattern.format(low) + "–" + pattern.format(high)
-
-
 def cell(runs):
     """One server, kind and rate: each round's loss, with what the generator sent when it fell short; lost in bold."""
     parts = []

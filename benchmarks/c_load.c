@@ -40,7 +40,6 @@
 #include "netcode.c"
 #pragma GCC diagnostic pop
 
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -366,6 +366,29 @@ busy_server() {
     trap - EXIT
 }
 
+# busy_start_all LABEL PORT: every server of BUSY_SERVERS up at once, a port each from PORT, each warmed at half
+# BUSY_RATE; those that cannot run here are left out. Sets up_servers, up_pids and up_ports, and up_next_port, the
+# first port none of them holds. Global, not local: the EXIT trap (busy_stop_all) may run after the caller has
+# returned (set -e).
+busy_start_all() {
+    local label=$1 server
+    up_servers=() up_pids=() up_ports=() up_next_port=$2
+    for server in $BUSY_SERVERS; do
+        BUSY_PORT=$up_next_port busy_start "$server" "$OUT/busy-$label-$server-server.txt" || continue
+        up_servers+=("$server") up_pids+=("$busy_pid") up_ports+=("$up_next_port")
+        c_load "$up_next_port" $((BUSY_RATE / 2)) "$BUSY_WARM_SECONDS" >>"$OUT/busy-warmup.txt" || true
+        up_next_port=$((up_next_port + 1))
+    done
+    trap busy_stop_all EXIT
+}
+
+# busy_stop_all: stops the servers of busy_start_all (and any the caller added to up_pids).
+busy_stop_all() {
+    local pid
+    for pid in "${up_pids[@]}"; do stop "$pid"; done
+    trap - EXIT
+}
+
 # busy_capacity: the capacity sweeps, interleaved. Every server of BUSY_SERVERS is up at once (a port each) and warmed;
 # then CAP_ROUNDS rounds, in each of which every rate of CAP_RATES goes, in turn, to each warm server and to a fresh
 # server of each kind (a new process, started for that run and stopped after it). Servers run on BUSY_SERVER_CPUS, the
@@ -374,36 +397,27 @@ busy_server() {
 # Interleaved because this machine's speed drifts over minutes (the same server's capacity moved by a whole step
 # between runs minutes apart): a round puts every server through the same rate within the same minute or two.
 busy_capacity() {
-    busy_cap_pids=()
-    local servers=() ports=() port=$((BUSY_PORT + 20)) fresh_port server i round rate
-    for server in $BUSY_SERVERS; do
-        BUSY_PORT=$port busy_start "$server" "$OUT/busy-cap-$server-server.txt" || continue
-        servers+=("$server") busy_cap_pids+=("$busy_pid") ports+=("$port")
-        c_load "$port" $((BUSY_RATE / 2)) "$BUSY_WARM_SECONDS" >>"$OUT/busy-warmup.txt" || true
-        port=$((port + 1))
-    done
-    fresh_port=$port
-    trap 'for pid in "${busy_cap_pids[@]}"; do stop "$pid"; done' EXIT
+    local server i round rate
+    busy_start_all cap $((BUSY_PORT + 20))
     for round in $(seq "$CAP_ROUNDS"); do
         for rate in $CAP_RATES; do
-            for i in "${!servers[@]}"; do
-                server=${servers[$i]}
+            for i in "${!up_servers[@]}"; do
+                server=${up_servers[$i]}
                 if [[ "${SKIP_CAP_WARM:-0}" != 1 ]]; then
-                    BUSY_PORT=${ports[$i]} busy_pid=${busy_cap_pids[$i]} busy_load "$server" warm "$rate" \
+                    BUSY_PORT=${up_ports[$i]} busy_pid=${up_pids[$i]} busy_load "$server" warm "$rate" \
                         "$CAP_SECONDS" 0 "$round"
                 fi
                 if [[ "${SKIP_CAP_FRESH:-0}" != 1 ]]; then
-                    BUSY_PORT=$fresh_port busy_start "$server" "$OUT/busy-cap-$server-fresh-server.txt" || continue
-                    busy_cap_pids+=("$busy_pid")
-                    BUSY_PORT=$fresh_port busy_load "$server" fresh "$rate" "$CAP_SECONDS" 0 "$round"
+                    BUSY_PORT=$up_next_port busy_start "$server" "$OUT/busy-cap-$server-fresh-server.txt" || continue
+                    up_pids+=("$busy_pid")
+                    BUSY_PORT=$up_next_port busy_load "$server" fresh "$rate" "$CAP_SECONDS" 0 "$round"
                     stop "$busy_pid"
-                    unset 'busy_cap_pids[-1]'
+                    unset 'up_pids[-1]'
                 fi
             done
         done
     done
-    for pid in "${busy_cap_pids[@]}"; do stop "$pid"; done
-    trap - EXIT
+    busy_stop_all
 }
 
 # busy_ab: every server of BUSY_SERVERS up at once (a port each) and warmed, then BUSY_AB_ROUNDS rounds in which
@@ -411,27 +425,18 @@ busy_capacity() {
 # the minutes between the sequential runs above but hits every server of a round alike. CPU is split into user and
 # system time (/proc/PID/stat); busy-ab.csv, and per server the median over the rounds with C / ours.
 busy_ab() {
-    # Global, not local: the EXIT trap that stops them may run after this function has returned (set -e).
-    busy_ab_pids=()
-    local servers=() ports=() port=$((BUSY_PORT + 10)) server i round
-    for server in $BUSY_SERVERS; do
-        BUSY_PORT=$port busy_start "$server" "$OUT/busy-ab-$server-server.txt" || continue
-        servers+=("$server") busy_ab_pids+=("$busy_pid") ports+=("$port")
-        c_load "$port" $((BUSY_RATE / 2)) "$BUSY_WARM_SECONDS" >/dev/null || true
-        port=$((port + 1))
-    done
-    trap 'for pid in "${busy_ab_pids[@]}"; do stop "$pid"; done' EXIT
-    local ticks
+    local i round ticks
+    busy_start_all ab $((BUSY_PORT + 10))
     ticks=$(getconf CLK_TCK)
     echo "round,server,echoed,loss_pct,user_s,system_s,server_cpu_us_per_echo,load_average,rtt_p50_ms,rtt_p99_ms" \
         >"$OUT/busy-ab.csv"
     for round in $(seq "$BUSY_AB_ROUNDS"); do
-        for i in "${!servers[@]}"; do
+        for i in "${!up_servers[@]}"; do
             local before after line
-            before=$(awk '{ print $14, $15 }' "/proc/${busy_ab_pids[$i]}/stat")
-            line=$(c_load "${ports[$i]}" "$BUSY_RATE" "$BUSY_AB_SECONDS" "${busy_ab_pids[$i]}" || true)
-            after=$(awk '{ print $14, $15 }' "/proc/${busy_ab_pids[$i]}/stat")
-            awk -v r="$round" -v s="${servers[$i]}" -v b="$before" -v a="$after" -v t="$ticks" \
+            before=$(awk '{ print $14, $15 }' "/proc/${up_pids[$i]}/stat")
+            line=$(c_load "${up_ports[$i]}" "$BUSY_RATE" "$BUSY_AB_SECONDS" "${up_pids[$i]}" || true)
+            after=$(awk '{ print $14, $15 }' "/proc/${up_pids[$i]}/stat")
+            awk -v r="$round" -v s="${up_servers[$i]}" -v b="$before" -v a="$after" -v t="$ticks" \
                 -v load="$(cut -d' ' -f1 /proc/loadavg)" '{
                 for (f = 1; f <= NF; f++) { split($f, kv, "="); v[kv[1]] = kv[2] }
                 split(b, b2, " "); split(a, a2, " ")
@@ -441,8 +446,7 @@ busy_ab() {
             }' <<<"$line" | tee -a "$OUT/busy-ab.csv"
         done
     done
-    for pid in "${busy_ab_pids[@]}"; do stop "$pid"; done
-    trap - EXIT
+    busy_stop_all
     python3 benchmarks/busy_summary.py --ab "$OUT/busy-ab.csv" | tee -a "$OUT/busy.md"
 }
 
